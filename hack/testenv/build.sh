@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds the local control plane (kube-apiserver, controller-manager, scheduler, kubectl, etcd, kwok, metrics-server,
+# prometheus-adapter, helm), a moto virtualenv and Debian's prometheus into a cache folder keyed by the pinned versions.
+# Prints the cache folder on its last line. Reuses a finished cache: a cold build runs once per version set.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=versions.env
+source "$here/versions.env"
+
+key=$(cat "$here/versions.env" "$here/kube/go.mod" "$here/kube/go.sum" "$here/etcd/go.mod" "$here/etcd/go.sum" | sha256sum | cut -c1-12)
+root=${METRICSSTACK_CACHE:-$HOME/.cache/metricsstack}
+dir="$root/testenv-$key"
+bin="$dir/bin"
+mkdir -p "$bin"
+log() { printf '[testenv %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+export GOFLAGS=-trimpath GOTOOLCHAIN=local
+ld='-s -w'
+
+build_kube() {
+  [ -x "$bin/kube-apiserver" ] && [ -x "$bin/kube-controller-manager" ] && [ -x "$bin/kube-scheduler" ] && [ -x "$bin/kubectl" ] && return
+  local minor=${KUBE_VERSION#v1.}; minor=${minor%%.*}
+  local v=k8s.io/component-base/version
+  local stamp="-X $v.gitVersion=$KUBE_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean -X $v.buildDate=1970-01-01T00:00:00Z"
+  stamp="$stamp ${stamp//component-base\/version/client-go\/pkg\/version}"
+  log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $KUBE_VERSION (slow: ~15-25 min cold on 2 cores)"
+  (cd "$here/kube" && go build -ldflags "$ld $stamp" -o "$bin/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+}
+
+build_etcd() {
+  [ -x "$bin/etcd" ] && return
+  log "building etcd $ETCD_VERSION"
+  (cd "$here/etcd" && go build -ldflags "$ld" -o "$bin/etcd" .)
+}
+
+# Modules without replace directives install straight from the proxy, checked against the checksum database.
+go_install() { # name package@version
+  [ -x "$bin/$1" ] && return
+  log "building $1 from $2"
+  GOBIN="$dir/gobin-$1" go install -ldflags "$ld" "$2"
+  mv "$dir/gobin-$1/"* "$bin/$1" && rmdir "$dir/gobin-$1"
+}
+
+install_moto() {
+  [ -x "$dir/moto/bin/moto_server" ] && return
+  log "installing moto[server]==$MOTO_VERSION into a virtualenv"
+  rm -rf "$dir/moto"
+  python3 -m venv "$dir/moto"
+  "$dir/moto/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+}
+
+install_prometheus() {
+  [ -x "$bin/prometheus" ] && return
+  if ! command -v prometheus >/dev/null && [ ! -x /usr/bin/prometheus ]; then
+    log "installing Debian's prometheus (apt)"
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+      # The package starts a system service; the suite runs its own on free ports.
+      (systemctl stop prometheus 2>/dev/null || service prometheus stop 2>/dev/null || pkill -x prometheus || true) >/dev/null 2>&1
+    else
+      log "not root: install Debian's prometheus package by hand"; return 1
+    fi
+  fi
+  ln -sf "$(command -v prometheus || echo /usr/bin/prometheus)" "$bin/prometheus"
+}
+
+build_etcd
+build_kube
+go_install kwok "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+go_install metrics-server "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"
+go_install prometheus-adapter "sigs.k8s.io/prometheus-adapter/cmd/adapter@$PROMETHEUS_ADAPTER_VERSION"
+go_install helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+install_moto
+install_prometheus
+touch "$dir/.complete"
+echo "$dir"

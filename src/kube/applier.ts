@@ -1,0 +1,55 @@
+import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
+import { decideApply, describeObject, type ApplyPolicy } from './apply-decision.js';
+import { apiMessage, ignoreNotFound, isConflict } from './errors.js';
+import { FIELD_MANAGER, withOwnership } from './labels.js';
+
+export type ApplyResult = 'applied' | 'unchanged' | 'conflict';
+
+export interface ApplyOutcome {
+  readonly result: ApplyResult;
+  /** The object as the apiserver returned it (applied) or as it is live (unchanged, conflict). */
+  readonly object?: KubernetesObject;
+  /** For a conflict: who owns it and how to fix it. */
+  readonly message?: string;
+}
+
+/** Looks an object up in an informer cache; undefined when the kind is not watched or the object is not ours. */
+export type CacheLookup = (ref: KubernetesObject) => KubernetesObject | undefined;
+
+/**
+ * Server-side apply with field manager `metricsstack-operator`, guarded by {@link decideApply}: objects we own are
+ * applied only when they differ, objects we do not own are never touched unless the spec adopts them.
+ */
+export class Applier {
+  constructor(
+    private readonly api: KubernetesObjectApi,
+    private readonly lookup: CacheLookup,
+  ) {}
+
+  async apply(rendered: KubernetesObject, policy: ApplyPolicy): Promise<ApplyOutcome> {
+    const desired = withOwnership(rendered, policy.owner);
+    // Foreign objects are not in our label-selected caches, so a miss must be confirmed with one GET.
+    const live = this.lookup(desired) ?? (await ignoreNotFound(this.api.read(refOf(desired))));
+    const decision = decideApply(desired, live, policy);
+    if (decision.action === 'skip') return { result: 'unchanged', object: live };
+    if (decision.action === 'conflict') return { result: 'conflict', object: live, message: decision.message };
+    try {
+      const object = await this.api.patch(desired, undefined, undefined, FIELD_MANAGER, decision.force, PatchStrategy.ServerSideApply);
+      return { result: 'applied', object };
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      return {
+        result: 'conflict',
+        message: `${describeObject(desired)}: another field manager owns fields the operator must set (${apiMessage(err)}). Set ${policy.adoptField}: true to take it over.`,
+      };
+    }
+  }
+}
+
+/** The smallest object that names a resource, for reads and deletes. */
+export function refOf(obj: KubernetesObject): KubernetesObject & { metadata: { name: string } } {
+  const { apiVersion, kind } = obj;
+  const name = obj.metadata?.name ?? '';
+  const namespace = obj.metadata?.namespace;
+  return { apiVersion, kind, metadata: namespace ? { name, namespace } : { name } };
+}

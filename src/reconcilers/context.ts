@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import type { MetricsStack, MetricsStackStatus } from '../api/v1alpha1/types.js';
+import type { ResolvedSpec } from '../api/v1alpha1/defaults.js';
+import { setCondition, removeCondition, type ConditionInput } from '../kube/conditions.js';
+
+/**
+ * What one pass of the parent reconciler hands each sub-reconciler. `status` is a private draft: sub-reconcilers
+ * change only it, and the parent writes it once at the end, and only if it changed.
+ */
+export class StackContext {
+  status: MetricsStackStatus;
+
+  constructor(
+    readonly stack: MetricsStack,
+    readonly spec: ResolvedSpec,
+    readonly now: Date,
+    readonly log: Logger,
+  ) {
+    this.status = structuredClone(stack.status ?? {});
+  }
+
+  get name(): string {
+    return this.stack.metadata?.name ?? '';
+  }
+
+  get generation(): number {
+    return this.stack.metadata?.generation ?? 0;
+  }
+
+  setCondition(input: ConditionInput): void {
+    this.status.conditions = setCondition(this.status.conditions ?? [], input, this.generation, this.now);
+  }
+
+  removeCondition(type: string): void {
+    this.status.conditions = removeCondition(this.status.conditions ?? [], type);
+  }
+}
+
+/** One concern of the MetricsStack: observe → decide (pure) → apply → set conditions on the draft status. */
+export interface SubReconciler {
+  readonly name: string;
+  reconcile(ctx: StackContext): Promise<{ readonly requeueAfterMs?: number }>;
+}
+
+/** A named object cache (an informer's store), so reconcilers never list from the API. */
+export interface ObjectCache<T> {
+  get(name: string, namespace?: string): T | undefined;
+  list(): readonly T[];
+}

@@ -1,0 +1,91 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { withDefaults } from '../api/v1alpha1/defaults.js';
+import type { MetricsStack } from '../api/v1alpha1/types.js';
+import { TerminalError, isTerminalError, type ReconcileResult, type Reconciler } from '../controllers/reconciler.js';
+import { mergeInventory, releaseInventory, type InventoryRef } from '../kube/cleanup.js';
+import { computeReady, findCondition } from '../kube/conditions.js';
+import { hasFinalizer, type StackWriter } from '../kube/stack-writer.js';
+import type { KubernetesObjectApi } from '@kubernetes/client-node';
+import { ownerOf } from '../kube/labels.js';
+import { StackContext, type ObjectCache, type SubReconciler } from './context.js';
+
+/** Best-effort Kubernetes Events on the MetricsStack. */
+export interface EventSink {
+  record(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+}
+
+export interface MetricsStackReconcilerDeps {
+  readonly stacks: ObjectCache<MetricsStack>;
+  readonly subs: readonly SubReconciler[];
+  readonly writer: StackWriter;
+  readonly objects: KubernetesObjectApi;
+  /** Everything our label-selected caches hold, to find children missing from the recorded inventory. */
+  readonly owned: () => readonly KubernetesObject[];
+  readonly events: EventSink;
+  readonly clock: () => Date;
+  readonly log: Logger;
+}
+
+/**
+ * The parent: reads the stack from the cache, runs each sub-reconciler on one draft status, computes Ready,
+ * and writes status once, only if it changed. Errors from one sub-reconciler do not stop the others.
+ */
+export class MetricsStackReconciler implements Reconciler {
+  constructor(private readonly d: MetricsStackReconcilerDeps) {}
+
+  async reconcile(key: string): Promise<ReconcileResult> {
+    const stack = this.d.stacks.get(key);
+    if (!stack) return {};
+    if (stack.metadata?.deletionTimestamp) return this.finalize(stack);
+    if (!hasFinalizer(stack)) await this.d.writer.setFinalizer(key, true);
+
+    const log = this.d.log.child({ key });
+    const ctx = new StackContext(stack, withDefaults(stack.spec ?? {}), this.d.clock(), log);
+    const errors: unknown[] = [];
+    let requeueAfterMs: number | undefined;
+    for (const sub of this.d.subs) {
+      try {
+        const r = await sub.reconcile(ctx);
+        if (r.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, r.requeueAfterMs);
+      } catch (err) {
+        log.warn({ err, sub: sub.name }, 'sub-reconciler failed');
+        errors.push(err);
+      }
+    }
+    ctx.setCondition(computeReady(ctx.status.conditions ?? [], dependentTypes(ctx)));
+    ctx.status.observedGeneration = ctx.generation;
+    await this.writeStatus(stack, ctx);
+    if (errors.length > 0) throw errors.every(isTerminalError) ? new TerminalError(messages(errors)) : new AggregateError(errors, messages(errors));
+    return requeueAfterMs === undefined ? {} : { requeueAfterMs };
+  }
+
+  private async writeStatus(stack: MetricsStack, ctx: StackContext): Promise<void> {
+    if (isDeepStrictEqual(stack.status ?? {}, ctx.status)) return;
+    await this.d.writer.patchStatus(ctx.name, ctx.status);
+    const before = findCondition(stack.status?.conditions, 'Ready');
+    const after = findCondition(ctx.status.conditions, 'Ready');
+    if (after && (before?.status !== after.status || before.reason !== after.reason)) {
+      await this.d.events.record(stack, after.status === 'True' ? 'Normal' : 'Warning', after.reason, after.message);
+    }
+  }
+
+  private async finalize(stack: MetricsStack): Promise<ReconcileResult> {
+    const name = stack.metadata?.name ?? '';
+    if (!hasFinalizer(stack)) return {};
+    const policy = stack.spec?.deletionPolicy ?? 'Delete';
+    const recorded = (stack.status?.inventory ?? []) as InventoryRef[];
+    const refs = mergeInventory(recorded, this.d.owned().filter((o) => ownerOf(o) === name));
+    await releaseInventory(this.d.objects, refs, policy);
+    await this.d.events.record(stack, 'Normal', policy === 'Delete' ? 'Deleted' : 'Orphaned', `${refs.length} managed objects ${policy === 'Delete' ? 'deleted' : 'left in place'} (deletionPolicy ${policy})`);
+    await this.d.writer.setFinalizer(name, false);
+    return {};
+  }
+}
+
+/** Every condition except Ready feeds Ready: a sub-reconciler removes a condition that no longer applies. */
+const dependentTypes = (ctx: StackContext): string[] =>
+  (ctx.status.conditions ?? []).map((c) => c.type).filter((t) => t !== 'Ready');
+
+const messages = (errors: unknown[]): string => errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');

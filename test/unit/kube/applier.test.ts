@@ -1,0 +1,68 @@
+import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import { ApiException } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { Applier } from '../../../src/kube/applier.js';
+import { FIELD_MANAGER, ownershipLabels } from '../../../src/kube/labels.js';
+
+/**
+ * Records the calls the Applier makes. This is a fake of the client object, not of the Kubernetes API: what the
+ * apiserver does with these requests is tested against a real one in test/integration/apply.test.ts.
+ */
+function recordingApi(existing?: KubernetesObject) {
+  const calls: { verb: string; args: unknown[] }[] = [];
+  const api = {
+    read: async (...args: unknown[]) => {
+      calls.push({ verb: 'read', args });
+      if (!existing) throw new ApiException(404, 'not found', '{"message":"not found"}', {});
+      return existing;
+    },
+    patch: async (...args: unknown[]) => {
+      calls.push({ verb: 'patch', args });
+      return args[0];
+    },
+  } as unknown as KubernetesObjectApi;
+  return { api, calls };
+}
+
+const cm: KubernetesObject & { data: Record<string, string> } = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rules', namespace: 'monitoring' }, data: { a: '1' } };
+const policy = { owner: 'default', adopt: false, adoptField: 'spec.prometheusAdapter.adoptExisting' };
+
+describe('Applier', () => {
+  it('sends a server-side apply with our field manager, ownership labels and no force for a new object', async () => {
+    const { api, calls } = recordingApi();
+    const out = await new Applier(api, () => undefined).apply(cm, policy);
+    expect(out.result).toBe('applied');
+    expect(calls.map((c) => c.verb)).toEqual(['read', 'patch']);
+    const [body, pretty, dryRun, manager, force, strategy] = calls[1]!.args;
+    expect(body).toMatchObject({ metadata: { name: 'rules', namespace: 'monitoring', labels: ownershipLabels('default') }, data: { a: '1' } });
+    expect([pretty, dryRun, manager, force, strategy]).toEqual([undefined, undefined, FIELD_MANAGER, false, 'application/apply-patch+yaml']);
+  });
+
+  it('makes no request at all when the cached object already matches', async () => {
+    const { api, calls } = recordingApi();
+    const live = { ...cm, metadata: { ...cm.metadata, labels: ownershipLabels('default'), resourceVersion: '7' } };
+    const out = await new Applier(api, () => live).apply(cm, policy);
+    expect(out.result).toBe('unchanged');
+    expect(calls).toEqual([]);
+  });
+
+  it('reads a foreign object, reports the conflict and does not patch it', async () => {
+    const foreign = { ...cm, metadata: { ...cm.metadata, managedFields: [{ manager: 'helm' }] } };
+    const { api, calls } = recordingApi(foreign);
+    const out = await new Applier(api, () => undefined).apply(cm, policy);
+    expect(out.result).toBe('conflict');
+    expect(out.message).toMatch(/ConfigMap monitoring\/rules already exists and is managed by helm/);
+    expect(calls.map((c) => c.verb)).toEqual(['read']);
+  });
+
+  it('turns an apiserver 409 into a conflict outcome that names the adopt field', async () => {
+    const { api } = recordingApi();
+    (api as unknown as { patch: () => never }).patch = () => {
+      throw new ApiException(409, 'conflict', '{"message":"Apply failed with 1 conflict: conflict with \\"kubectl-edit\\""}', {});
+    };
+    const out = await new Applier(api, () => undefined).apply(cm, policy);
+    expect(out).toMatchObject({ result: 'conflict' });
+    expect(out.message).toContain('kubectl-edit');
+    expect(out.message).toContain('spec.prometheusAdapter.adoptExisting: true');
+  });
+});
