@@ -1,0 +1,94 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+
+/** Operator settings, from flags (Kubernetes-style names) with environment fallbacks for the pod's identity. */
+export interface Config {
+  readonly kubeconfig?: string;
+  readonly metricsBindAddress: HostPort;
+  readonly healthProbeBindAddress: HostPort;
+  readonly leaderElect: boolean;
+  readonly leaderElectionNamespace: string;
+  readonly leaderElectionId: string;
+  readonly leaseDurationMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
+  readonly identity: string;
+  readonly workers: number;
+  /** Every MetricsStack is re-queued this often, to catch drift in what we cannot watch (AWS). */
+  readonly resyncPeriodMs: number;
+  readonly logLevel: string;
+}
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const options = {
+  kubeconfig: { type: 'string' },
+  'metrics-bind-address': { type: 'string', default: '0.0.0.0:8080' },
+  'health-probe-bind-address': { type: 'string', default: '0.0.0.0:8081' },
+  'leader-elect': { type: 'string', default: 'true' },
+  'leader-election-namespace': { type: 'string' },
+  'leader-election-id': { type: 'string', default: 'metricsstack-operator' },
+  'leader-election-lease-duration': { type: 'string', default: '15s' },
+  'leader-election-renew-deadline': { type: 'string', default: '10s' },
+  'leader-election-retry-period': { type: 'string', default: '2s' },
+  workers: { type: 'string', default: '2' },
+  'resync-period': { type: 'string', default: '10m' },
+  'log-level': { type: 'string', default: 'info' },
+} as const;
+
+/** Pure: argv and env in, Config out, or a ConfigError that names the flag and what it accepts. */
+export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, readNamespace: () => string | undefined = () => undefined): Config {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const leaseDurationMs = duration('leader-election-lease-duration', values['leader-election-lease-duration']);
+  const renewDeadlineMs = duration('leader-election-renew-deadline', values['leader-election-renew-deadline']);
+  const retryPeriodMs = duration('leader-election-retry-period', values['leader-election-retry-period']);
+  if (!(retryPeriodMs < renewDeadlineMs && renewDeadlineMs < leaseDurationMs)) {
+    throw new ConfigError('leader election needs retry-period < renew-deadline < lease-duration');
+  }
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ConfigError(`--workers must be an integer from 1 to 64, got "${values.workers}"`);
+  if (!['true', 'false'].includes(values['leader-elect'])) throw new ConfigError(`--leader-elect must be true or false, got "${values['leader-elect']}"`);
+  return {
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : env.KUBECONFIG ? { kubeconfig: env.KUBECONFIG } : {}),
+    metricsBindAddress: hostPort('metrics-bind-address', values['metrics-bind-address']),
+    healthProbeBindAddress: hostPort('health-probe-bind-address', values['health-probe-bind-address']),
+    leaderElect: values['leader-elect'] === 'true',
+    leaderElectionNamespace: values['leader-election-namespace'] ?? env.POD_NAMESPACE ?? readNamespace() ?? 'default',
+    leaderElectionId: values['leader-election-id'],
+    leaseDurationMs,
+    renewDeadlineMs,
+    retryPeriodMs,
+    identity: env.POD_NAME ?? `${hostname()}_${process.pid}`,
+    workers,
+    resyncPeriodMs: duration('resync-period', values['resync-period']),
+    logLevel: values['log-level'],
+  };
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go-style durations as the flags of other controllers take them: 500ms, 15s, 10m, 1h30m. */
+export function duration(flag: string, text: string): number {
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new ConfigError(`--${flag} must be a duration such as 15s or 10m, got "${text}"`);
+  return parts.reduce((ms, p) => ms + Number(p[1]) * (UNITS[p[2]!] ?? 0), 0);
+}
+
+function hostPort(flag: string, text: string): HostPort {
+  const m = /^(.*):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[2]);
+  if (!m || port > 65535) throw new ConfigError(`--${flag} must be host:port (port 0 picks a free one), got "${text}"`);
+  return { host: m[1] || '0.0.0.0', port };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, duration, parseConfig } from '../../src/config.js';
+
+describe('parseConfig', () => {
+  it('gives the documented defaults with no flags', () => {
+    const c = parseConfig([], {}, () => 'metricsstack-system');
+    expect(c).toMatchObject({
+      metricsBindAddress: { host: '0.0.0.0', port: 8080 },
+      healthProbeBindAddress: { host: '0.0.0.0', port: 8081 },
+      leaderElect: true,
+      leaderElectionNamespace: 'metricsstack-system',
+      leaderElectionId: 'metricsstack-operator',
+      leaseDurationMs: 15_000,
+      renewDeadlineMs: 10_000,
+      retryPeriodMs: 2_000,
+      workers: 2,
+      resyncPeriodMs: 600_000,
+    });
+  });
+  it('takes the pod name and namespace from the downward API environment', () => {
+    const c = parseConfig([], { POD_NAME: 'op-1', POD_NAMESPACE: 'ops' });
+    expect(c).toMatchObject({ identity: 'op-1', leaderElectionNamespace: 'ops' });
+  });
+  it.each([
+    ['an unknown flag', ['--leader-election'], /Unknown option '--leader-election'/],
+    ['a bad duration', ['--resync-period', '10 minutes'], /--resync-period must be a duration such as 15s/],
+    ['a lease shorter than its renew deadline', ['--leader-election-lease-duration', '5s'], /retry-period < renew-deadline < lease-duration/],
+    ['zero workers', ['--workers', '0'], /--workers must be an integer from 1 to 64/],
+    ['a bind address without a port', ['--metrics-bind-address', 'localhost'], /--metrics-bind-address must be host:port/],
+    ['a yes/no flag spelled otherwise', ['--leader-elect', 'yes'], /--leader-elect must be true or false/],
+  ])('rejects %s with a message naming the flag', (_n, argv, msg) => {
+    expect(() => parseConfig(argv, {})).toThrow(ConfigError);
+    expect(() => parseConfig(argv, {})).toThrow(msg);
+  });
+});
+
+describe('duration', () => {
+  it.each([['500ms', 500], ['15s', 15_000], ['10m', 600_000], ['1h30m', 5_400_000], ['1.5s', 1_500]])('%s is %d ms', (t, ms) => {
+    expect(duration('x', t)).toBe(ms);
+  });
+});
