@@ -28,7 +28,7 @@ lint: install
 	eslint --max-warnings=0 .
 
 crd: install
-	node scripts/run-ts.mjs scripts/gen-crd.ts
+	node --experimental-strip-types scripts/gen-crd.ts
 
 unit: install
 	vitest run --project unit

@@ -12,5 +12,6 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['scripts/**', 'test/**'], rules: { 'no-console': 'off' } },
+  { files: ['scripts/**', 'test/**', 'hack/**'], rules: { 'no-console': 'off' } },
+  { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
 );

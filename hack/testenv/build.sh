@@ -7,7 +7,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
 source "$here/versions.env"
 
-key=$(cat "$here/versions.env" "$here/kube/go.mod" "$here/kube/go.sum" "$here/etcd/go.mod" "$here/etcd/go.sum" | sha256sum | cut -c1-12)
+# The key covers every pin (versions.env and each wrapper module), not this script: editing it rebuilds nothing.
+key=$(cat "$here/versions.env" "$here"/*/go.mod "$here"/*/go.sum | sha256sum | cut -c1-12)
 root=${METRICSSTACK_CACHE:-$HOME/.cache/metricsstack}
 dir="$root/testenv-$key"
 bin="$dir/bin"
@@ -42,6 +43,12 @@ go_install() { # name package@version
   mv "$dir/gobin-$1/"* "$bin/$1" && rmdir "$dir/gobin-$1"
 }
 
+build_prometheus_adapter() {
+  [ -x "$bin/prometheus-adapter" ] && return
+  log "building prometheus-adapter $PROMETHEUS_ADAPTER_VERSION"
+  (cd "$here/prometheus-adapter" && go build -ldflags "$ld" -o "$bin/prometheus-adapter" sigs.k8s.io/prometheus-adapter/cmd/adapter)
+}
+
 install_moto() {
   [ -x "$dir/moto/bin/moto_server" ] && return
   log "installing moto[server]==$MOTO_VERSION into a virtualenv"
@@ -69,7 +76,7 @@ build_etcd
 build_kube
 go_install kwok "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
 go_install metrics-server "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"
-go_install prometheus-adapter "sigs.k8s.io/prometheus-adapter/cmd/adapter@$PROMETHEUS_ADAPTER_VERSION"
+build_prometheus_adapter
 go_install helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 install_moto
 install_prometheus

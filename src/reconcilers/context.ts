@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { MetricsStack, MetricsStackStatus } from '../api/v1alpha1/types.js';
-import type { ResolvedSpec } from '../api/v1alpha1/defaults.js';
+import type { DefaultedMetricsStackSpec } from '../api/v1alpha1/defaults.js';
 import { setCondition, removeCondition, type ConditionInput } from '../kube/conditions.js';
 
 /**
@@ -12,7 +12,7 @@ export class StackContext {
 
   constructor(
     readonly stack: MetricsStack,
-    readonly spec: ResolvedSpec,
+    readonly spec: DefaultedMetricsStackSpec,
     readonly now: Date,
     readonly log: Logger,
   ) {

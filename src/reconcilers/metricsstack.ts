@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { withDefaults } from '../api/v1alpha1/defaults.js';
 import type { MetricsStack } from '../api/v1alpha1/types.js';
@@ -7,13 +7,12 @@ import { TerminalError, isTerminalError, type ReconcileResult, type Reconciler }
 import { mergeInventory, releaseInventory, type InventoryRef } from '../kube/cleanup.js';
 import { computeReady, findCondition } from '../kube/conditions.js';
 import { hasFinalizer, type StackWriter } from '../kube/stack-writer.js';
-import type { KubernetesObjectApi } from '@kubernetes/client-node';
 import { ownerOf } from '../kube/labels.js';
 import { StackContext, type ObjectCache, type SubReconciler } from './context.js';
 
 /** Best-effort Kubernetes Events on the MetricsStack. */
 export interface EventSink {
-  record(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+  event(obj: KubernetesObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
 }
 
 export interface MetricsStackReconcilerDeps {
@@ -25,6 +24,8 @@ export interface MetricsStackReconcilerDeps {
   readonly owned: () => readonly KubernetesObject[];
   readonly events: EventSink;
   readonly clock: () => Date;
+  /** Every live MetricsStack is looked at again after this long, for state that cannot be watched (AWS). */
+  readonly resyncPeriodMs: number;
   readonly log: Logger;
 }
 
@@ -44,11 +45,11 @@ export class MetricsStackReconciler implements Reconciler {
     const log = this.d.log.child({ key });
     const ctx = new StackContext(stack, withDefaults(stack.spec ?? {}), this.d.clock(), log);
     const errors: unknown[] = [];
-    let requeueAfterMs: number | undefined;
+    let requeueAfterMs = this.d.resyncPeriodMs;
     for (const sub of this.d.subs) {
       try {
         const r = await sub.reconcile(ctx);
-        if (r.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, r.requeueAfterMs);
+        if (r.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs, r.requeueAfterMs);
       } catch (err) {
         log.warn({ err, sub: sub.name }, 'sub-reconciler failed');
         errors.push(err);
@@ -58,7 +59,7 @@ export class MetricsStackReconciler implements Reconciler {
     ctx.status.observedGeneration = ctx.generation;
     await this.writeStatus(stack, ctx);
     if (errors.length > 0) throw errors.every(isTerminalError) ? new TerminalError(messages(errors)) : new AggregateError(errors, messages(errors));
-    return requeueAfterMs === undefined ? {} : { requeueAfterMs };
+    return { requeueAfterMs };
   }
 
   private async writeStatus(stack: MetricsStack, ctx: StackContext): Promise<void> {
@@ -67,7 +68,7 @@ export class MetricsStackReconciler implements Reconciler {
     const before = findCondition(stack.status?.conditions, 'Ready');
     const after = findCondition(ctx.status.conditions, 'Ready');
     if (after && (before?.status !== after.status || before.reason !== after.reason)) {
-      await this.d.events.record(stack, after.status === 'True' ? 'Normal' : 'Warning', after.reason, after.message);
+      await this.d.events.event(stack, after.status === 'True' ? 'Normal' : 'Warning', after.reason, after.message);
     }
   }
 
@@ -78,7 +79,7 @@ export class MetricsStackReconciler implements Reconciler {
     const recorded = (stack.status?.inventory ?? []) as InventoryRef[];
     const refs = mergeInventory(recorded, this.d.owned().filter((o) => ownerOf(o) === name));
     await releaseInventory(this.d.objects, refs, policy);
-    await this.d.events.record(stack, 'Normal', policy === 'Delete' ? 'Deleted' : 'Orphaned', `${refs.length} managed objects ${policy === 'Delete' ? 'deleted' : 'left in place'} (deletionPolicy ${policy})`);
+    await this.d.events.event(stack, 'Normal', policy === 'Delete' ? 'Deleted' : 'Orphaned', `${refs.length} managed objects ${policy === 'Delete' ? 'deleted' : 'left in place'} (deletionPolicy ${policy})`);
     await this.d.writer.setFinalizer(name, false);
     return {};
   }

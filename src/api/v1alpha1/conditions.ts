@@ -1,0 +1,78 @@
+/**
+ * Condition types and reasons of a MetricsStack. Conditions have positive polarity (True is good), so Ready is
+ * computed from the others; reasons are CamelCase and each comes with a message that names the cause and the fix.
+ */
+import type { Static } from '@sinclair/typebox';
+import type { ConditionSchema } from './schema-status.js';
+
+/** The condition types a MetricsStack reports. */
+export const ConditionType = {
+  /** Every other condition that applies is True. */
+  Ready: 'Ready',
+  /** Every object the operator manages was applied with server-side apply. */
+  ResourcesApplied: 'ResourcesApplied',
+  /** The aggregation layer prerequisites exist (extension-apiserver-authentication, request-header CA). */
+  AggregationLayerReady: 'AggregationLayerReady',
+  /** metrics.k8s.io is Available and answers with node and pod metrics. */
+  MetricsAPIAvailable: 'MetricsAPIAvailable',
+  /** custom.metrics.k8s.io is Available (prometheus-adapter only). */
+  CustomMetricsAPIAvailable: 'CustomMetricsAPIAvailable',
+  /** external.metrics.k8s.io is Available (prometheus-adapter only). */
+  ExternalMetricsAPIAvailable: 'ExternalMetricsAPIAvailable',
+  /** No metrics pod runs on a Fargate node, where it could not reach its own kubelet. */
+  FargatePlacementSafe: 'FargatePlacementSafe',
+  /** Cluster Autoscaler's IRSA role, trust policy and ASG discovery tags are in place. */
+  ClusterAutoscalerReady: 'ClusterAutoscalerReady',
+} as const;
+
+/** One of {@link ConditionType}. */
+export type ConditionTypeName = (typeof ConditionType)[keyof typeof ConditionType];
+
+/** Why a condition has its status. */
+export const Reason = {
+  Reconciling: 'Reconciling',
+  AllDependenciesReady: 'AllDependenciesReady',
+  DependencyNotReady: 'DependencyNotReady',
+  Applied: 'Applied',
+  /** Another field manager owns an object we would apply; spec.*.adoptExisting lets us take it over. */
+  Conflict: 'Conflict',
+  AdoptionRefused: 'AdoptionRefused',
+  InvalidSpec: 'InvalidSpec',
+  /** kube-system/extension-apiserver-authentication is missing: the aggregation layer is not configured (seed 000). */
+  ExtensionAPIAuthenticationMissing: 'ExtensionAPIAuthenticationMissing',
+  /** The ConfigMap lacks requestheader-client-ca-file: kube-apiserver runs without --requestheader-* flags. */
+  RequestHeaderCAMissing: 'RequestHeaderCAMissing',
+  AggregationLayerConfigured: 'AggregationLayerConfigured',
+  APIServiceUnavailable: 'APIServiceUnavailable',
+  FailedDiscoveryCheck: 'FailedDiscoveryCheck',
+  MetricsAvailable: 'MetricsAvailable',
+  NoMetricsReturned: 'NoMetricsReturned',
+  /** metrics-server cannot reach a kubelet (e.g. connection refused on 10250 from Fargate, seed 001). */
+  KubeletUnreachable: 'KubeletUnreachable',
+  /** Kubelet serving certificates do not verify (x509: certificate is valid for …, not …, seed 004). */
+  KubeletCertificateInvalid: 'KubeletCertificateInvalid',
+  NotApplicable: 'NotApplicable',
+  /** The cluster has no EC2 nodes, so metrics-server has nowhere safe to run; use prometheus-adapter. */
+  NoEC2Capacity: 'NoEC2Capacity',
+  PodsOnFargate: 'PodsOnFargate',
+  NotSelectedByFargateProfile: 'NotSelectedByFargateProfile',
+  /** A RecreateProfile plan is recorded in status.fargate.plan and waits for dryRun: false. */
+  RecreationPlanned: 'RecreationPlanned',
+  RecreatingProfile: 'RecreatingProfile',
+  /** The role's trust policy does not allow this service account (usually a mismatched `sub`). */
+  RoleTrustPolicyMismatch: 'RoleTrustPolicyMismatch',
+  /** Auto Scaling groups lack the k8s.io/cluster-autoscaler/* discovery tags. */
+  ASGDiscoveryTagsMissing: 'ASGDiscoveryTagsMissing',
+  AccessDenied: 'AccessDenied',
+  Throttled: 'Throttled',
+  NotFound: 'NotFound',
+} as const;
+
+/** One of {@link Reason}. */
+export type ReasonName = (typeof Reason)[keyof typeof Reason];
+
+/** A metav1.Condition: `{type, status, reason, message, observedGeneration, lastTransitionTime}`. */
+export type Condition = Static<typeof ConditionSchema>;
+
+/** The status of a {@link Condition}. */
+export type ConditionStatus = Condition['status'];

@@ -1,0 +1,113 @@
+/** Schema of `spec.resourceMetrics` and `spec.metricsServer`: who serves metrics.k8s.io, and how metrics-server runs. */
+import { Type } from '@sinclair/typebox';
+import { DURATION_PATTERN, Duration, Image, NamespaceName, Quantity, StringEnum, WithDefault } from './schema-helpers.js';
+
+/** Who serves the resource metrics API (`metrics.k8s.io`) that `kubectl top` and CPU/memory HPAs read. */
+export const RESOURCE_METRICS_PROVIDERS = ['metrics-server', 'prometheus-adapter', 'none'] as const;
+/** How metrics-server checks kubelet serving certificates. */
+export const KUBELET_TLS_MODES = ['Auto', 'Verify', 'Insecure'] as const;
+/** Node address types metrics-server may use to reach a kubelet (`--kubelet-preferred-address-types`). */
+export const NODE_ADDRESS_TYPES = ['InternalIP', 'ExternalIP', 'Hostname', 'InternalDNS', 'ExternalDNS'] as const;
+
+export const ResourceMetricsSchema = Type.Object(
+  {
+    provider: WithDefault(
+      StringEnum(RESOURCE_METRICS_PROVIDERS, {
+        description:
+          'Who serves metrics.k8s.io. metrics-server: deploy metrics-server. prometheus-adapter: the adapter serves it ' +
+          'from Prometheus (needs spec.prometheusAdapter.resourceRules; the path for clusters without EC2 nodes). ' +
+          'none: the operator deploys nothing for it.',
+      }),
+      'metrics-server',
+    ),
+  },
+  { description: 'The resource metrics pipeline (CPU and memory of pods and nodes).' },
+);
+
+const ResourceListSchema = (what: string, cpu: string, memory: string) => ({
+  cpu: Quantity({ description: `CPU ${what} of each metrics-server container, e.g. ${cpu}.` }),
+  memory: Quantity({ description: `Memory ${what} of each metrics-server container, e.g. ${memory}.` }),
+});
+
+const requests = ResourceListSchema('request', '100m', '200Mi');
+const limits = ResourceListSchema('limit', '1', '500Mi');
+
+export const MetricsServerResourcesSchema = Type.Object(
+  {
+    requests: WithDefault(
+      Type.Object(
+        { cpu: WithDefault(requests.cpu, '100m'), memory: WithDefault(requests.memory, '200Mi') },
+        { description: 'Resource requests; defaults to cpu 100m and memory 200Mi.' },
+      ),
+      {},
+    ),
+    limits: Type.Optional(
+      Type.Object(
+        { cpu: Type.Optional(limits.cpu), memory: Type.Optional(limits.memory) },
+        { description: 'Resource limits; none unless set.' },
+      ),
+    ),
+  },
+  { description: 'Compute resources of the metrics-server container.' },
+);
+
+export const MetricsServerSchema = Type.Object(
+  {
+    namespace: WithDefault(NamespaceName({ description: 'Namespace metrics-server runs in.' }), 'kube-system'),
+    replicas: WithDefault(
+      Type.Integer({ minimum: 1, maximum: 10, description: 'Number of metrics-server pods (2 keeps the API up during a rollout).' }),
+      2,
+    ),
+    metricResolution: WithDefault(
+      Duration({
+        description: 'How often metrics-server scrapes kubelets (--metric-resolution), a Go duration of at least 10s.',
+        'x-kubernetes-validations': [
+          {
+            // The pattern reports a malformed duration; without this guard CEL would add a conversion error.
+            rule: `!self.matches('${DURATION_PATTERN}') || duration(self) >= duration('10s')`,
+            message: 'metricResolution must be at least 10s: metrics-server refuses shorter resolutions',
+          },
+        ],
+      }),
+      '15s',
+    ),
+    kubeletTLS: WithDefault(
+      StringEnum(KUBELET_TLS_MODES, {
+        description:
+          'How metrics-server checks kubelet serving certificates. Auto: the operator decides from the cluster and ' +
+          'records the choice in status.metricsServer.flags. Verify: always verify. Insecure: pass ' +
+          '--kubelet-insecure-tls (for kubelet certificates that are self-signed or do not name the node address, ' +
+          'the "x509: certificate is valid for ..., not ..." error).',
+      }),
+      'Auto',
+    ),
+    kubeletPreferredAddressTypes: WithDefault(
+      Type.Array(StringEnum(NODE_ADDRESS_TYPES, { description: 'A node address type.' }), {
+        minItems: 1,
+        maxItems: 5,
+        'x-kubernetes-list-type': 'set',
+        description: 'Node address types to reach kubelets with, in order of preference (--kubelet-preferred-address-types).',
+      }),
+      ['InternalIP', 'ExternalIP', 'Hostname'],
+    ),
+    image: WithDefault(Image({ description: 'metrics-server container image.' }), 'registry.k8s.io/metrics-server/metrics-server:v0.8.0'),
+    resources: WithDefault(MetricsServerResourcesSchema, {}),
+    insecureSkipTLSVerify: WithDefault(
+      Type.Boolean({
+        description:
+          'Set insecureSkipTLSVerify on the v1beta1.metrics.k8s.io APIService instead of giving it a CA bundle. ' +
+          'Only for clusters where the serving certificate cannot be verified.',
+      }),
+      false,
+    ),
+    adoptExisting: WithDefault(
+      Type.Boolean({
+        description:
+          'Take over an existing metrics-server and v1beta1.metrics.k8s.io APIService owned by another manager ' +
+          '(e.g. a Helm release or the EKS add-on). When false such objects are left alone and reported as a conflict.',
+      }),
+      false,
+    ),
+  },
+  { description: 'How metrics-server is deployed; used when resourceMetrics.provider is metrics-server.' },
+);

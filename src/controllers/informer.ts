@@ -1,0 +1,141 @@
+import type { Informer, KubernetesObject, ListPromise, ObjectCache } from '@kubernetes/client-node';
+import { exponentialBackoff, type BackoffOptions } from './backoff.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { stoppableDelay, type InformerFactory } from './list-watch.js';
+import type { Logger } from './logging.js';
+import type { Predicate } from './predicates.js';
+
+/** client-go's MetaNamespaceKeyFunc: `namespace/name`, or `name` for cluster-scoped objects. */
+export const objectKey = (obj: KubernetesObject): string =>
+  obj.metadata?.namespace ? `${obj.metadata.namespace}/${obj.metadata.name ?? ''}` : (obj.metadata?.name ?? '');
+
+/** Options for {@link ControllerInformer}. */
+export interface ControllerInformerOptions<T extends KubernetesObject> {
+  /** API path to watch, e.g. `/api/v1/namespaces/kube-system/configmaps`. */
+  readonly path: string;
+  /** Object-parameter list call, e.g. `() => api.listNamespacedConfigMap({ namespace, labelSelector })`. */
+  readonly list: ListPromise<T>;
+  /** Same selector as `list` uses, applied to the watch. */
+  readonly labelSelector?: string;
+  /** Same field selector as `list` uses (e.g. `metadata.name=x`, to watch one object). */
+  readonly fieldSelector?: string;
+  readonly factory: InformerFactory;
+  /** The keys to reconcile when `obj` changes (its own key, or its owner's). */
+  readonly keysFor: (obj: T) => readonly string[];
+  readonly enqueue: (key: string) => void;
+  /** Filters updates; adds and deletes always enqueue. Default: every update enqueues. */
+  readonly updatePredicate?: Predicate<T>;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  /** Restart delays after a failed list or watch. Default 1 s doubling to 30 s, as ListWatch's reconnects. */
+  readonly backoff?: Partial<BackoffOptions>;
+}
+
+/** An error more than this long after a (re)start means the informer had recovered: back off from the start again. */
+const healthyAfterMs = 60_000;
+
+/**
+ * A cache kept current by list+watch that enqueues keys on change. ListWatch already relists on 410 Gone and
+ * reconnects when a watch ends, but stops for good after any other error: this restarts it with backoff.
+ */
+export class ControllerInformer<T extends KubernetesObject> {
+  /** Resolves after the first successful list has filled the cache. */
+  readonly synced: Promise<void>;
+  readonly #o: ControllerInformerOptions<T>;
+  readonly #clock: Clock;
+  readonly #inner: Informer<T> & ObjectCache<T>;
+  readonly #previous = new Map<string, T>();
+  readonly #stop = new AbortController();
+  #markSynced: () => void = () => undefined;
+  #hasSynced = false;
+  #listed = false;
+  #attempt = 0;
+  #startedAt = 0;
+  #restart: TimerHandle | undefined;
+
+  constructor(options: ControllerInformerOptions<T>) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.synced = new Promise((resolve) => (this.#markSynced = resolve));
+    const list: ListPromise<T> = async () => {
+      const result = await options.list();
+      this.#listed = true;
+      return result;
+    };
+    const delay = stoppableDelay(this.#clock, this.#stop.signal);
+    this.#inner = options.factory({ path: options.path, list, labelSelector: options.labelSelector, ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}), delay });
+    this.#inner.on('add', (obj) => this.#changed(undefined, obj));
+    this.#inner.on('update', (obj) => this.#changed(this.#previous.get(objectKey(obj)), obj));
+    this.#inner.on('delete', (obj) => {
+      this.#previous.delete(objectKey(obj));
+      this.#enqueue(obj);
+    });
+    this.#inner.on('error', (err) => this.#failed(err));
+  }
+
+  /** Starts listing and watching; keeps doing so, restarting after errors, until {@link ControllerInformer.stop}. */
+  start(): void {
+    void this.#run();
+  }
+
+  /** True once {@link ControllerInformer.synced} has resolved. */
+  hasSynced(): boolean {
+    return this.#hasSynced;
+  }
+
+  /** The cached object, if any. Cluster-scoped objects have no namespace. */
+  get(name: string, namespace?: string): T | undefined {
+    return this.#inner.get(name, namespace);
+  }
+
+  /** Every cached object, or those of one namespace. */
+  list(namespace?: string): readonly T[] {
+    return this.#inner.list(namespace);
+  }
+
+  /** Stops watching and cancels any pending restart. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    if (this.#restart !== undefined) this.#clock.clearTimeout(this.#restart);
+    this.#restart = undefined;
+    await this.#inner.stop();
+  }
+
+  async #run(): Promise<void> {
+    this.#listed = false;
+    this.#startedAt = this.#clock.now();
+    try {
+      await this.#inner.start();
+    } catch (err) {
+      // Watch.watch throws before any request when the kubeconfig has no cluster or auth fails.
+      return this.#failed(err);
+    }
+    if (this.#listed && !this.#hasSynced) {
+      this.#hasSynced = true;
+      this.#markSynced();
+    }
+  }
+
+  #failed(err: unknown): void {
+    // Aborting the watch on stop() surfaces as an error too; it is not one.
+    if (this.#stop.signal.aborted || this.#restart !== undefined) return;
+    if (this.#clock.now() - this.#startedAt > healthyAfterMs) this.#attempt = 0;
+    const ms = exponentialBackoff({ baseMs: 1000, capMs: 30_000, ...this.#o.backoff }, this.#attempt++, this.#o.random);
+    this.#o.logger.warn({ err, path: this.#o.path, retryInMs: ms }, 'list/watch failed; restarting');
+    this.#restart = this.#clock.setTimeout(() => {
+      this.#restart = undefined;
+      void this.#run();
+    }, ms);
+  }
+
+  #changed(old: T | undefined, obj: T): void {
+    // Only kept when a predicate needs it; the map holds the cache's own objects, so it costs one entry per object.
+    if (this.#o.updatePredicate) this.#previous.set(objectKey(obj), obj);
+    if (!this.#o.updatePredicate || this.#o.updatePredicate(old, obj)) this.#enqueue(obj);
+  }
+
+  #enqueue(obj: T): void {
+    for (const key of this.#o.keysFor(obj)) this.#o.enqueue(key);
+  }
+}

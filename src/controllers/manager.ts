@@ -1,0 +1,149 @@
+import { systemClock, type Clock } from './clock.js';
+import type { LeaderCallbacks } from './leader-election.js';
+import { controllerLogger, type Logger } from './logging.js';
+import type { OperatorMetrics } from './metrics.js';
+import { reconcileHandler } from './reconcile-handler.js';
+import type { Reconciler } from './reconciler.js';
+import type { WorkQueue } from './workqueue.js';
+
+/** What the manager needs of an informer ({@link ControllerInformer} fits). */
+export interface ManagedInformer {
+  readonly synced: Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** One controller: informers that feed keys into `queue`, and the reconciler that `workers` run for each key. */
+export interface Controller {
+  readonly name: string;
+  readonly informers: readonly ManagedInformer[];
+  /** Build it with `observer: metrics.queueObserver(name)` to get the queue metrics. */
+  readonly queue: WorkQueue;
+  readonly reconciler: Reconciler;
+  readonly workers?: number;
+}
+
+/** Why the manager stopped: `lost-leadership` means the process should exit non-zero so Kubernetes restarts it. */
+export type ManagerExit = 'stopped' | 'lost-leadership';
+
+/** Options for {@link Manager}. */
+export interface ManagerOptions {
+  readonly controllers: readonly Controller[];
+  readonly leaderElector?: { run(callbacks: LeaderCallbacks): Promise<void>; release(): Promise<void> };
+  readonly health?: { readyWhen(check: () => boolean): void; listen(): Promise<unknown>; close(): Promise<void> };
+  readonly metrics?: OperatorMetrics;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** How long a graceful stop waits for in-flight reconciles; below the pod's 30 s termination grace. Default 20 s. */
+  readonly shutdownTimeoutMs?: number;
+}
+
+type Phase = 'new' | 'standby' | 'syncing' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * Runs controllers: health server → (with leader election) wait to lead → informers → all caches synced → workers.
+ *
+ * Readiness (`/readyz`): ready while standing by for the lease and while running with synced caches; not ready while
+ * starting, syncing or stopping. A standby must be ready, or a rolling update with maxUnavailable 0 would wait for
+ * a pod that cannot lead until the old pod, which the rollout will not remove, lets go.
+ */
+export class Manager {
+  /** Settles once, when the manager has fully stopped, with the reason. */
+  readonly done: Promise<ManagerExit>;
+  readonly #o: ManagerOptions;
+  readonly #clock: Clock;
+  readonly #informers: readonly ManagedInformer[];
+  #phase: Phase = 'new';
+  #exit: (reason: ManagerExit) => void = () => undefined;
+  readonly #stopping: Promise<void>;
+  #signalStopping: () => void = () => undefined;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(options: ManagerOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#informers = [...new Set(options.controllers.flatMap((c) => c.informers))];
+    this.done = new Promise((resolve) => (this.#exit = resolve));
+    this.#stopping = new Promise((resolve) => (this.#signalStopping = resolve));
+    options.health?.readyWhen(() => this.ready());
+  }
+
+  /** See the class comment for what ready means. */
+  ready(): boolean {
+    return this.#phase === 'standby' || this.#phase === 'running';
+  }
+
+  /** Starts everything; resolves once workers run, or early if the manager is stopped meanwhile. Call once. */
+  async start(): Promise<void> {
+    const { controllers, leaderElector, health, metrics, logger } = this.#o;
+    if (this.#phase !== 'new') return;
+    this.#phase = 'syncing';
+    await health?.listen();
+    if (leaderElector) {
+      this.#phase = 'standby';
+      const leading = new Promise<void>((onStartedLeading) => {
+        const onStoppedLeading = (): void => void this.#stop('lost-leadership');
+        leaderElector.run({ onStartedLeading, onStoppedLeading }).catch((err: unknown) => {
+          logger.error({ err }, 'leader election failed');
+          void this.#stop('lost-leadership');
+        });
+      });
+      if (!(await this.#unlessStopped(leading))) return;
+      this.#phase = 'syncing';
+    }
+    metrics?.setLeader(true);
+    for (const informer of this.#informers) informer.start();
+    if (!(await this.#unlessStopped(Promise.all(this.#informers.map((i) => i.synced))))) return;
+    logger.info('caches synced; starting workers');
+    for (const c of controllers) {
+      const log = controllerLogger(logger, c.name);
+      const observer = metrics?.reconcileObserver(c.name);
+      const handler = reconcileHandler({ queue: c.queue, reconciler: c.reconciler, logger: log, clock: this.#clock, observer });
+      c.queue.process(handler, c.workers);
+    }
+    this.#phase = 'running';
+  }
+
+  /** Graceful stop (SIGTERM): drain workers, stop informers, release the lease, close the health server. */
+  stop(): Promise<void> {
+    return this.#stop('stopped');
+  }
+
+  #stop(reason: ManagerExit): Promise<void> {
+    this.#shutdown ??= this.#shutDown(reason);
+    return this.#shutdown;
+  }
+
+  async #shutDown(reason: ManagerExit): Promise<void> {
+    const { controllers, leaderElector, health, metrics, logger } = this.#o;
+    this.#phase = 'stopping';
+    this.#signalStopping();
+    logger.info({ reason }, 'stopping');
+    const drained = Promise.all(controllers.map((c) => c.queue.shutDown()));
+    // After losing the lease another replica may already be reconciling: like controller-runtime, do not wait.
+    if (reason === 'stopped') await this.#within(drained, this.#o.shutdownTimeoutMs ?? 20_000);
+    const stopInformer = (i: ManagedInformer): Promise<void> =>
+      i.stop().catch((err: unknown) => logger.warn({ err }, 'stopping an informer failed'));
+    await Promise.all(this.#informers.map(stopInformer));
+    await leaderElector?.release();
+    metrics?.setLeader(false);
+    await health?.close();
+    this.#phase = 'stopped';
+    this.#exit(reason);
+  }
+
+  /** Waits for `work` unless the manager starts stopping first; true if `work` won. */
+  async #unlessStopped(work: Promise<unknown>): Promise<boolean> {
+    await Promise.race([work, this.#stopping]);
+    return this.#phase !== 'stopping' && this.#phase !== 'stopped';
+  }
+
+  async #within(work: Promise<unknown>, ms: number): Promise<void> {
+    let timer: unknown;
+    const timedOut = new Promise<boolean>((resolve) => (timer = this.#clock.setTimeout(() => resolve(true), ms)));
+    if (await Promise.race([work.then(() => false), timedOut])) {
+      this.#o.logger.warn({ ms }, 'reconciles still running at shutdown; leaving them');
+    }
+    this.#clock.clearTimeout(timer);
+  }
+}

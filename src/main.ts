@@ -1,0 +1,128 @@
+/**
+ * Composition root: config → clients → controllers → manager. The only place clients are made; everything else
+ * receives them as parameters.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi,
+  type KubernetesListObject, type KubernetesObject, type V1ConfigMap,
+} from '@kubernetes/client-node';
+import { GROUP, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
+import { ConfigError, parseConfig, type Config } from './config.js';
+import { EventRecorder } from './controllers/events.js';
+import { HealthServer } from './controllers/health.js';
+import { ControllerInformer } from './controllers/informer.js';
+import { LeaderElector } from './controllers/leader-election.js';
+import { listWatchFactory } from './controllers/list-watch.js';
+import { createLogger, controllerLogger, type Logger } from './controllers/logging.js';
+import { Manager } from './controllers/manager.js';
+import { OperatorMetrics } from './controllers/metrics.js';
+import { deletionTimestampSet, generationChanged, or } from './controllers/predicates.js';
+import { WorkQueue } from './controllers/workqueue.js';
+import { MANAGED_SELECTOR, OWNER_LABEL } from './kube/labels.js';
+import { ApplyStackWriter } from './kube/stack-writer.js';
+import { AggregationPreflight } from './reconcilers/aggregation.js';
+import { EXTENSION_AUTH_CONFIGMAP } from './reconcilers/aggregation-decision.js';
+import { MetricsStackReconciler } from './reconcilers/metricsstack.js';
+import { OWNED_KINDS } from './reconcilers/owned-kinds.js';
+
+const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+async function main(): Promise<number> {
+  let config: Config;
+  try {
+    config = parseConfig(process.argv.slice(2), process.env, () => (existsSync(SA_NAMESPACE_FILE) ? readFileSync(SA_NAMESPACE_FILE, 'utf8').trim() : undefined));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`metricsstack-operator: ${err.message}\n`);
+    return 2;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const kc = new KubeConfig();
+  if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
+  else kc.loadFromDefault();
+
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const core = kc.makeApiClient(CoreV1Api);
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const metrics = new OperatorMetrics();
+  const log = controllerLogger(logger, 'metricsstack');
+  const queue = new WorkQueue({ concurrency: config.workers, observer: metrics.queueObserver('metricsstack') });
+  const factory = listWatchFactory(kc);
+  const enqueue = (key: string): void => queue.add(key);
+
+  const stacks = new ControllerInformer<MetricsStack>({
+    path: `/apis/${GROUP}/${VERSION}/${PLURAL}`,
+    list: () => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL }) as Promise<KubernetesListObject<MetricsStack>>,
+    factory, logger: log, enqueue,
+    keysFor: (s) => [s.metadata?.name ?? ''],
+    // Our own status writes change neither generation nor deletion: they must not wake the reconciler.
+    updatePredicate: or(generationChanged, deletionTimestampSet),
+  });
+  const allStacks = (): string[] => stacks.list().map((s) => s.metadata?.name ?? '');
+  const extensionAuth = new ControllerInformer<V1ConfigMap>({
+    path: `/api/v1/namespaces/${EXTENSION_AUTH_CONFIGMAP.namespace}/configmaps`,
+    list: () => core.listNamespacedConfigMap({ namespace: EXTENSION_AUTH_CONFIGMAP.namespace, fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}` }),
+    fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}`,
+    factory, logger: log, enqueue, keysFor: allStacks,
+  });
+  const owned = OWNED_KINDS.map((k) => new ControllerInformer<KubernetesObject>({
+    path: k.path,
+    list: () => objects.list(k.apiVersion, k.kind, undefined, undefined, undefined, undefined, undefined, MANAGED_SELECTOR),
+    labelSelector: MANAGED_SELECTOR,
+    factory, logger: log, enqueue,
+    keysFor: (o) => { const owner = o.metadata?.labels?.[OWNER_LABEL]; return owner ? [owner] : []; },
+  }));
+
+  const parent = new MetricsStackReconciler({
+    stacks,
+    subs: [new AggregationPreflight(extensionAuth)],
+    writer: new ApplyStackWriter(objects, custom),
+    objects,
+    owned: () => owned.flatMap((i) => i.list()),
+    events: new EventRecorder({ client: core, logger: log, instance: config.identity }),
+    clock: () => new Date(),
+    resyncPeriodMs: config.resyncPeriodMs,
+    log,
+  });
+
+  const health = new HealthServer({ ...config.healthProbeBindAddress, registry: metrics.registry, logger });
+  const metricsServer = new HealthServer({ ...config.metricsBindAddress, registry: metrics.registry, logger });
+  const leaderElector = config.leaderElect
+    ? new LeaderElector({
+        client: kc.makeApiClient(CoordinationV1Api), namespace: config.leaderElectionNamespace, name: config.leaderElectionId,
+        identity: config.identity, leaseDurationSeconds: config.leaseDurationMs / 1000, renewDeadlineMs: config.renewDeadlineMs,
+        retryPeriodMs: config.retryPeriodMs, logger,
+      })
+    : undefined;
+  const manager = new Manager({
+    controllers: [{ name: 'metricsstack', informers: [stacks, extensionAuth, ...owned], queue, reconciler: parent, workers: config.workers }],
+    ...(leaderElector ? { leaderElector } : {}),
+    health, metrics, logger,
+  });
+  metricsServer.readyWhen(() => manager.ready());
+  await metricsServer.listen();
+  stopOnSignals(manager, logger);
+  await manager.start();
+  const exit = await manager.done;
+  await metricsServer.close();
+  logger.info({ exit }, 'operator stopped');
+  return exit === 'lost-leadership' ? 1 : 0;
+}
+
+function stopOnSignals(manager: Manager, logger: Logger): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'stopping');
+      void manager.stop();
+    });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`metricsstack-operator: fatal: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,23 @@
+/**
+ * Every kind the operator creates, watched cluster-wide but only through the managed-by label selector, so the
+ * caches hold our objects and nothing else. A change or deletion of one re-queues its owner (drift repair).
+ */
+export interface OwnedKind {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** Cluster-wide collection path for list+watch. */
+  readonly path: string;
+}
+
+export const OWNED_KINDS: readonly OwnedKind[] = [
+  { apiVersion: 'v1', kind: 'ServiceAccount', path: '/api/v1/serviceaccounts' },
+  { apiVersion: 'v1', kind: 'Service', path: '/api/v1/services' },
+  { apiVersion: 'v1', kind: 'ConfigMap', path: '/api/v1/configmaps' },
+  { apiVersion: 'v1', kind: 'Secret', path: '/api/v1/secrets' },
+  { apiVersion: 'apps/v1', kind: 'Deployment', path: '/apis/apps/v1/deployments' },
+  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', path: '/apis/policy/v1/poddisruptionbudgets' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', path: '/apis/rbac.authorization.k8s.io/v1/clusterroles' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', path: '/apis/rbac.authorization.k8s.io/v1/rolebindings' },
+  { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', path: '/apis/apiregistration.k8s.io/v1/apiservices' },
+];

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { ListWatch, type KubernetesListObject, type V1ConfigMap, type Watch } from '@kubernetes/client-node';
+import { ControllerInformer, objectKey } from '../../../src/controllers/informer.js';
+import type { InformerFactory } from '../../../src/controllers/list-watch.js';
+import { createLogger } from '../../../src/controllers/logging.js';
+import { generationChanged } from '../../../src/controllers/predicates.js';
+import { FakeClock, settle } from './fake-clock.js';
+
+const logger = createLogger({ level: 'silent' });
+const cm = (name: string, resourceVersion: string, generation = 1): V1ConfigMap => ({
+  metadata: { name, namespace: 'kube-system', resourceVersion, generation },
+});
+
+/**
+ * The real client-node ListWatch over a scripted Watch: what the informer must cope with is ListWatch's own
+ * behaviour (which errors it swallows, which it reports and then stops on), so only the HTTP stream is faked.
+ */
+function setup(lists: ReadonlyArray<KubernetesListObject<V1ConfigMap> | Error>, updatePredicate = undefined as undefined | typeof generationChanged) {
+  const clock = new FakeClock();
+  const watches: Array<{ query: Record<string, string>; event: (type: string, obj: V1ConfigMap) => void; done: (err: unknown) => void }> = [];
+  const watch = {
+    watch: async (_path: string, query: Record<string, string>, event: (t: string, o: V1ConfigMap) => void, done: (e: unknown) => void) => {
+      watches.push({ query, event, done });
+      return new AbortController();
+    },
+  } as unknown as Watch;
+  let listCalls = 0;
+  const list = async () => {
+    const result = lists[Math.min(listCalls++, lists.length - 1)]!;
+    if (result instanceof Error) throw result;
+    return result;
+  };
+  const factory: InformerFactory = (s) => new ListWatch(s.path, watch, s.list, false, s.labelSelector, undefined, { delayFn: s.delay });
+  const keys: string[] = [];
+  const informer = new ControllerInformer<V1ConfigMap>({
+    path: '/api/v1/namespaces/kube-system/configmaps',
+    list,
+    labelSelector: 'app.kubernetes.io/managed-by=metricsstack-operator',
+    factory,
+    keysFor: (obj) => [objectKey(obj)],
+    enqueue: (key) => keys.push(key),
+    updatePredicate,
+    logger,
+    clock,
+    random: () => 0,
+  });
+  return { clock, informer, watches, keys, lists: () => listCalls };
+}
+const listOf = (resourceVersion: string, ...items: V1ConfigMap[]) => ({ metadata: { resourceVersion }, items });
+
+describe('ControllerInformer', () => {
+  it('resolves synced after the first list, serves the cache and enqueues each object', async () => {
+    const { informer, keys, watches } = setup([listOf('10', cm('a', '9'), cm('b', '10'))]);
+    informer.start();
+    await informer.synced;
+    expect(informer.hasSynced()).toBe(true);
+    expect(informer.get('a', 'kube-system')?.metadata?.name).toBe('a');
+    expect(informer.list().map((o) => o.metadata?.name)).toEqual(['a', 'b']);
+    expect(keys).toEqual(['kube-system/a', 'kube-system/b']);
+    expect(watches[0]?.query).toMatchObject({ resourceVersion: '10', labelSelector: 'app.kubernetes.io/managed-by=metricsstack-operator' });
+    await informer.stop();
+  });
+
+  it('retries a failed list with backoff and syncs when it succeeds', async () => {
+    const { clock, informer, lists } = setup([new Error('connection refused'), new Error('connection refused'), listOf('1')]);
+    informer.start();
+    await clock.advance(999);
+    expect([lists(), informer.hasSynced()]).toEqual([1, false]);
+    await clock.advance(1);
+    expect(lists()).toBe(2);
+    await clock.advance(2_000);
+    expect([lists(), informer.hasSynced()]).toEqual([3, true]);
+    await informer.stop();
+  });
+
+  it('restarts the watch after a watch error, resuming from the last resourceVersion without a relist', async () => {
+    const { clock, informer, watches, lists } = setup([listOf('10')]);
+    informer.start();
+    await informer.synced;
+    watches[0]!.event('ADDED', cm('c', '11'));
+    watches[0]!.done(Object.assign(new Error('Internal Server Error'), { statusCode: 500 }));
+    await clock.advance(1_000);
+    expect(watches).toHaveLength(2);
+    expect(watches[1]!.query.resourceVersion).toBe('11');
+    expect(lists()).toBe(1);
+    await informer.stop();
+  });
+
+  it('relists after 410 Gone (ListWatch does this itself) and enqueues deletions found by the relist', async () => {
+    const { clock, informer, watches, keys, lists } = setup([listOf('10', cm('a', '9')), listOf('20')]);
+    informer.start();
+    await informer.synced;
+    watches[0]!.done(Object.assign(new Error('Gone'), { statusCode: 410 }));
+    await clock.advance(0);
+    expect(lists()).toBe(2);
+    expect(informer.list()).toEqual([]);
+    expect(keys).toEqual(['kube-system/a', 'kube-system/a']);
+    expect(watches[1]!.query.resourceVersion).toBe('20');
+    await informer.stop();
+  });
+
+  it('filters updates through the predicate, comparing with the previous object', async () => {
+    const { informer, watches, keys } = setup([listOf('10', cm('a', '10', 1))], generationChanged);
+    informer.start();
+    await informer.synced;
+    watches[0]!.event('MODIFIED', cm('a', '11', 1));
+    watches[0]!.event('MODIFIED', cm('a', '12', 2));
+    watches[0]!.event('DELETED', cm('a', '13', 2));
+    expect(keys).toEqual(['kube-system/a', 'kube-system/a', 'kube-system/a']);
+    await informer.stop();
+  });
+
+  it('on stop cancels a pending restart and ignores the error its own abort raises', async () => {
+    const { clock, informer, watches } = setup([listOf('10')]);
+    informer.start();
+    await informer.synced;
+    watches[0]!.done(new Error('connection reset'));
+    expect(clock.pending()).toBe(1);
+    await informer.stop();
+    watches[0]!.done(new DOMException('aborted', 'AbortError'));
+    await clock.advance(60_000);
+    expect([clock.pending(), watches.length]).toEqual([0, 1]);
+  });
+
+  it('never opens another watch when stopped during ListWatch reconnect sleep', async () => {
+    const { clock, informer, watches } = setup([listOf('10')]);
+    informer.start();
+    await informer.synced;
+    watches[0]!.done(null);
+    await settle();
+    expect(watches).toHaveLength(2);
+    watches[1]!.done(null);
+    await settle();
+    expect(clock.pending()).toBe(1);
+    await informer.stop();
+    await clock.advance(60_000);
+    expect([clock.pending(), watches.length]).toEqual([0, 2]);
+  });
+});

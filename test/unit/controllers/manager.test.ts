@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import type { LeaderCallbacks } from '../../../src/controllers/leader-election.js';
+import { createLogger } from '../../../src/controllers/logging.js';
+import { Manager, type ManagerOptions } from '../../../src/controllers/manager.js';
+import { WorkQueue } from '../../../src/controllers/workqueue.js';
+import { FakeClock, deferred, settle } from './fake-clock.js';
+
+const logger = createLogger({ level: 'silent' });
+
+/** Fakes that write each call into one log, so tests assert the order of start and stop. */
+function setup({ leaderElection = true } = {}) {
+  const log: string[] = [];
+  const clock = new FakeClock();
+  const synced = deferred();
+  const reconcile = deferred<object>();
+  let ready: () => boolean = () => false;
+  let callbacks: LeaderCallbacks | undefined;
+  const electionDone = deferred();
+  const queue = new WorkQueue({ clock });
+  const options: ManagerOptions = {
+    logger,
+    clock,
+    controllers: [
+      {
+        name: 'metricsstack',
+        informers: [{ synced: synced.promise, start: () => log.push('informer.start'), stop: async () => void log.push('informer.stop') }],
+        queue,
+        reconciler: {
+          reconcile: async (key) => {
+            log.push(`reconcile ${key}`);
+            return reconcile.promise;
+          },
+        },
+      },
+    ],
+    health: {
+      readyWhen: (check) => (ready = check),
+      listen: async () => log.push('health.listen'),
+      close: async () => void log.push('health.close'),
+    },
+    leaderElector: leaderElection
+      ? {
+          run: (cb) => {
+            log.push('election.run');
+            callbacks = cb;
+            return electionDone.promise;
+          },
+          release: async () => {
+            log.push('election.release');
+            electionDone.resolve();
+          },
+        }
+      : undefined,
+  };
+  const manager = new Manager(options);
+  return { manager, log, synced, reconcile, queue, clock, ready: () => ready(), lead: () => callbacks?.onStartedLeading(), lose: () => callbacks?.onStoppedLeading() };
+}
+
+describe('Manager', () => {
+  it('starts health, then waits to lead, then starts informers, and starts workers only after caches sync', async () => {
+    const t = setup();
+    t.queue.add('default');
+    const started = t.manager.start();
+    await settle();
+    expect(t.log).toEqual(['health.listen', 'election.run']);
+    t.lead();
+    await settle();
+    expect(t.log).toEqual(['health.listen', 'election.run', 'informer.start']);
+    t.synced.resolve();
+    await started;
+    expect(t.log).toEqual(['health.listen', 'election.run', 'informer.start', 'reconcile default']);
+    t.reconcile.resolve({});
+    await t.manager.stop();
+  });
+
+  it('is ready while standing by and once running, but not while syncing or stopping', async () => {
+    const t = setup();
+    const readiness: boolean[] = [t.ready()];
+    const started = t.manager.start();
+    await settle();
+    readiness.push(t.ready());
+    t.lead();
+    await settle();
+    readiness.push(t.ready());
+    t.synced.resolve();
+    await started;
+    readiness.push(t.ready());
+    const stopped = t.manager.stop();
+    readiness.push(t.ready());
+    await stopped;
+    expect(readiness).toEqual([false, true, false, true, false]);
+  });
+
+  it('without leader election starts informers right after the health server', async () => {
+    const t = setup({ leaderElection: false });
+    t.synced.resolve();
+    await t.manager.start();
+    expect(t.log).toEqual(['health.listen', 'informer.start']);
+    expect(t.ready()).toBe(true);
+    await t.manager.stop();
+  });
+
+  it('on stop drains in-flight reconciles, then stops informers, releases the lease and closes health', async () => {
+    const t = setup();
+    t.queue.add('default');
+    const started = t.manager.start();
+    await settle();
+    t.lead();
+    t.synced.resolve();
+    await started;
+    const stopped = t.manager.stop();
+    await settle();
+    expect(t.log.at(-1)).toBe('reconcile default');
+    t.reconcile.resolve({});
+    await stopped;
+    expect(t.log.slice(-3)).toEqual(['informer.stop', 'election.release', 'health.close']);
+    expect(await t.manager.done).toBe('stopped');
+    expect(t.clock.pending()).toBe(0);
+  });
+
+  it('stopped while standing by never starts informers', async () => {
+    const t = setup();
+    const started = t.manager.start();
+    await settle();
+    await t.manager.stop();
+    await started;
+    expect(t.log).toEqual(['health.listen', 'election.run', 'informer.stop', 'election.release', 'health.close']);
+  });
+
+  it('on losing leadership stops without waiting for reconciles and reports it, so main exits non-zero', async () => {
+    const t = setup();
+    t.queue.add('default');
+    const started = t.manager.start();
+    await settle();
+    t.lead();
+    t.synced.resolve();
+    await started;
+    t.lose();
+    expect(await t.manager.done).toBe('lost-leadership');
+    expect(t.log.slice(-3)).toEqual(['informer.stop', 'election.release', 'health.close']);
+    t.reconcile.resolve({});
+  });
+});
