@@ -1,0 +1,73 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { ApiException, CustomObjectsApi } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { withDefaults } from '../../src/api/v1alpha1/defaults.js';
+import { GROUP, PLURAL, VERSION } from '../../src/api/v1alpha1/types.js';
+import { invalidSpecs } from '../fixtures/invalid-specs.js';
+import { startCluster, type TestCluster } from '../support/cluster.js';
+import { installCrd } from '../support/crd.js';
+
+let cluster: TestCluster;
+let api: CustomObjectsApi;
+const ref = { group: GROUP, version: VERSION, plural: PLURAL };
+const stack = (name: string, spec: unknown) => ({ apiVersion: `${GROUP}/${VERSION}`, kind: 'MetricsStack', metadata: { name }, spec });
+
+beforeAll(async () => {
+  cluster = await startCluster({ preset: 'none' });
+  api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+  await installCrd(cluster);
+});
+afterAll(async () => cluster?.stop());
+
+describe('the MetricsStack CRD on a real kube-apiserver', () => {
+  it('installs, is Established, and is cluster-scoped with the printer columns', async () => {
+    const r = await cluster.kubectl(['get', 'crd', `${PLURAL}.${GROUP}`, '-o', 'json']);
+    const crd = JSON.parse(r.stdout);
+    expect(crd.spec.scope).toBe('Cluster');
+    expect(crd.status.conditions.find((c: { type: string }) => c.type === 'Established').status).toBe('True');
+    expect(crd.spec.versions[0].additionalPrinterColumns.map((c: { name: string }) => c.name)).toEqual(['Provider', 'Ready', 'Reason', 'Age']);
+  });
+
+  it('explains its fields to kubectl explain', async () => {
+    const r = await cluster.kubectl(['explain', 'metricsstack.spec.metricsServer.metricResolution']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/10s/);
+  });
+
+  it.each(readdirSync('config/samples'))('accepts the sample %s and defaults it exactly as withDefaults does', async (file) => {
+    const sample = parse(readFileSync(`config/samples/${file}`, 'utf8'));
+    const name = `sample-${file.replace(/\.yaml$/, '')}`;
+    const created = await api.createClusterCustomObject({ ...ref, body: { ...sample, metadata: { name } } });
+    expect(created.spec).toEqual(withDefaults(sample.spec));
+    await api.deleteClusterCustomObject({ ...ref, name });
+  });
+
+  it.each(invalidSpecs.map((c, i) => ({ ...c, i })))('rejects $name, saying "$expectMessage"', async ({ spec, expectMessage, i }) => {
+    const err = await api.createClusterCustomObject({ ...ref, body: stack(`bad-${i}`, spec) }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiException);
+    expect((err as ApiException<string>).code).toBe(422);
+    expect(JSON.parse((err as ApiException<string>).body).message).toContain(expectMessage);
+  });
+});
+
+describe('the status subresource', () => {
+  it('ignores status in a main-resource write and spec in a status write', async () => {
+    await api.createClusterCustomObject({ ...ref, body: { ...stack('sub', {}), status: { observedGeneration: 99 } } });
+    let got = await api.getClusterCustomObject({ ...ref, name: 'sub' });
+    expect(got.status).toBeUndefined();
+
+    got.status = { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'AllDependenciesReady', message: 'ok', observedGeneration: 1, lastTransitionTime: '2026-11-22T10:00:00Z' }] };
+    got.spec = { deletionPolicy: 'Orphan' };
+    await api.replaceClusterCustomObjectStatus({ ...ref, name: 'sub', body: got });
+    got = await api.getClusterCustomObject({ ...ref, name: 'sub' });
+    expect(got.status.conditions[0].reason).toBe('AllDependenciesReady');
+    expect(got.spec.deletionPolicy).toBe('Delete');
+    expect(got.metadata.generation).toBe(1);
+  });
+
+  it('shows Ready and its reason in kubectl get', async () => {
+    const r = await cluster.kubectl(['get', 'metricsstack', 'sub']);
+    expect(r.stdout).toMatch(/sub\s+metrics-server\s+True\s+AllDependenciesReady/);
+  });
+});

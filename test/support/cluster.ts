@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet, type RequestOptions } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { makePki, writeKubeconfig } from './certs.js';
+import { apiserverArgs, controllerManagerArgs, etcdArgs, resolveBinDir, schedulerArgs, type Ports } from './cluster-args.js';
+import { KWOK_CRD_FILES, KWOK_CRD_NAMES, KWOK_ASSETS, kwokArgs, kwokUsage, scrapeNodeMetrics } from './kwok.js';
+import { presetNodes, type Preset } from './kwok-nodes.js';
+import { freePorts } from './ports.js';
+import { ProcGroup, waitFor, type Proc } from './procs.js';
+
+export interface StartOptions { preset?: Preset; name?: string; controllers?: string[] }
+export interface KubectlResult { stdout: string; stderr: string; code: number }
+
+export interface TestCluster extends ReturnType<typeof kwokUsage> {
+  name: string; dir: string; binDir: string; server: string; kubeconfigPath: string; kubeConfig: KubeConfig;
+  ports: Ports; pids: number[]; startupMs: number;
+  kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<KubectlResult>;
+  /** kwok's simulated kubelet /metrics/resource of one node (Prometheus text). */
+  nodeMetrics(nodeName: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** GET over HTTP(S) on loopback; resolves with the status code (0 when the port is not listening yet). */
+function probe(url: string, tls: RequestOptions = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const req = (url.startsWith('https') ? httpsGet : httpGet)(url, { ...tls, timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0)).on('timeout', () => req.destroy());
+  });
+}
+
+/**
+ * Starts etcd, kube-apiserver (with the aggregation layer), kube-controller-manager, kube-scheduler and kwok on
+ * free 127.0.0.1 ports in a fresh temp folder, creates the preset's EKS-shaped nodes and waits until they are Ready.
+ * On failure everything started is stopped and the error carries the failing component's log tail.
+ */
+export async function startCluster(opts: StartOptions = {}): Promise<TestCluster> {
+  const t0 = Date.now();
+  const name = opts.name ?? 'metricsstack-test';
+  const binDir = resolveBinDir();
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+  mkdirSync(join(dir, 'logs'));
+  const group = new ProcGroup(dir);
+  try {
+    const [etcd, etcdPeer, apiserver, controllerManager, scheduler, kwok] = await freePorts(6) as
+      [number, number, number, number, number, number];
+    const ports: Ports = { etcd, etcdPeer, apiserver, controllerManager, scheduler, kwok };
+    const bin = (b: string) => join(binDir, b);
+    const procs: Proc[] = [];
+    const started = (p: Proc) => { procs.push(p); return p; };
+
+    // etcd needs no certificates: start it first and generate the PKI while it boots.
+    const etcdProc = started(group.start('etcd', bin('etcd'), etcdArgs(dir, ports)));
+    const ids = [
+      { name: 'admin', cn: 'admin', o: 'system:masters' },
+      { name: 'controller-manager', cn: 'system:kube-controller-manager' },
+      { name: 'scheduler', cn: 'system:kube-scheduler' },
+      // kwok patches node/pod status, leases and reads its CRs; it has no bootstrap role of its own.
+      { name: 'kwok', cn: 'kwok-controller', o: 'system:masters' },
+    ];
+    const pki = await makePki(join(dir, 'pki'), ids);
+    const server = `https://127.0.0.1:${apiserver}`;
+    const kubeconfig = (id: string) => join(dir, `${id}.kubeconfig`);
+    await Promise.all(ids.map((id) => writeKubeconfig(kubeconfig(id.name), server, pki.ca.cert, pki.clients[id.name]!, id.cn, name)));
+    await waitFor('etcd /health', async () => await probe(`http://127.0.0.1:${etcd}/health`) === 200,
+      { timeoutMs: 20_000, watch: procs, blame: etcdProc });
+
+    const apiProc = started(group.start('kube-apiserver', bin('kube-apiserver'), apiserverArgs(dir, ports, pki)));
+    const admin = pki.clients.admin!;
+    const tls = { ca: readFileSync(pki.ca.cert), cert: readFileSync(admin.cert), key: readFileSync(admin.key) };
+    await waitFor('kube-apiserver /readyz', async () => await probe(`${server}/readyz`, tls) === 200,
+      { timeoutMs: 60_000, watch: procs, blame: apiProc });
+
+    const kubeconfigPath = kubeconfig('admin');
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(kubeconfigPath);
+    const kubectl = (args: string[], o: { input?: string; timeoutMs?: number } = {}) =>
+      runKubectl(bin('kubectl'), ['--kubeconfig', kubeconfigPath, ...args], o);
+
+    const kcmProc = started(group.start('kube-controller-manager', bin('kube-controller-manager'),
+      controllerManagerArgs(dir, ports, pki, kubeconfig('controller-manager'), opts.controllers ?? ['*'])));
+    const schedProc = started(group.start('kube-scheduler', bin('kube-scheduler'), schedulerArgs(dir, ports, kubeconfig('scheduler'))));
+
+    // kwok watches its CRDs but does not install them: they must be Established before it starts.
+    await mustKubectl(kubectl, ['apply', '--server-side', ...KWOK_CRD_FILES.flatMap((f) => ['-f', f])]);
+    await mustKubectl(kubectl, ['wait', '--for=condition=Established', '--timeout=30s', ...KWOK_CRD_NAMES.map((c) => `crd/${c}`)]);
+    await mustKubectl(kubectl, ['apply', '--server-side', '-f', join(KWOK_ASSETS, 'metrics-resource.yaml')]);
+    const kwokProc = started(group.start('kwok', bin('kwok'),
+      kwokArgs({ kubeconfig: kubeconfig('kwok'), port: kwok, cert: pki.kwok.cert, key: pki.kwok.key }),
+      { KWOK_WORKDIR: join(dir, 'kwok') })); // keeps kwok from reading the user's ~/.kwok/kwok.yaml
+
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const nodes = presetNodes(opts.preset ?? 'eks-mixed');
+    for (const body of nodes) await core.createNode({ body });
+
+    const healthy = (url: string) => async () => await probe(url, { rejectUnauthorized: false }) === 200;
+    const wait = { timeoutMs: 60_000, watch: procs };
+    await Promise.all([
+      waitFor('kube-controller-manager /healthz', healthy(`https://127.0.0.1:${controllerManager}/healthz`), { ...wait, blame: kcmProc }),
+      waitFor('kube-scheduler /healthz', healthy(`https://127.0.0.1:${scheduler}/healthz`), { ...wait, blame: schedProc }),
+      waitFor('kwok /healthz', healthy(`http://127.0.0.1:${kwok}/healthz`), { ...wait, blame: kwokProc }),
+      waitFor('namespace kube-system', async () => !!(await core.readNamespace({ name: 'kube-system' })), wait),
+      waitFor('ServiceAccount default/default', async () =>
+        !!(await core.readNamespacedServiceAccount({ namespace: 'default', name: 'default' })), { ...wait, blame: kcmProc }),
+      waitFor(`${nodes.length} kwok nodes Ready`, async () => {
+        const ready = (await core.listNode()).items.filter((n) =>
+          n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+        return ready.length >= nodes.length;
+      }, { ...wait, blame: kwokProc }),
+    ]);
+
+    const startupMs = Date.now() - t0;
+    console.log(`[cluster] ${name} ready in ${(startupMs / 1000).toFixed(1)} s at ${server} (dir ${dir})`);
+    return {
+      name, dir, binDir, server, kubeconfigPath, kubeConfig, ports, startupMs,
+      pids: group.procs.map((p) => p.pid),
+      kubectl,
+      ...kwokUsage(kubeConfig),
+      nodeMetrics: (nodeName) => scrapeNodeMetrics(kwok, nodeName),
+      stop: () => group.stop(),
+    };
+  } catch (err) {
+    await group.stop();
+    throw err;
+  }
+}
+
+function runKubectl(kubectl: string, args: string[], o: { input?: string; timeoutMs?: number }): Promise<KubectlResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(kubectl, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: o.timeoutMs ?? 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+    child.on('error', reject).on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
+    child.stdin.end(o.input ?? '');
+  });
+}
+
+async function mustKubectl(kubectl: TestCluster['kubectl'], args: string[]): Promise<void> {
+  const r = await kubectl(args);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
+}

@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One started binary. Its pid is also its process-group id: we start it detached, in a group of its own. */
+export interface Proc {
+  name: string;
+  pid: number;
+  logFile: string;
+  child: ChildProcess;
+  exit: Promise<void>;
+  exited: boolean;
+}
+
+const live = new Set<ProcGroup>();
+let hooksInstalled = false;
+
+/**
+ * The processes of one test cluster and the folder they work in. Three lines of defence keep nothing running:
+ * stop() (normal), process 'exit'/SIGINT/SIGTERM hooks (crash, Ctrl-C), and a detached shell watchdog that kills
+ * the groups listed in <dir>/pids once the test process is gone (SIGKILL of the test runner, where no hook runs).
+ */
+export class ProcGroup {
+  readonly procs: Proc[] = [];
+  private watchdog: ChildProcess;
+  private stopping?: Promise<void>;
+
+  constructor(readonly dir: string, private readonly keepDir = process.env.METRICSSTACK_KEEP_CLUSTER === '1') {
+    installHooks();
+    live.add(this);
+    const script = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
+      'for p in $(cat "$2/pids" 2>/dev/null); do kill -KILL -- "-$p" 2>/dev/null; done; [ "$3" = 1 ] || rm -rf "$2"';
+    this.watchdog = spawn('sh', ['-c', script, 'watchdog', String(process.pid), dir, keepDir ? '1' : '0'],
+      { detached: true, stdio: 'ignore' });
+    this.watchdog.unref();
+  }
+
+  /** Starts `bin` with stdout+stderr appended to <dir>/logs/<name>.log. */
+  start(name: string, bin: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+    const logFile = join(this.dir, 'logs', `${name}.log`);
+    const fd = openSync(logFile, 'a');
+    const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+    closeSync(fd);
+    if (child.pid === undefined) throw new Error(`${name}: spawn ${bin} failed`);
+    appendFileSync(join(this.dir, 'pids'), `${child.pid}\n`);
+    const proc: Proc = { name, pid: child.pid, logFile, child, exited: false, exit: Promise.resolve() };
+    proc.exit = new Promise((resolve) => {
+      const done = () => { proc.exited = true; resolve(); };
+      child.once('exit', done);
+      child.once('error', done);
+    });
+    // A forgotten stop() must not keep the test worker alive; its 'exit' hook then kills the group.
+    child.unref();
+    this.procs.push(proc);
+    return proc;
+  }
+
+  /**
+   * SIGTERM, then SIGKILL after graceMs, one component at a time, newest first, then removes the folder. Idempotent.
+   * Order matters: kube-apiserver shuts down cleanly only while etcd still answers (it removes its endpoint lease),
+   * and etcd waits for the apiserver's watch streams to close; stopped together, both hang until SIGKILL.
+   */
+  stop(graceMs = 5_000): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const p of [...this.procs].reverse()) {
+        if (p.exited) continue;
+        signalGroup(p.pid, 'SIGTERM');
+        if (await exitsWithin(p, graceMs)) continue;
+        console.log(`[cluster] ${p.name} did not exit ${graceMs} ms after SIGTERM; sending SIGKILL`);
+        signalGroup(p.pid, 'SIGKILL');
+        await exitsWithin(p, 5_000);
+      }
+      this.finish();
+    })();
+    return this.stopping;
+  }
+
+  /** Synchronous last resort for exit hooks: SIGKILL everything, remove the folder. */
+  killNow(): void {
+    for (const p of this.procs) if (!p.exited) signalGroup(p.pid, 'SIGKILL');
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.watchdog.pid !== undefined) signalGroup(this.watchdog.pid, 'SIGKILL');
+    live.delete(this);
+    if (this.keepDir) console.log(`[cluster] kept ${this.dir} (METRICSSTACK_KEEP_CLUSTER=1)`);
+    else rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  try { process.kill(-pid, sig); } catch { /* already gone */ }
+}
+
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.once('exit', () => { for (const g of [...live]) g.killNow(); });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    const handler = () => {
+      for (const g of [...live]) g.killNow();
+      process.off(sig, handler);
+      // Keep the signal's default meaning (terminate) unless someone else (the test runner) handles it.
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.on(sig, handler);
+  }
+}
+
+/** Resolves true when p exits within ms, false otherwise; leaves no timer behind either way. */
+function exitsWithin(p: Proc, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  return Promise.race([p.exit.then(() => true), timeout]).finally(() => clearTimeout(timer));
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The last `lines` lines of a component's log, for error messages. */
+export function logTail(proc: Proc, lines = 25): string {
+  let text = '';
+  try { text = readFileSync(proc.logFile, 'utf8'); } catch { /* no log yet */ }
+  return text.trimEnd().split('\n').slice(-lines).map((l) => `  | ${l}`).join('\n');
+}
+
+/**
+ * Polls `check` until it returns true. Fails fast if a watched process exits, and on timeout; both errors carry
+ * the tail of the relevant component's log, because "timed out" alone never says why.
+ */
+export async function waitFor(what: string, check: () => Promise<boolean>, opts: {
+  timeoutMs: number; watch: Proc[]; blame?: Proc; intervalMs?: number;
+}): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const dead = opts.watch.find((p) => p.exited);
+    if (dead) throw new Error(`${dead.name} exited while waiting for ${what}:\n${logTail(dead)}`);
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) {
+      const blame = opts.blame ? `\n${opts.blame.name} log:\n${logTail(opts.blame)}` : '';
+      throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${what}${blame}`);
+    }
+    await sleep(opts.intervalMs ?? 200);
+  }
+}
