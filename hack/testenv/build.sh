@@ -13,6 +13,9 @@ root=${METRICSSTACK_CACHE:-$HOME/.cache/metricsstack}
 dir="$root/testenv-$key"
 bin="$dir/bin"
 mkdir -p "$bin"
+# Two builds at once (two test runs, a test's fallback) would race on the same venv and binaries: one at a time.
+exec 9>"$dir/.lock"
+flock 9
 log() { printf '[testenv %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 export GOFLAGS=-trimpath GOTOOLCHAIN=local
 ld='-s -w'
@@ -50,11 +53,12 @@ build_prometheus_adapter() {
 }
 
 install_moto() {
-  [ -x "$dir/moto/bin/moto_server" ] && return
+  [ -x "$dir/moto/bin/moto_server" ] && [ -f "$dir/moto/.complete" ] && return
   log "installing moto[server]==$MOTO_VERSION into a virtualenv"
   rm -rf "$dir/moto"
   python3 -m venv "$dir/moto"
   "$dir/moto/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  touch "$dir/moto/.complete"
 }
 
 install_prometheus() {

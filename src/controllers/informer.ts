@@ -19,6 +19,8 @@ export interface ControllerInformerOptions<T extends KubernetesObject> {
   readonly labelSelector?: string;
   /** Same field selector as `list` uses (e.g. `metadata.name=x`, to watch one object). */
   readonly fieldSelector?: string;
+  /** Trims objects before caching; see InformerSource.transform. */
+  readonly transform?: <U extends KubernetesObject>(obj: U) => U;
   readonly factory: InformerFactory;
   /** The keys to reconcile when `obj` changes (its own key, or its owner's). */
   readonly keysFor: (obj: T) => readonly string[];
@@ -64,7 +66,7 @@ export class ControllerInformer<T extends KubernetesObject> {
       return result;
     };
     const delay = stoppableDelay(this.#clock, this.#stop.signal);
-    this.#inner = options.factory({ path: options.path, list, labelSelector: options.labelSelector, ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}), delay });
+    this.#inner = options.factory({ path: options.path, list, labelSelector: options.labelSelector, ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}), ...(options.transform ? { transform: options.transform } : {}), delay });
     this.#inner.on('add', (obj) => this.#changed(undefined, obj));
     this.#inner.on('update', (obj) => this.#changed(this.#previous.get(objectKey(obj)), obj));
     this.#inner.on('delete', (obj) => {

@@ -48,6 +48,9 @@ export function apiserverArgs(dir: string, p: Ports, pki: Pki): string[] {
   return [
     `--etcd-servers=http://127.0.0.1:${p.etcd}`,
     '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${p.apiserver}`,
+    // Endpoints may not hold loopback addresses, so the "kubernetes" Service cannot point at us; without this the
+    // apiserver logs a rejected update every 10 s. Nothing here routes Service IPs anyway.
+    '--endpoint-reconciler-type=none',
     `--cert-dir=${join(dir, 'apiserver')}`,
     `--tls-cert-file=${pki.apiserver.cert}`, `--tls-private-key-file=${pki.apiserver.key}`,
     `--client-ca-file=${pki.ca.cert}`,

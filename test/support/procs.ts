@@ -29,7 +29,7 @@ export class ProcGroup {
     installHooks();
     live.add(this);
     const script = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
-      'for p in $(cat "$2/pids" 2>/dev/null); do kill -KILL -- "-$p" 2>/dev/null; done; [ "$3" = 1 ] || rm -rf "$2"';
+      'for p in $(cat "$2/pids" 2>/dev/null); do kill -9 "-$p" 2>/dev/null; done; [ "$3" = 1 ] || rm -rf "$2"';
     this.watchdog = spawn('sh', ['-c', script, 'watchdog', String(process.pid), dir, keepDir ? '1' : '0'],
       { detached: true, stdio: 'ignore' });
     this.watchdog.unref();

@@ -1,0 +1,78 @@
+import type { V1Node, V1NodeAddress } from '@kubernetes/client-node';
+
+export const COMPUTE_TYPE_LABEL = 'eks.amazonaws.com/compute-type';
+export const NODEGROUP_LABEL = 'eks.amazonaws.com/nodegroup';
+const KEPT_LABELS = [COMPUTE_TYPE_LABEL, NODEGROUP_LABEL, 'topology.kubernetes.io/zone', 'alpha.eksctl.io/cluster-name', 'eks.amazonaws.com/cluster-name'];
+
+/**
+ * Keeps only what the operator reads of a Node (name, a few labels, providerID, addresses, kubelet port).
+ * Used as the node informer's transform: a real Node carries its image list and conditions, kilobytes each, and the
+ * cache must stay flat at 5,000 nodes.
+ */
+export function trimNode<T>(obj: T): T {
+  const n = obj as V1Node;
+  const labels = Object.fromEntries(Object.entries(n.metadata?.labels ?? {}).filter(([k]) => KEPT_LABELS.includes(k)));
+  const trimmed: V1Node = {
+    metadata: { name: n.metadata?.name ?? '', resourceVersion: n.metadata?.resourceVersion ?? '', labels },
+    ...(n.spec?.providerID ? { spec: { providerID: n.spec.providerID } } : {}),
+    status: {
+      ...(n.status?.addresses ? { addresses: n.status.addresses } : {}),
+      ...(n.status?.daemonEndpoints ? { daemonEndpoints: n.status.daemonEndpoints } : {}),
+    },
+  };
+  return trimmed as T;
+}
+
+/** What the node list says about the platform, for status.platform and for metrics-server's flags. */
+export interface NodeFacts {
+  readonly kind: 'EKS' | 'Generic';
+  /** From a node label, when EKS nodes carry it (eksctl and managed node groups do). */
+  readonly clusterName?: string;
+  readonly region?: string;
+  readonly ec2Nodes: number;
+  readonly fargateNodes: number;
+  readonly otherNodes: number;
+  /** Address types reported by the nodes metrics-server would scrape (non-Fargate first), in first-seen order. */
+  readonly nodeAddressTypes: readonly string[];
+  readonly kubeletPortsFromNodeStatus: boolean;
+  /** A few scrape targets for kubelet certificate inspection, EC2 nodes first. */
+  readonly samples: readonly { name: string; addresses: readonly V1NodeAddress[]; port: number }[];
+}
+
+export const isFargateNode = (n: V1Node): boolean => n.metadata?.labels?.[COMPUTE_TYPE_LABEL] === 'fargate';
+const isAwsNode = (n: V1Node): boolean => (n.spec?.providerID ?? '').startsWith('aws://') || Object.keys(n.metadata?.labels ?? {}).some((k) => k.startsWith('eks.amazonaws.com/'));
+
+/** aws:///us-east-1a/i-0abc → us-east-1 (the zone minus its letter). */
+export function regionOf(providerID: string | undefined): string | undefined {
+  const zone = /^aws:\/\/\/([a-z]{2}(?:-[a-z]+)+-\d)[a-z]\//.exec(providerID ?? '')?.[1];
+  return zone;
+}
+
+/** Pure summary of the (trimmed) node cache. */
+export function summarizeNodes(nodes: readonly V1Node[], sampleSize = 3): NodeFacts {
+  const fargate = nodes.filter(isFargateNode);
+  const aws = nodes.filter((n) => !isFargateNode(n) && isAwsNode(n));
+  const other = nodes.filter((n) => !isFargateNode(n) && !isAwsNode(n));
+  const scraped = [...aws, ...other];
+  const types: string[] = [];
+  for (const n of scraped.length > 0 ? scraped : fargate) for (const a of n.status?.addresses ?? []) if (!types.includes(a.type)) types.push(a.type);
+  const ports = scraped.map((n) => n.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 0);
+  const eks = fargate.length + aws.length > 0;
+  const labelled = nodes.map((n) => n.metadata?.labels?.['alpha.eksctl.io/cluster-name'] ?? n.metadata?.labels?.['eks.amazonaws.com/cluster-name']).find(Boolean);
+  const region = nodes.map((n) => regionOf(n.spec?.providerID)).find(Boolean);
+  return {
+    kind: eks ? 'EKS' : 'Generic',
+    ...(labelled ? { clusterName: labelled } : {}),
+    ...(region ? { region } : {}),
+    ec2Nodes: aws.length,
+    fargateNodes: fargate.length,
+    otherNodes: other.length,
+    nodeAddressTypes: types,
+    kubeletPortsFromNodeStatus: ports.length > 0 && ports.every((p) => p > 0),
+    samples: scraped.slice(0, sampleSize).map((n) => ({
+      name: n.metadata?.name ?? '',
+      addresses: n.status?.addresses ?? [],
+      port: n.status?.daemonEndpoints?.kubeletEndpoint?.Port || 10250,
+    })),
+  };
+}
