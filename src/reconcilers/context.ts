@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import type { MetricsStack, MetricsStackStatus } from '../api/v1alpha1/types.js';
 import type { DefaultedMetricsStackSpec } from '../api/v1alpha1/defaults.js';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { InventoryRef } from '../kube/cleanup.js';
 import { setCondition, removeCondition, type ConditionInput } from '../kube/conditions.js';
+import type { NodeFacts } from './node-facts.js';
 
 /**
  * What one pass of the parent reconciler hands each sub-reconciler. `status` is a private draft: sub-reconcilers
@@ -9,6 +12,10 @@ import { setCondition, removeCondition, type ConditionInput } from '../kube/cond
  */
 export class StackContext {
   status: MetricsStackStatus;
+  /** What the nodes say about the platform; set by the platform observer, which runs first. */
+  nodeFacts: NodeFacts | undefined;
+  /** Every object this pass wants to exist; the parent records it as the inventory and prunes the rest. */
+  readonly owned: InventoryRef[] = [];
 
   constructor(
     readonly stack: MetricsStack,
@@ -17,6 +24,13 @@ export class StackContext {
     readonly log: Logger,
   ) {
     this.status = structuredClone(stack.status ?? {});
+    this.nodeFacts = undefined;
+  }
+
+  /** Notes that this pass wants `obj` to exist (applied or unchanged). */
+  recordOwned(obj: KubernetesObject): void {
+    const namespace = obj.metadata?.namespace;
+    this.owned.push({ apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '', name: obj.metadata?.name ?? '', ...(namespace ? { namespace } : {}) });
   }
 
   get name(): string {

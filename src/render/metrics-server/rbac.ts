@@ -1,0 +1,96 @@
+/**
+ * metrics-server's identity and RBAC, named as in the upstream chart: read kubelet metrics and the nodes and pods
+ * they belong to, delegate authn/z to the apiserver, read the aggregation layer's client CA, and let view/edit/admin
+ * read metrics.k8s.io.
+ */
+import type {
+  V1ClusterRole,
+  V1ClusterRoleBinding,
+  V1RoleBinding,
+  V1ServiceAccount,
+  RbacV1Subject,
+} from '@kubernetes/client-node';
+import type { MetricsServerRenderInput } from './input.js';
+import { commonLabels } from './labels.js';
+
+const RBAC_API = 'rbac.authorization.k8s.io/v1';
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+/** The namespace that holds `extension-apiserver-authentication` and the Role that reads it. */
+const AUTH_NAMESPACE = 'kube-system';
+
+const subjects = (input: MetricsServerRenderInput): RbacV1Subject[] => [
+  { kind: 'ServiceAccount', name: input.name, namespace: input.namespace },
+];
+
+/** The ServiceAccount the pods run as. */
+export function renderMetricsServerServiceAccount(input: MetricsServerRenderInput): V1ServiceAccount {
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: input.name, namespace: input.namespace, labels: commonLabels(input) },
+  };
+}
+
+/** `system:metrics-server`: scrape kubelets (nodes/metrics) and know which nodes and pods exist. */
+export function renderMetricsServerClusterRole(input: MetricsServerRenderInput): V1ClusterRole {
+  return {
+    apiVersion: RBAC_API,
+    kind: 'ClusterRole',
+    metadata: { name: `system:${input.name}`, labels: commonLabels(input) },
+    rules: [
+      { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] },
+    ],
+  };
+}
+
+/** `system:metrics-server-aggregated-reader`: aggregates into view, edit and admin so their holders can `kubectl top`. */
+export function renderMetricsServerAggregatedReader(input: MetricsServerRenderInput): V1ClusterRole {
+  return {
+    apiVersion: RBAC_API,
+    kind: 'ClusterRole',
+    metadata: {
+      name: `system:${input.name}-aggregated-reader`,
+      labels: {
+        ...commonLabels(input),
+        'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
+        'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
+        'rbac.authorization.k8s.io/aggregate-to-view': 'true',
+      },
+    },
+    rules: [{ apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }],
+  };
+}
+
+/** Binds `system:metrics-server` to the ServiceAccount. */
+export function renderMetricsServerClusterRoleBinding(input: MetricsServerRenderInput): V1ClusterRoleBinding {
+  return {
+    apiVersion: RBAC_API,
+    kind: 'ClusterRoleBinding',
+    metadata: { name: `system:${input.name}`, labels: commonLabels(input) },
+    roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: `system:${input.name}` },
+    subjects: subjects(input),
+  };
+}
+
+/** Binds `system:auth-delegator`: metrics-server asks the apiserver to authenticate and authorize its callers. */
+export function renderMetricsServerAuthDelegatorBinding(input: MetricsServerRenderInput): V1ClusterRoleBinding {
+  return {
+    apiVersion: RBAC_API,
+    kind: 'ClusterRoleBinding',
+    metadata: { name: `${input.name}:system:auth-delegator`, labels: commonLabels(input) },
+    roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: 'system:auth-delegator' },
+    subjects: subjects(input),
+  };
+}
+
+/** Binds `extension-apiserver-authentication-reader` in kube-system: without it metrics-server cannot read the front-proxy CA. */
+export function renderMetricsServerAuthReaderBinding(input: MetricsServerRenderInput): V1RoleBinding {
+  return {
+    apiVersion: RBAC_API,
+    kind: 'RoleBinding',
+    metadata: { name: `${input.name}-auth-reader`, namespace: AUTH_NAMESPACE, labels: commonLabels(input) },
+    roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name: 'extension-apiserver-authentication-reader' },
+    subjects: subjects(input),
+  };
+}
