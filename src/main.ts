@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import {
   CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi,
-  type KubernetesListObject, type KubernetesObject, type V1ConfigMap,
+  type KubernetesListObject, type KubernetesObject, type V1APIService, type V1ConfigMap, type V1Node, type V1Secret,
 } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
@@ -17,13 +17,21 @@ import { listWatchFactory } from './controllers/list-watch.js';
 import { createLogger, controllerLogger, type Logger } from './controllers/logging.js';
 import { Manager } from './controllers/manager.js';
 import { OperatorMetrics } from './controllers/metrics.js';
-import { deletionTimestampSet, generationChanged, or } from './controllers/predicates.js';
+import { annotationsChanged, deletionTimestampSet, generationChanged, labelsChanged, or } from './controllers/predicates.js';
 import { WorkQueue } from './controllers/workqueue.js';
+import { Applier } from './kube/applier.js';
+import { apiMessage, statusCodeOf } from './kube/errors.js';
 import { MANAGED_SELECTOR, OWNER_LABEL } from './kube/labels.js';
 import { ApplyStackWriter } from './kube/stack-writer.js';
 import { AggregationPreflight } from './reconcilers/aggregation.js';
 import { EXTENSION_AUTH_CONFIGMAP } from './reconcilers/aggregation-decision.js';
+import type { ObjectCache } from './reconcilers/context.js';
+import type { NodeMetricsProbe } from './reconcilers/metrics-api-decision.js';
+import { KubeletTLSFactsSource } from './reconcilers/metrics-server/kubelet-tls-facts.js';
+import { MetricsServerReconciler } from './reconcilers/metrics-server/reconciler.js';
 import { MetricsStackReconciler } from './reconcilers/metricsstack.js';
+import { nodeFactsChanged, trimNode } from './reconcilers/node-facts.js';
+import { PlatformObserver } from './reconcilers/platform.js';
 import { OWNED_KINDS } from './reconcilers/owned-kinds.js';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -66,20 +74,39 @@ async function main(): Promise<number> {
     fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}`,
     factory, logger: log, enqueue, keysFor: allStacks,
   });
-  const owned = OWNED_KINDS.map((k) => new ControllerInformer<KubernetesObject>({
+  const owned = new Map(OWNED_KINDS.map((k) => [k.kind, new ControllerInformer<KubernetesObject>({
     path: k.path,
     list: () => objects.list(k.apiVersion, k.kind, undefined, undefined, undefined, undefined, undefined, MANAGED_SELECTOR),
     labelSelector: MANAGED_SELECTOR,
+    // List items carry no apiVersion/kind; the inventory and the cleanup need both.
+    transform: (o) => ({ ...o, apiVersion: k.apiVersion, kind: k.kind }),
+    ...(k.ignoreStatusChanges ? { updatePredicate: or(generationChanged, labelsChanged, annotationsChanged) } : {}),
     factory, logger: log, enqueue,
     keysFor: (o) => { const owner = o.metadata?.labels?.[OWNER_LABEL]; return owner ? [owner] : []; },
-  }));
+  })] as const));
+  const cacheOf = <T,>(kind: string) => owned.get(kind) as unknown as ObjectCache<T>;
+  // Every stack depends on the node list (platform, flags); only metadata and addresses are kept (trimNode).
+  const nodes = new ControllerInformer<V1Node>({
+    path: '/api/v1/nodes', list: () => core.listNode(), transform: trimNode,
+    updatePredicate: nodeFactsChanged, factory, logger: log, enqueue, keysFor: allStacks,
+  });
 
   const parent = new MetricsStackReconciler({
     stacks,
-    subs: [new AggregationPreflight(extensionAuth)],
+    subs: [
+      new PlatformObserver(nodes),
+      new AggregationPreflight(extensionAuth),
+      new MetricsServerReconciler({
+        applier: new Applier(objects, (ref) => owned.get(ref.kind ?? '')?.get(ref.metadata?.name ?? '', ref.metadata?.namespace)),
+        secrets: cacheOf<V1Secret>('Secret'),
+        apiServices: cacheOf<V1APIService>('APIService'),
+        kubeletTLS: new KubeletTLSFactsSource(core, Date.now),
+        listNodeMetrics: () => listNodeMetrics(custom),
+      }),
+    ],
     writer: new ApplyStackWriter(objects, custom),
     objects,
-    owned: () => owned.flatMap((i) => i.list()),
+    owned: () => [...owned.values()].flatMap((i) => i.list()),
     events: new EventRecorder({ client: core, logger: log, instance: config.identity }),
     clock: () => new Date(),
     resyncPeriodMs: config.resyncPeriodMs,
@@ -96,7 +123,7 @@ async function main(): Promise<number> {
       })
     : undefined;
   const manager = new Manager({
-    controllers: [{ name: 'metricsstack', informers: [stacks, extensionAuth, ...owned], queue, reconciler: parent, workers: config.workers }],
+    controllers: [{ name: 'metricsstack', informers: [stacks, extensionAuth, nodes, ...owned.values()], queue, reconciler: parent, workers: config.workers }],
     ...(leaderElector ? { leaderElector } : {}),
     health, metrics, logger,
   });
@@ -108,6 +135,17 @@ async function main(): Promise<number> {
   await metricsServer.close();
   logger.info({ exit }, 'operator stopped');
   return exit === 'lost-leadership' ? 1 : 0;
+}
+
+/** A real list of node metrics: proof that metrics.k8s.io answers, beyond the APIService's Available condition. */
+async function listNodeMetrics(custom: CustomObjectsApi): Promise<NodeMetricsProbe> {
+  try {
+    const list = (await custom.listClusterCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', plural: 'nodes' })) as { items?: unknown[] };
+    return { items: list.items?.length ?? 0 };
+  } catch (err) {
+    const code = statusCodeOf(err);
+    return { error: apiMessage(err), ...(code ? { code } : {}) };
+  }
 }
 
 function stopOnSignals(manager: Manager, logger: Logger): void {

@@ -13,17 +13,17 @@ export interface InventoryRef {
   readonly name: string;
 }
 
-const keyOf = (r: InventoryRef): string => `${r.apiVersion}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+export const inventoryKey = (r: InventoryRef): string => `${r.apiVersion}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
 
 /** Union of the recorded inventory and what the caches show as ours: an apply that crashed before its status write is not leaked. */
 export function mergeInventory(recorded: readonly InventoryRef[], cached: readonly KubernetesObject[]): InventoryRef[] {
   const all = new Map<string, InventoryRef>();
-  for (const r of recorded) all.set(keyOf(r), r);
+  for (const r of recorded) all.set(inventoryKey(r), r);
   for (const o of cached) {
     const r: InventoryRef = { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '', ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}) };
-    all.set(keyOf(r), r);
+    all.set(inventoryKey(r), r);
   }
-  return [...all.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+  return [...all.values()].sort((a, b) => inventoryKey(a).localeCompare(inventoryKey(b)));
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { withDefaults } from '../api/v1alpha1/defaults.js';
 import type { MetricsStack } from '../api/v1alpha1/types.js';
 import { TerminalError, isTerminalError, type ReconcileResult, type Reconciler } from '../controllers/reconciler.js';
-import { mergeInventory, releaseInventory, type InventoryRef } from '../kube/cleanup.js';
+import { inventoryKey, mergeInventory, releaseInventory, type InventoryRef } from '../kube/cleanup.js';
 import { computeReady, findCondition } from '../kube/conditions.js';
 import { hasFinalizer, type StackWriter } from '../kube/stack-writer.js';
 import { ownerOf } from '../kube/labels.js';
@@ -55,11 +55,33 @@ export class MetricsStackReconciler implements Reconciler {
         errors.push(err);
       }
     }
+    await this.recordInventory(stack, ctx, errors.length === 0);
     ctx.setCondition(computeReady(ctx.status.conditions ?? [], dependentTypes(ctx)));
     ctx.status.observedGeneration = ctx.generation;
     await this.writeStatus(stack, ctx);
     if (errors.length > 0) throw errors.every(isTerminalError) ? new TerminalError(messages(errors)) : new AggregateError(errors, messages(errors));
     return { requeueAfterMs };
+  }
+
+  /**
+   * The inventory is what this pass wanted to exist. After a clean pass, whatever the last inventory had and this one
+   * lacks is deleted (a PodDisruptionBudget after scaling to 1 replica, a backend after a provider switch). After a
+   * failed pass nothing is pruned: a sub-reconciler that threw may simply not have said what it wants.
+   */
+  private async recordInventory(stack: MetricsStack, ctx: StackContext, clean: boolean): Promise<void> {
+    const previous = (stack.status?.inventory ?? []) as InventoryRef[];
+    const wanted = mergeInventory(ctx.owned, []);
+    if (!clean) {
+      ctx.status.inventory = mergeInventory([...previous, ...wanted], []);
+      return;
+    }
+    const keep = new Set(wanted.map(inventoryKey));
+    const stale = previous.filter((r) => !keep.has(inventoryKey(r)));
+    if (stale.length > 0) {
+      ctx.log.info({ stale }, 'pruning objects no longer wanted');
+      await releaseInventory(this.d.objects, stale, 'Delete');
+    }
+    if (wanted.length > 0 || previous.length > 0) ctx.status.inventory = wanted;
   }
 
   private async writeStatus(stack: MetricsStack, ctx: StackContext): Promise<void> {

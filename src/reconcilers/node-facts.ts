@@ -23,6 +23,14 @@ export function trimNode<T>(obj: T): T {
   return trimmed as T;
 }
 
+/**
+ * Nodes renew their heartbeat every few seconds; only a change to what {@link trimNode} keeps should re-queue the
+ * stacks. Objects reaching the predicate are already trimmed, so comparing them whole is cheap and exact.
+ */
+export const nodeFactsChanged = (old: V1Node | undefined, next: V1Node): boolean =>
+  !old || JSON.stringify({ ...old.metadata, resourceVersion: '' }) !== JSON.stringify({ ...next.metadata, resourceVersion: '' }) ||
+  JSON.stringify(old.spec) !== JSON.stringify(next.spec) || JSON.stringify(old.status) !== JSON.stringify(next.status);
+
 /** What the node list says about the platform, for status.platform and for metrics-server's flags. */
 export interface NodeFacts {
   readonly kind: 'EKS' | 'Generic';

@@ -7,6 +7,8 @@ export interface OwnedKind {
   readonly kind: string;
   /** Cluster-wide collection path for list+watch. */
   readonly path: string;
+  /** Kinds whose status churns (a Deployment's replica counts): only spec and metadata changes re-queue the owner. */
+  readonly ignoreStatusChanges?: boolean;
 }
 
 export const OWNED_KINDS: readonly OwnedKind[] = [
@@ -14,8 +16,8 @@ export const OWNED_KINDS: readonly OwnedKind[] = [
   { apiVersion: 'v1', kind: 'Service', path: '/api/v1/services' },
   { apiVersion: 'v1', kind: 'ConfigMap', path: '/api/v1/configmaps' },
   { apiVersion: 'v1', kind: 'Secret', path: '/api/v1/secrets' },
-  { apiVersion: 'apps/v1', kind: 'Deployment', path: '/apis/apps/v1/deployments' },
-  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', path: '/apis/policy/v1/poddisruptionbudgets' },
+  { apiVersion: 'apps/v1', kind: 'Deployment', path: '/apis/apps/v1/deployments', ignoreStatusChanges: true },
+  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', path: '/apis/policy/v1/poddisruptionbudgets', ignoreStatusChanges: true },
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', path: '/apis/rbac.authorization.k8s.io/v1/clusterroles' },
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings' },
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', path: '/apis/rbac.authorization.k8s.io/v1/rolebindings' },

@@ -1,0 +1,35 @@
+import type { V1Secret } from '@kubernetes/client-node';
+import { caBundleOf, decideCertRotation, issueServingCert, servingCertSecret, type ServiceRef } from '../../kube/serving-cert.js';
+import type { ObjectCache } from '../context.js';
+
+/** The serving certificate an extension API server runs with, and whether its Secret must be written. */
+export interface ServingCert {
+  /** The Secret to apply when (re)issued; undefined when the live one is kept. */
+  readonly toApply: V1Secret | undefined;
+  /** The Secret as it will be (kept or new), to record in the inventory. */
+  readonly secret: V1Secret;
+  readonly caBundle: string;
+  readonly certPEM: string;
+  /** Why a new certificate was issued, for the log and an Event. */
+  readonly issuedBecause?: string;
+}
+
+const decode = (b64: string | undefined): string => Buffer.from(b64 ?? '', 'base64').toString('utf8');
+
+/**
+ * Keeps a valid serving certificate, or issues a new one (missing, wrong names, expiring: see decideCertRotation).
+ * A rotation keeps the old CA beside the new one in ca.crt, so the APIService trusts pods that still serve the old cert.
+ */
+export async function ensureServingCert(secrets: ObjectCache<V1Secret>, secretName: string, service: ServiceRef, now: Date): Promise<ServingCert> {
+  const live = secrets.get(secretName, service.namespace);
+  const decision = decideCertRotation(live?.data, service, now);
+  if (decision.action === 'keep' && live) {
+    return { toApply: undefined, secret: live, caBundle: caBundleOf(live), certPEM: decode(live.data?.['tls.crt']) };
+  }
+  const issued = await issueServingCert({ ...service, now });
+  const secret = servingCertSecret(secretName, service.namespace, issued, live?.data?.['ca.crt'] ? decode(live.data['ca.crt']) : undefined);
+  return {
+    toApply: secret, secret, caBundle: caBundleOf(secret), certPEM: issued.cert,
+    ...(decision.action === 'issue' ? { issuedBecause: decision.reason } : {}),
+  };
+}
