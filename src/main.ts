@@ -20,7 +20,7 @@ import { OperatorMetrics } from './controllers/metrics.js';
 import { annotationsChanged, deletionTimestampSet, generationChanged, labelsChanged, or } from './controllers/predicates.js';
 import { WorkQueue } from './controllers/workqueue.js';
 import { Applier } from './kube/applier.js';
-import { apiMessage, statusCodeOf } from './kube/errors.js';
+import { apiMessage, ignoreNotFound, statusCodeOf } from './kube/errors.js';
 import { MANAGED_SELECTOR, OWNER_LABEL } from './kube/labels.js';
 import { ApplyStackWriter } from './kube/stack-writer.js';
 import { AggregationPreflight } from './reconcilers/aggregation.js';
@@ -98,13 +98,13 @@ async function main(): Promise<number> {
       new AggregationPreflight(extensionAuth),
       new MetricsServerReconciler({
         applier: new Applier(objects, (ref) => owned.get(ref.kind ?? '')?.get(ref.metadata?.name ?? '', ref.metadata?.namespace)),
-        secrets: cacheOf<V1Secret>('Secret'),
+        readSecret: async (name, namespace) => cacheOf<V1Secret>('Secret').get(name, namespace) ?? (await ignoreNotFound(core.readNamespacedSecret({ name, namespace }))),
         apiServices: cacheOf<V1APIService>('APIService'),
         kubeletTLS: new KubeletTLSFactsSource(core, Date.now),
         listNodeMetrics: () => listNodeMetrics(custom),
       }),
     ],
-    writer: new ApplyStackWriter(objects, custom),
+    writer: new ApplyStackWriter(custom),
     objects,
     owned: () => [...owned.values()].flatMap((i) => i.list()),
     events: new EventRecorder({ client: core, logger: log, instance: config.identity }),

@@ -1,29 +1,40 @@
-import { PatchStrategy, setHeaderOptions, type CustomObjectsApi, type KubernetesObjectApi } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type CustomObjectsApi } from '@kubernetes/client-node';
+import { ignoreNotFound } from './errors.js';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type MetricsStack, type MetricsStackStatus } from '../api/v1alpha1/types.js';
 import { FIELD_MANAGER, FINALIZER } from './labels.js';
 
 /** The only writes the operator makes to a MetricsStack: its finalizer and its status. Never its spec (GitOps owns that). */
 export interface StackWriter {
-  setFinalizer(name: string, present: boolean): Promise<void>;
+  setFinalizer(stack: MetricsStack, present: boolean): Promise<void>;
   patchStatus(name: string, status: MetricsStackStatus): Promise<void>;
 }
 
 export const hasFinalizer = (stack: MetricsStack): boolean => (stack.metadata?.finalizers ?? []).includes(FINALIZER);
 
 /**
- * Both writes are server-side applies under our own field manager: finalizers is a set, so applying [ours] or []
- * adds or removes only our entry and never races with another controller's finalizer; status is applied whole,
+ * The finalizer is written with a JSON patch guarded by `test` operations on the uid and the list entry: a PATCH
+ * never creates an object (an apply would recreate a MetricsStack that was deleted while our cache was stale), and
+ * it adds or removes only our entry, never another controller's. Status is a server-side apply of the whole status,
  * so a condition we stop reporting disappears.
  */
 export class ApplyStackWriter implements StackWriter {
-  constructor(
-    private readonly objects: KubernetesObjectApi,
-    private readonly custom: CustomObjectsApi,
-  ) {}
+  constructor(private readonly custom: CustomObjectsApi) {}
 
-  async setFinalizer(name: string, present: boolean): Promise<void> {
-    const body = { apiVersion: API_VERSION, kind: KIND, metadata: { name, finalizers: present ? [FINALIZER] : [] } };
-    await this.objects.patch(body, undefined, undefined, `${FIELD_MANAGER}-finalizer`, true, PatchStrategy.ServerSideApply);
+  async setFinalizer(stack: MetricsStack, present: boolean): Promise<void> {
+    const list = stack.metadata?.finalizers ?? [];
+    const guard = { op: 'test', path: '/metadata/uid', value: stack.metadata?.uid };
+    const index = list.indexOf(FINALIZER);
+    let ops: object[];
+    if (present) {
+      if (index >= 0) return;
+      ops = [guard, list.length > 0 ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER } : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] }];
+    } else {
+      if (index < 0) return;
+      ops = [guard, { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER }, { op: 'remove', path: `/metadata/finalizers/${index}` }];
+    }
+    // Gone already: nothing to add a finalizer to, nothing left to release. A failed `test` (422) means our cache
+    // is stale; it propagates, and the retry reads the fresh object.
+    await ignoreNotFound(this.custom.patchClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, name: stack.metadata?.name ?? '', body: ops }));
   }
 
   async patchStatus(name: string, status: MetricsStackStatus): Promise<void> {

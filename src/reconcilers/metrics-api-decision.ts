@@ -23,7 +23,8 @@ export function decideMetricsAPI(apiServiceName: string, apiService: V1APIServic
   const type = 'MetricsAPIAvailable';
   if (!apiService) return { type, status: 'Unknown', reason: 'APIServiceUnavailable', message: `APIService ${apiServiceName} does not exist yet.` };
   const available = apiService.status?.conditions?.find((c) => c.type === 'Available');
-  if (!available || available.status !== 'True') {
+  if (!available) return { type, status: 'Unknown', reason: 'APIServiceUnavailable', message: `APIService ${apiServiceName} has not been checked by the aggregator yet.` };
+  if (available.status !== 'True') {
     const reason = available?.reason && /^[A-Za-z]\w*$/.test(available.reason) ? available.reason : 'APIServiceUnavailable';
     const hint = HINTS[reason] ?? 'the aggregator has not marked it Available yet.';
     const said = available?.message ? ` (${available.message})` : '';

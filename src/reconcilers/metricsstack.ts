@@ -40,7 +40,7 @@ export class MetricsStackReconciler implements Reconciler {
     const stack = this.d.stacks.get(key);
     if (!stack) return {};
     if (stack.metadata?.deletionTimestamp) return this.finalize(stack);
-    if (!hasFinalizer(stack)) await this.d.writer.setFinalizer(key, true);
+    if (!hasFinalizer(stack)) await this.d.writer.setFinalizer(stack, true);
 
     const log = this.d.log.child({ key });
     const ctx = new StackContext(stack, withDefaults(stack.spec ?? {}), this.d.clock(), log);
@@ -102,7 +102,7 @@ export class MetricsStackReconciler implements Reconciler {
     const refs = mergeInventory(recorded, this.d.owned().filter((o) => ownerOf(o) === name));
     await releaseInventory(this.d.objects, refs, policy);
     await this.d.events.event(stack, 'Normal', policy === 'Delete' ? 'Deleted' : 'Orphaned', `${refs.length} managed objects ${policy === 'Delete' ? 'deleted' : 'left in place'} (deletionPolicy ${policy})`);
-    await this.d.writer.setFinalizer(name, false);
+    await this.d.writer.setFinalizer(stack, false);
     return {};
   }
 }

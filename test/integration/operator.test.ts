@@ -33,7 +33,7 @@ describe('the operator process reconciling a MetricsStack', () => {
   afterAll(() => op.signal('SIGTERM'));
 
   it('adds its finalizer, checks the aggregation layer and computes Ready', async () => {
-    await custom.createClusterCustomObject({ ...ref, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'MetricsStack', metadata: { name: 'default' }, spec: {} } });
+    await custom.createClusterCustomObject({ ...ref, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'MetricsStack', metadata: { name: 'default' }, spec: { resourceMetrics: { provider: 'none' } } } });
     await until('status for generation 1', async () => (await get('default')).status?.observedGeneration === 1);
     const s = await get('default');
     expect(s.metadata.finalizers).toEqual(['metricsstack.io/cleanup']);

@@ -1,4 +1,4 @@
-import type { KubernetesObject, V1APIService, V1Secret } from '@kubernetes/client-node';
+import type { KubernetesObject, V1APIService } from '@kubernetes/client-node';
 import type { Applier } from '../../kube/applier.js';
 import { ownerOf } from '../../kube/labels.js';
 import { METRICS_API_SERVICE_NAME, renderMetricsServer } from '../../render/metrics-server/index.js';
@@ -8,7 +8,7 @@ import { decideMetricsAPI, type NodeMetricsProbe } from '../metrics-api-decision
 import { decideMetricsServerFlags, preferAddressTypes } from '../metrics-server-flags.js';
 import { summarizeNodes } from '../node-facts.js';
 import { CLUSTER_CA_CONFIGMAP, type KubeletTLSFactsSource } from './kubelet-tls-facts.js';
-import { ensureServingCert } from './serving-cert-step.js';
+import { ensureServingCert, type SecretReader } from './serving-cert-step.js';
 
 export const METRICS_SERVER_NAME = 'metrics-server';
 export const METRICS_SERVER_CERT_SECRET = 'metrics-server-serving-cert';
@@ -17,7 +17,7 @@ export const VERIFY_RETRY_MS = 10_000;
 
 export interface MetricsServerDeps {
   readonly applier: Applier;
-  readonly secrets: ObjectCache<V1Secret>;
+  readonly readSecret: SecretReader;
   readonly apiServices: ObjectCache<V1APIService>;
   readonly kubeletTLS: KubeletTLSFactsSource;
   /** Lists /apis/metrics.k8s.io/v1beta1/nodes for real. */
@@ -58,7 +58,7 @@ export class MetricsServerReconciler implements SubReconciler {
       kubeletCerts: tls.certs && { inspected: tls.certs.inspected, signedByClusterCA: tls.certs.signedCount, coverAddressType: tls.certs.coveringCount, sampleError: tls.certs.sampleError ?? tls.certs.sampleFetchError },
       clusterCABundlePresent: tls.clusterCAPresent,
     });
-    const cert = await ensureServingCert(this.d.secrets, METRICS_SERVER_CERT_SECRET, { serviceName: METRICS_SERVER_NAME, namespace: ms.namespace }, ctx.now);
+    const cert = await ensureServingCert(this.d.readSecret, METRICS_SERVER_CERT_SECRET, { serviceName: METRICS_SERVER_NAME, namespace: ms.namespace }, ctx.name, ctx.now);
     if (cert.issuedBecause) ctx.log.info({ reason: cert.issuedBecause }, 'issued a metrics-server serving certificate');
     const avoidFargate = facts.kind === 'EKS' && ctx.spec.fargate.placement === 'AvoidFargate';
     const objects: KubernetesObject[] = renderMetricsServer({

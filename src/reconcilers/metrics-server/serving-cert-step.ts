@@ -1,6 +1,12 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { caBundleOf, decideCertRotation, issueServingCert, servingCertSecret, type ServiceRef } from '../../kube/serving-cert.js';
-import type { ObjectCache } from '../context.js';
+import { ownerOf } from '../../kube/labels.js';
+
+/**
+ * Reads the Secret from the cache, and from the API on a miss: right after we create it, the cache may not have it
+ * yet, and trusting the miss would issue (and roll the pods for) a second certificate.
+ */
+export type SecretReader = (name: string, namespace: string) => Promise<V1Secret | undefined>;
 
 /** The serving certificate an extension API server runs with, and whether its Secret must be written. */
 export interface ServingCert {
@@ -20,8 +26,10 @@ const decode = (b64: string | undefined): string => Buffer.from(b64 ?? '', 'base
  * Keeps a valid serving certificate, or issues a new one (missing, wrong names, expiring: see decideCertRotation).
  * A rotation keeps the old CA beside the new one in ca.crt, so the APIService trusts pods that still serve the old cert.
  */
-export async function ensureServingCert(secrets: ObjectCache<V1Secret>, secretName: string, service: ServiceRef, now: Date): Promise<ServingCert> {
-  const live = secrets.get(secretName, service.namespace);
+export async function ensureServingCert(readSecret: SecretReader, secretName: string, service: ServiceRef, owner: string, now: Date): Promise<ServingCert> {
+  const found = await readSecret(secretName, service.namespace);
+  // Someone else's Secret of that name is never reused (nor recorded as ours): the apply below reports the conflict.
+  const live = found && ownerOf(found) === owner ? found : undefined;
   const decision = decideCertRotation(live?.data, service, now);
   if (decision.action === 'keep' && live) {
     return { toApply: undefined, secret: live, caBundle: caBundleOf(live), certPEM: decode(live.data?.['tls.crt']) };

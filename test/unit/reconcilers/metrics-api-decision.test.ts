@@ -19,6 +19,9 @@ describe('decideMetricsAPI', () => {
   it('mirrors MissingEndpoints', () => {
     expect(decideMetricsAPI(NAME, api('False', 'MissingEndpoints', 'endpoints for service/metrics-server in "kube-system" have no addresses'), undefined, 2)).toMatchObject({ status: 'False', reason: 'MissingEndpoints' });
   });
+  it('is Unknown while the aggregator has not checked the APIService yet', () => {
+    expect(decideMetricsAPI(NAME, { metadata: { name: NAME } }, undefined, 2)).toMatchObject({ status: 'Unknown' });
+  });
   it('is Unknown while the APIService does not exist', () => {
     expect(decideMetricsAPI(NAME, undefined, undefined, 2)).toMatchObject({ status: 'Unknown' });
   });
