@@ -4,7 +4,7 @@ import { GROUP, PLURAL, VERSION, type MetricsStack } from '../../src/api/v1alpha
 import { startCluster, type TestCluster } from '../support/cluster.js';
 import { installCrd } from '../support/crd.js';
 import { OperatorRunner } from '../support/operator.js';
-import { waitFor } from '../support/procs.js';
+import { condition, until } from '../support/stacks.js';
 
 let cluster: TestCluster;
 let custom: CustomObjectsApi;
@@ -13,8 +13,7 @@ let rbac: RbacAuthorizationV1Api;
 let runner: OperatorRunner;
 const ref = { group: GROUP, version: VERSION, plural: PLURAL };
 const get = (name: string) => custom.getClusterCustomObject({ ...ref, name }) as Promise<MetricsStack>;
-const until = (what: string, check: () => Promise<boolean>, timeoutMs = 30_000) => waitFor(what, check, { timeoutMs, watch: [], intervalMs: 250 });
-const cond = (s: MetricsStack, type: string) => s.status?.conditions?.find((c) => c.type === type);
+const cond = condition;
 const create = (name: string, spec: unknown) => custom.createClusterCustomObject({ ...ref, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'MetricsStack', metadata: { name }, spec } });
 const patchSpec = (name: string, path: string, value: unknown) => custom.patchClusterCustomObject({ ...ref, name, body: [{ op: 'add', path, value }] });
 const deployment = () => apps.readNamespacedDeployment({ name: 'metrics-server', namespace: 'kube-system' });

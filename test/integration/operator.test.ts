@@ -4,15 +4,14 @@ import { GROUP, PLURAL, VERSION, type MetricsStack } from '../../src/api/v1alpha
 import { startCluster, type TestCluster } from '../support/cluster.js';
 import { installCrd } from '../support/crd.js';
 import { OperatorRunner, type OperatorProcess } from '../support/operator.js';
-import { waitFor } from '../support/procs.js';
+import { condition, until } from '../support/stacks.js';
 
 let cluster: TestCluster;
 let custom: CustomObjectsApi;
 let runner: OperatorRunner;
 const ref = { group: GROUP, version: VERSION, plural: PLURAL };
 const get = (name: string) => custom.getClusterCustomObject({ ...ref, name }) as Promise<MetricsStack>;
-const until = (what: string, check: () => Promise<boolean>, timeoutMs = 30_000) => waitFor(what, check, { timeoutMs, watch: [], intervalMs: 250 });
-const cond = (s: MetricsStack, type: string) => s.status?.conditions?.find((c) => c.type === type);
+const cond = condition;
 
 beforeAll(async () => {
   cluster = await startCluster({ preset: 'none' });
