@@ -30,8 +30,10 @@ lint: install
 crd: install
 	node --experimental-strip-types scripts/gen-crd.ts
 
-unit: install
-	vitest run --project unit
+# A few unit tests render the Helm chart with the pinned helm and run the Argo CD health check under lua5.1.
+unit: install testenv
+	dir=$$(bash hack/testenv/build.sh | tail -1); \
+	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin PATH=$$dir/bin:$$PATH vitest run --project unit
 
 # Builds (once, cached by version) the local control plane: kube-apiserver, etcd, kwok, metrics-server, ...
 testenv:
@@ -39,9 +41,10 @@ testenv:
 
 integration: install build testenv
 	dir=$$(bash hack/testenv/build.sh | tail -1); \
-	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin vitest run --project integration
+	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin vitest run --project integration; \
+	bash hack/testenv/check-leftovers.sh "$$dir/bin"
 
-test: lint typecheck unit integration
+test: lint typecheck testenv unit integration
 
 demo: install build testenv
 	dir=$$(bash hack/testenv/build.sh | tail -1); \

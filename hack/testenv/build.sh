@@ -61,19 +61,21 @@ install_moto() {
   touch "$dir/moto/.complete"
 }
 
-install_prometheus() {
-  [ -x "$bin/prometheus" ] && return
-  if ! command -v prometheus >/dev/null && [ ! -x /usr/bin/prometheus ]; then
-    log "installing Debian's prometheus (apt)"
-    if [ "$(id -u)" = 0 ]; then
-      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-      # The package starts a system service; the suite runs its own on free ports.
-      (systemctl stop prometheus 2>/dev/null || service prometheus stop 2>/dev/null || pkill -x prometheus || true) >/dev/null 2>&1
-    else
-      log "not root: install Debian's prometheus package by hand"; return 1
-    fi
+# Debian packages: Prometheus (the Prometheus e2e), lua5.1 (the dialect Argo CD runs health checks in).
+install_debian_packages() {
+  local missing=()
+  command -v prometheus >/dev/null || [ -x /usr/bin/prometheus ] || missing+=(prometheus)
+  command -v lua5.1 >/dev/null || missing+=(lua5.1)
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || { log "not root: install Debian's ${missing[*]} by hand"; return 1; }
+    log "installing Debian's ${missing[*]} (apt)"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # The prometheus package starts a system service on :9090; the suite runs its own on free ports.
+    (systemctl stop prometheus || service prometheus stop || pkill -x prometheus || true) >/dev/null 2>&1
   fi
   ln -sf "$(command -v prometheus || echo /usr/bin/prometheus)" "$bin/prometheus"
+  ln -sf "$(command -v lua5.1)" "$bin/lua5.1"
 }
 
 build_etcd
@@ -83,6 +85,6 @@ go_install metrics-server "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRIC
 build_prometheus_adapter
 go_install helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 install_moto
-install_prometheus
+install_debian_packages
 touch "$dir/.complete"
 echo "$dir"

@@ -45,8 +45,11 @@ async function leaf(dir: string, name: string, ca: CertPair, subject: string, us
   return pair;
 }
 
-/** Generates every certificate and key the control plane needs into `dir` (≈20 openssl runs, well under a second). */
-export async function makePki(dir: string, clients: ClientIdentity[]): Promise<Pki> {
+/**
+ * Generates every certificate and key the control plane needs into `dir` (≈20 openssl runs, well under a second).
+ * `apiserverIPs`: further IP SANs of the apiserver's serving cert (network mode: the gateway pods connect to).
+ */
+export async function makePki(dir: string, clients: ClientIdentity[], apiserverIPs: string[] = []): Promise<Pki> {
   await mkdir(dir, { recursive: true });
   const saKey = join(dir, 'sa.key');
   const saPub = join(dir, 'sa.pub');
@@ -56,8 +59,8 @@ export async function makePki(dir: string, clients: ClientIdentity[]): Promise<P
     run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', saKey])
       .then(() => run('openssl', ['pkey', '-in', saKey, '-pubout', '-out', saPub])),
   ]);
-  const apiserverSans = ['IP:127.0.0.1', 'IP:10.96.0.1', 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default',
-    'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local'];
+  const apiserverSans = ['IP:127.0.0.1', 'IP:10.96.0.1', ...apiserverIPs.map((a) => `IP:${a}`), 'DNS:localhost',
+    'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local'];
   const [apiserver, kwok, frontProxyClient, ...clientPairs] = await Promise.all([
     leaf(dir, 'apiserver', ca, '/CN=kube-apiserver', 'serverAuth', apiserverSans),
     leaf(dir, 'kwok', ca, '/CN=kwok-kubelet', 'serverAuth', ['IP:127.0.0.1', 'DNS:localhost']),

@@ -1,38 +1,34 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
-import { get as httpsGet, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { makePki, writeKubeconfig } from './certs.js';
 import { apiserverArgs, controllerManagerArgs, etcdArgs, resolveBinDir, schedulerArgs, type Ports } from './cluster-args.js';
+import { mustKubectl, probe, runKubectl, type Kubectl } from './kubectl.js';
 import { KWOK_CRD_FILES, KWOK_CRD_NAMES, KWOK_ASSETS, kwokArgs, kwokUsage, scrapeNodeMetrics } from './kwok.js';
 import { presetNodes, type Preset } from './kwok-nodes.js';
+import { createNetwork, GATEWAY, type ClusterNetwork } from './network.js';
 import { freePorts } from './ports.js';
 import { ProcGroup, waitFor, type Proc } from './procs.js';
 
-export interface StartOptions { preset?: Preset; name?: string; controllers?: string[] }
-export interface KubectlResult { stdout: string; stderr: string; code: number }
+export type { KubectlResult } from './kubectl.js';
+
+/** `network: true` adds the bridge and relays that let pod-runner.ts run real binaries as pods (see network.ts). */
+export interface StartOptions { preset?: Preset; name?: string; controllers?: string[]; network?: boolean }
 
 export interface TestCluster extends ReturnType<typeof kwokUsage> {
   name: string; dir: string; binDir: string; server: string; kubeconfigPath: string; kubeConfig: KubeConfig;
   ports: Ports; pids: number[]; startupMs: number;
-  kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<KubectlResult>;
+  /** The CA that signed the apiserver's and kwok's serving certs (PEM file). */
+  caFile: string;
+  /** Present in network mode only. */
+  network?: ClusterNetwork;
+  /** The cluster's processes; pod-runner adds its pods here so that every clean-up path covers them. */
+  group: ProcGroup;
+  kubectl: Kubectl;
   /** kwok's simulated kubelet /metrics/resource of one node (Prometheus text). */
   nodeMetrics(nodeName: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-/** GET over HTTP(S) on loopback; resolves with the status code (0 when the port is not listening yet). */
-function probe(url: string, tls: RequestOptions = {}): Promise<number> {
-  return new Promise((resolve) => {
-    const req = (url.startsWith('https') ? httpsGet : httpGet)(url, { ...tls, timeout: 2_000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', () => resolve(0)).on('timeout', () => req.destroy());
-  });
 }
 
 /**
@@ -52,6 +48,11 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
       [number, number, number, number, number, number];
     const ports: Ports = { etcd, etcdPeer, apiserver, controllerManager, scheduler, kwok };
     const bin = (b: string) => join(binDir, b);
+    const nodes = presetNodes(opts.preset ?? 'eks-mixed');
+    const nodeIPs = nodes.map((n) => n.status!.addresses!.find((a) => a.type === 'InternalIP')!.address);
+    // Pods reach the apiserver at the gateway and each node's "kubelet" (kwok) at its InternalIP, through relays.
+    const network = opts.network ? await createNetwork(group, { nodeIPs, relays: [
+      { port: apiserver, on: [GATEWAY] }, { port: kwok, on: nodeIPs }] }) : undefined;
     const procs: Proc[] = [];
     const started = (p: Proc) => { procs.push(p); return p; };
 
@@ -64,7 +65,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
       // kwok patches node/pod status, leases and reads its CRs; it has no bootstrap role of its own.
       { name: 'kwok', cn: 'kwok-controller', o: 'system:masters' },
     ];
-    const pki = await makePki(join(dir, 'pki'), ids);
+    const pki = await makePki(join(dir, 'pki'), ids, network ? [GATEWAY] : []);
     const server = `https://127.0.0.1:${apiserver}`;
     const kubeconfig = (id: string) => join(dir, `${id}.kubeconfig`);
     await Promise.all(ids.map((id) => writeKubeconfig(kubeconfig(id.name), server, pki.ca.cert, pki.clients[id.name]!, id.cn, name)));
@@ -80,7 +81,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
     const kubeconfigPath = kubeconfig('admin');
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfigPath);
-    const kubectl = (args: string[], o: { input?: string; timeoutMs?: number } = {}) =>
+    const kubectl: Kubectl = (args, o = {}) =>
       runKubectl(bin('kubectl'), ['--kubeconfig', kubeconfigPath, ...args], o);
 
     const kcmProc = started(group.start('kube-controller-manager', bin('kube-controller-manager'),
@@ -96,7 +97,6 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
       { KWOK_WORKDIR: join(dir, 'kwok') })); // keeps kwok from reading the user's ~/.kwok/kwok.yaml
 
     const core = kubeConfig.makeApiClient(CoreV1Api);
-    const nodes = presetNodes(opts.preset ?? 'eks-mixed');
     for (const body of nodes) await core.createNode({ body });
 
     const healthy = (url: string) => async () => await probe(url, { rejectUnauthorized: false }) === 200;
@@ -118,7 +118,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
     const startupMs = Date.now() - t0;
     console.log(`[cluster] ${name} ready in ${(startupMs / 1000).toFixed(1)} s at ${server} (dir ${dir})`);
     return {
-      name, dir, binDir, server, kubeconfigPath, kubeConfig, ports, startupMs,
+      name, dir, binDir, server, kubeconfigPath, kubeConfig, ports, startupMs, caFile: pki.ca.cert, group,
+      ...(network && { network }),
       pids: group.procs.map((p) => p.pid),
       kubectl,
       ...kwokUsage(kubeConfig),
@@ -129,21 +130,4 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
     await group.stop();
     throw err;
   }
-}
-
-function runKubectl(kubectl: string, args: string[], o: { input?: string; timeoutMs?: number }): Promise<KubectlResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(kubectl, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: o.timeoutMs ?? 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-    child.on('error', reject).on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
-    child.stdin.end(o.input ?? '');
-  });
-}
-
-async function mustKubectl(kubectl: TestCluster['kubectl'], args: string[]): Promise<void> {
-  const r = await kubectl(args);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
 }

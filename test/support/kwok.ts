@@ -28,6 +28,10 @@ export function kwokArgs(o: { kubeconfig: string; port: number; cert: string; ke
     `--tls-cert-file=${o.cert}`,
     `--tls-private-key-file=${o.key}`,
     `--cidr=${KWOK_POD_CIDR}`,
+    // The heartbeat stage renews node status only every ~10 min and relies on node leases in between, as kubelets do.
+    // Leases default to off when kwok runs from a Stage-only --config: the node lifecycle controller then finds every
+    // node stale after its 50 s grace period, and marks every pod NotReady (and so out of its Service's endpoints).
+    '--node-lease-duration-seconds=40',
     '--enable-crds=Metric,ResourceUsage,ClusterResourceUsage',
   ];
 }

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** One started binary. Its pid is also its process-group id: we start it detached, in a group of its own. */
@@ -19,27 +19,42 @@ let hooksInstalled = false;
  * The processes of one test cluster and the folder they work in. Three lines of defence keep nothing running:
  * stop() (normal), process 'exit'/SIGINT/SIGTERM hooks (crash, Ctrl-C), and a detached shell watchdog that kills
  * the groups listed in <dir>/pids once the test process is gone (SIGKILL of the test runner, where no hook runs).
+ * Things outside the folder (network bridges, namespaces) register shell commands in <dir>/cleanup.sh with
+ * addCleanup(); all three paths run that script after the processes are killed and before the folder goes.
  */
 export class ProcGroup {
   readonly procs: Proc[] = [];
   private watchdog: ChildProcess;
   private stopping?: Promise<void>;
+  private readonly jsCleanups: (() => void)[] = [];
 
   constructor(readonly dir: string, private readonly keepDir = process.env.METRICSSTACK_KEEP_CLUSTER === '1') {
     installHooks();
     live.add(this);
     const script = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
-      'for p in $(cat "$2/pids" 2>/dev/null); do kill -9 "-$p" 2>/dev/null; done; [ "$3" = 1 ] || rm -rf "$2"';
+      'for p in $(cat "$2/pids" 2>/dev/null); do kill -9 "-$p" 2>/dev/null; done; ' +
+      '[ -f "$2/cleanup.sh" ] && sh "$2/cleanup.sh" >/dev/null 2>&1; [ "$3" = 1 ] || rm -rf "$2"';
     this.watchdog = spawn('sh', ['-c', script, 'watchdog', String(process.pid), dir, keepDir ? '1' : '0'],
       { detached: true, stdio: 'ignore' });
     this.watchdog.unref();
   }
 
-  /** Starts `bin` with stdout+stderr appended to <dir>/logs/<name>.log. */
-  start(name: string, bin: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  /**
+   * Registers an idempotent shell command that undoes something outside the folder, and optionally an in-process
+   * undo (e.g. closing a socket server). Both run once the processes are gone, on stop() and in the exit hooks;
+   * the shell command also runs from the watchdog when the test process was SIGKILLed.
+   */
+  addCleanup(shell: string, js?: () => void): void {
+    appendFileSync(join(this.dir, 'cleanup.sh'), `${shell}\n`);
+    if (js) this.jsCleanups.push(js);
+  }
+
+  /** Starts `bin` with stdout+stderr appended to <dir>/logs/<name>.log; `inheritEnv: false` passes only `env`. */
+  start(name: string, bin: string, args: string[], env: NodeJS.ProcessEnv = {}, inheritEnv = true): Proc {
     const logFile = join(this.dir, 'logs', `${name}.log`);
     const fd = openSync(logFile, 'a');
-    const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+    const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd],
+      env: inheritEnv ? { ...process.env, ...env } : env });
     closeSync(fd);
     if (child.pid === undefined) throw new Error(`${name}: spawn ${bin} failed`);
     appendFileSync(join(this.dir, 'pids'), `${child.pid}\n`);
@@ -62,17 +77,20 @@ export class ProcGroup {
    */
   stop(graceMs = 5_000): Promise<void> {
     this.stopping ??= (async () => {
-      for (const p of [...this.procs].reverse()) {
-        if (p.exited) continue;
-        signalGroup(p.pid, 'SIGTERM');
-        if (await exitsWithin(p, graceMs)) continue;
-        console.log(`[cluster] ${p.name} did not exit ${graceMs} ms after SIGTERM; sending SIGKILL`);
-        signalGroup(p.pid, 'SIGKILL');
-        await exitsWithin(p, 5_000);
-      }
+      for (const p of [...this.procs].reverse()) await this.stopProc(p, graceMs);
       this.finish();
     })();
     return this.stopping;
+  }
+
+  /** SIGTERM to one process group, SIGKILL after graceMs. */
+  async stopProc(p: Proc, graceMs = 5_000): Promise<void> {
+    if (p.exited) return;
+    signalGroup(p.pid, 'SIGTERM');
+    if (await exitsWithin(p, graceMs)) return;
+    console.log(`[cluster] ${p.name} did not exit ${graceMs} ms after SIGTERM; sending SIGKILL`);
+    signalGroup(p.pid, 'SIGKILL');
+    await exitsWithin(p, 5_000);
   }
 
   /** Synchronous last resort for exit hooks: SIGKILL everything, remove the folder. */
@@ -84,8 +102,14 @@ export class ProcGroup {
   private finish(): void {
     if (this.watchdog.pid !== undefined) signalGroup(this.watchdog.pid, 'SIGKILL');
     live.delete(this);
+    for (const undo of this.jsCleanups.splice(0)) { try { undo(); } catch { /* best effort */ } }
+    const cleanup = join(this.dir, 'cleanup.sh');
+    if (existsSync(cleanup)) {
+      try { execFileSync('sh', [cleanup], { stdio: 'ignore', timeout: 30_000 }); } catch { /* best effort */ }
+    }
     if (this.keepDir) console.log(`[cluster] kept ${this.dir} (METRICSSTACK_KEEP_CLUSTER=1)`);
-    else rmSync(this.dir, { recursive: true, force: true });
+    // Retries: after killNow()'s SIGKILL, a dying etcd may still be writing into the folder (ENOTEMPTY).
+    else rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 

@@ -1,0 +1,188 @@
+/**
+ * The Helm chart on the local control plane: lint, server-side dry run, install, then the operator bundle runs with
+ * the chart's ServiceAccount token (what the image would run, as whom it would run) and must reconcile a MetricsStack
+ * without a single 403 — the proof that the chart's RBAC suffices. Then upgrade and uninstall leave nothing behind.
+ * The chart's own pods are kwok pods (nothing runs in them); the real operator is the process started here.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GROUP, PLURAL, VERSION, type MetricsStack } from '../../src/api/v1alpha1/types.js';
+import { startCluster, type TestCluster } from '../support/cluster.js';
+import { OperatorRunner, type OperatorProcess } from '../support/operator.js';
+import { waitFor } from '../support/procs.js';
+
+const chart = fileURLToPath(new URL('../../charts/metricsstack-operator', import.meta.url));
+const NS = 'metricsstack-system';
+const RELEASE = 'metricsstack-operator'; // contains the chart name, so every object (and the ServiceAccount) has this name
+const SA = `system:serviceaccount:${NS}:${RELEASE}`;
+
+/**
+ * What `kubectl auth can-i --list` must show for the ServiceAccount, per namespace: `resource [names] [verbs]`.
+ * Rows every authenticated user has (self-reviews, discovery URLs) are left out. Cluster-wide rows appear everywhere.
+ */
+const CLUSTER_WIDE = [
+  'apiservices.apiregistration.k8s.io [] [list watch]',
+  'apiservices.apiregistration.k8s.io [v1beta1.metrics.k8s.io] [get create patch delete]',
+  'clusterrolebindings.rbac.authorization.k8s.io [] [list watch]',
+  'clusterrolebindings.rbac.authorization.k8s.io [metrics-server:system:auth-delegator] [get create patch delete]',
+  'clusterrolebindings.rbac.authorization.k8s.io [system:metrics-server] [get create patch delete]',
+  'clusterroles.rbac.authorization.k8s.io [] [list watch]',
+  'clusterroles.rbac.authorization.k8s.io [system:auth-delegator] [bind]',
+  'clusterroles.rbac.authorization.k8s.io [system:metrics-server-aggregated-reader] [get create patch delete]',
+  'clusterroles.rbac.authorization.k8s.io [system:metrics-server] [get create patch delete]',
+  'configmaps [] [list watch]',
+  'configmaps [kube-root-ca.crt] [get]',
+  'deployments.apps [] [list watch]',
+  'deployments.apps [metrics-server] [get create patch delete]',
+  'metricsstacks.metricsstack.io [] [list watch patch]',
+  'metricsstacks.metricsstack.io/status [] [patch]',
+  'nodes [] [get list watch]',
+  'nodes.metrics.k8s.io [] [get list watch]',
+  'nodes/metrics [] [get]',
+  'poddisruptionbudgets.policy [] [list watch]',
+  'poddisruptionbudgets.policy [metrics-server] [get create patch delete]',
+  'pods [] [get list watch]',
+  'pods.metrics.k8s.io [] [get list watch]',
+  'rolebindings.rbac.authorization.k8s.io [] [list watch]',
+  'rolebindings.rbac.authorization.k8s.io [metrics-server-auth-reader] [get create patch delete]',
+  'secrets [] [list watch]',
+  'secrets [metrics-server-serving-cert] [get create patch delete]',
+  'serviceaccounts [] [list watch]',
+  'serviceaccounts [metrics-server] [get create patch delete]',
+  'services [] [list watch]',
+  'services [metrics-server] [get create patch delete]',
+];
+const EXPECTED_CAN_I: Record<string, string[]> = {
+  [NS]: [...CLUSTER_WIDE, 'leases.coordination.k8s.io [] [create]', 'leases.coordination.k8s.io [metricsstack-operator] [get update]'],
+  default: [...CLUSTER_WIDE, 'events [] [create patch]'],
+  'kube-system': [...CLUSTER_WIDE, 'configmaps [extension-apiserver-authentication] [get]'],
+  'some-app': CLUSTER_WIDE,
+};
+const EVERYONE = /^selfsubject|^$/;
+
+let cluster: TestCluster;
+let custom: CustomObjectsApi;
+let runner: OperatorRunner;
+let op: OperatorProcess;
+const run = (bin: string, args: string[]) => new Promise<string>((done, fail) => execFile(join(cluster.binDir, bin), args, {
+  env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath, HELM_CACHE_HOME: join(cluster.dir, 'helm', 'cache'), HELM_CONFIG_HOME: join(cluster.dir, 'helm', 'config'), HELM_DATA_HOME: join(cluster.dir, 'helm', 'data') },
+  maxBuffer: 16 << 20, timeout: 120_000,
+}, (err, stdout, stderr) => (err ? fail(new Error(`${bin} ${args.join(' ')}: ${stderr || err.message}`)) : done(stdout))));
+const helm = (...args: string[]) => run('helm', args);
+const kubectl = (...args: string[]) => run('kubectl', args);
+const stack = () => custom.getClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, name: 'default' }) as Promise<MetricsStack>;
+const cond = (s: MetricsStack, type: string) => s.status?.conditions?.find((c) => c.type === type);
+const until = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) => waitFor(what, check, { timeoutMs, watch: op ? [op.proc] : [], intervalMs: 300 });
+/** Lines of the operator's log that show a call RBAC refused: any one means the chart misses a rule. */
+const forbidden = () => op.logs().split('\n').filter((l) => /forbidden|\b403\b/i.test(l));
+async function untilStack(what: string, ok: (s: MetricsStack) => boolean): Promise<void> {
+  await until(what, async () => ok(await stack())).catch(async (err: Error) => {
+    throw new Error(`${err.message}\nconditions: ${JSON.stringify((await stack()).status?.conditions, null, 1)}\nrefused calls:\n${forbidden().join('\n')}`);
+  });
+}
+const names = async (args: string[]) => (await kubectl('get', ...args, '-o', 'name')).split('\n').filter(Boolean).sort();
+const INSTANCE = `app.kubernetes.io/instance=${RELEASE}`;
+
+/** `kubectl auth can-i --list` rows (Resources, Non-Resource URLs, Resource Names, Verbs) as `resource [names] [verbs]`. */
+async function canIList(namespace: string): Promise<string[]> {
+  const out = await kubectl('auth', 'can-i', '--list', `--as=${SA}`, '-n', namespace);
+  return out.split('\n').slice(1).flatMap((line) => {
+    const m = /^(\S*)\s+\[([^\]]*)\]\s+\[([^\]]*)\]\s+\[([^\]]*)\]\s*$/.exec(line);
+    if (!m || m[2] || EVERYONE.test(m[1]!)) return [];
+    return [`${m[1]} [${m[3]}] [${m[4]}]`];
+  }).sort();
+}
+
+beforeAll(async () => {
+  cluster = await startCluster({ preset: 'eks-mixed' });
+  custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+  runner = new OperatorRunner();
+  // Pod Security "restricted" is enforced, so the chart's pods are admitted only if their securityContext meets it.
+  await kubectl('create', 'namespace', NS);
+  await kubectl('label', 'namespace', NS, 'pod-security.kubernetes.io/enforce=restricted', 'pod-security.kubernetes.io/enforce-version=latest');
+});
+afterAll(async () => {
+  await runner?.stop();
+  await cluster?.stop();
+});
+
+describe('the Helm chart', () => {
+  it('passes helm lint, with the defaults and with every option on', async () => {
+    await helm('lint', '--strict', chart);
+    await helm('lint', '--strict', chart, '--set', 'serviceMonitor.enabled=true,defaultStack.enabled=true,replicaCount=1,podDisruptionBudget.enabled=false');
+  });
+
+  it('renders manifests (CRD included) that the apiserver accepts in a server-side dry run', async () => {
+    const manifests = await helm('template', RELEASE, chart, '-n', NS, '--include-crds');
+    const out = await new Promise<string>((done, fail) => {
+      const child = execFile(join(cluster.binDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, 'apply', '--dry-run=server', '-f', '-'], (err, stdout, stderr) => (err ? fail(new Error(stderr)) : done(stdout)));
+      child.stdin?.end(manifests);
+    });
+    expect(out).toMatch(/customresourcedefinition.*metricsstacks.metricsstack.io created \(server dry run\)/);
+    expect(out).toMatch(/deployment.apps\/metricsstack-operator created \(server dry run\)/);
+  });
+
+  it('installs; the operator, running as the chart ServiceAccount, reconciles a MetricsStack with no 403', async () => {
+    const notes = await helm('install', RELEASE, chart, '-n', NS, '--wait', '--timeout', '90s',
+      '--set', 'defaultStack.enabled=true', '--set-json', 'defaultStack.spec={"metricsServer":{"kubeletTLS":"Insecure"}}');
+    expect(notes).toContain('kubectl get metricsstack default -w');
+    expect(notes).toContain(`sub=${SA}`); // no IRSA role yet: NOTES say which trust-policy subject to allow
+    expect(await names(['pods', '-n', NS, '-l', INSTANCE])).toHaveLength(2);
+
+    const token = (await kubectl('create', 'token', RELEASE, '-n', NS, '--duration', '1h')).trim();
+    const kubeconfig = join(cluster.dir, 'chart-sa.kubeconfig');
+    writeFileSync(kubeconfig, JSON.stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'sa',
+      clusters: [{ name: 'test', cluster: { server: cluster.server, 'certificate-authority': cluster.caFile } }],
+      users: [{ name: 'sa', user: { token } }],
+      contexts: [{ name: 'sa', context: { cluster: 'test', user: 'sa' } }],
+    }));
+    // Leader election stays on, in the release namespace, against the Lease the chart created.
+    op = await runner.start(kubeconfig, 'chart-operator', ['--leader-election-namespace', NS]);
+
+    await untilStack('ResourcesApplied and AggregationLayerReady', (s) => cond(s, 'ResourcesApplied')?.status === 'True' && cond(s, 'AggregationLayerReady')?.status === 'True');
+    // No metrics-server really runs here, so the API cannot answer; the operator must still have looked.
+    await untilStack('MetricsAPIAvailable reported', (s) => cond(s, 'MetricsAPIAvailable')?.status === 'False');
+    expect(await kubectl('get', 'lease', RELEASE, '-n', NS, '-o', 'jsonpath={.spec.holderIdentity}')).toBe('chart-operator');
+    expect(await names(['apiservice', 'v1beta1.metrics.k8s.io'])).toHaveLength(1);
+    expect(forbidden()).toEqual([]);
+  });
+
+  it('grants the ServiceAccount exactly the expected least-privilege table (kubectl auth can-i --list)', async () => {
+    for (const [namespace, rows] of Object.entries(EXPECTED_CAN_I)) expect(await canIList(namespace), namespace).toEqual([...rows].sort());
+  });
+
+  it('upgrades with changed values and the operator keeps working', async () => {
+    const arn = 'arn:aws:iam::123456789012:role/metricsstack-operator';
+    await helm('upgrade', RELEASE, chart, '-n', NS, '--reuse-values', '--wait', '--timeout', '90s',
+      '--set', 'replicaCount=3,logLevel=debug,resources.limits.memory=512Mi', '--set-string', `serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=${arn}`);
+    const d = JSON.parse(await kubectl('get', 'deployment', RELEASE, '-n', NS, '-o', 'json')) as { spec: { replicas: number; template: { spec: { containers: { args: string[]; resources: { limits: { memory: string } } }[] } } } };
+    expect(d.spec.replicas).toBe(3);
+    expect(d.spec.template.spec.containers[0]?.args).toContain('--log-level=debug');
+    expect(d.spec.template.spec.containers[0]?.resources.limits.memory).toBe('512Mi');
+    expect(await kubectl('get', 'sa', RELEASE, '-n', NS, '-o', 'jsonpath={.metadata.annotations.eks\\.amazonaws\\.com/role-arn}')).toBe(arn);
+    // Helm never sets the Lease's spec, so the upgrade leaves the leader in place.
+    expect(await kubectl('get', 'lease', RELEASE, '-n', NS, '-o', 'jsonpath={.spec.holderIdentity}')).toBe('chart-operator');
+    expect((await op.reconciles()) > 0 && !op.proc.exited).toBe(true);
+    expect(forbidden()).toEqual([]);
+  });
+
+  it('leaves nothing behind: the operator removes what the MetricsStack made, helm uninstall the rest; the CRD stays', async () => {
+    await kubectl('delete', 'metricsstack', 'default', '--wait', '--timeout=60s');
+    expect(await names(['deploy,svc,sa,secret,pdb', '-A', '-l', 'app.kubernetes.io/managed-by=metricsstack-operator'])).toEqual([]);
+    expect(await names(['apiservice,clusterrole,clusterrolebinding,rolebinding', '-A', '-l', 'app.kubernetes.io/managed-by=metricsstack-operator'])).toEqual([]);
+    expect(forbidden()).toEqual([]);
+    await runner.stop();
+
+    await helm('uninstall', RELEASE, '-n', NS, '--wait', '--timeout', '90s');
+    expect(await names(['all,sa,role,rolebinding,lease,pdb,configmap,secret', '-A', '-l', INSTANCE])).toEqual([]);
+    expect(await names(['clusterrole,clusterrolebinding', '-l', INSTANCE])).toEqual([]);
+    // Only what Kubernetes itself puts in every namespace is left (Events about the MetricsStack expire on their own).
+    expect(await names(['sa,configmap,secret,lease,deploy,svc,pods', '-n', NS])).toEqual(['configmap/kube-root-ca.crt', 'serviceaccount/default']);
+    expect(await names(['crd', 'metricsstacks.metricsstack.io'])).toHaveLength(1);
+  });
+});

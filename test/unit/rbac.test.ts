@@ -1,0 +1,144 @@
+/**
+ * The chart's RBAC against what src/ calls: every call the operator makes is allowed, every object it renders is
+ * writable by name, and nothing else is writable. A renderer that adds an object, or a chart edit that adds a grant,
+ * fails here until the two agree again.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KubernetesObject, V1ClusterRole, V1PolicyRule, V1RoleBinding } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { withDefaults } from '../../src/api/v1alpha1/defaults.js';
+import { GROUP, PLURAL } from '../../src/api/v1alpha1/types.js';
+import { EXTENSION_AUTH_CONFIGMAP } from '../../src/reconcilers/aggregation-decision.js';
+import { CLUSTER_CA_CONFIGMAP } from '../../src/reconcilers/metrics-server/kubelet-tls-facts.js';
+import { METRICS_SERVER_CERT_SECRET, METRICS_SERVER_NAME } from '../../src/reconcilers/metrics-server/reconciler.js';
+import { OWNED_KINDS } from '../../src/reconcilers/owned-kinds.js';
+import { renderMetricsServer } from '../../src/render/metrics-server/index.js';
+import { resolveBinDir } from '../support/cluster-args.js';
+
+const NS = 'ops';
+const chart = fileURLToPath(new URL('../../charts/metricsstack-operator', import.meta.url));
+const objects = parseAllDocuments(execFileSync(join(resolveBinDir(), 'helm'), ['template', 'ms', chart, '-n', NS], { encoding: 'utf8' }))
+  .map((d) => d.toJS() as KubernetesObject | null).filter((o): o is KubernetesObject => !!o);
+const ofKind = <T,>(kind: string) => objects.filter((o) => o.kind === kind) as T[];
+const roles = [...ofKind<V1ClusterRole>('ClusterRole'), ...ofKind<V1ClusterRole>('Role')];
+const boundToOperator = (b: V1RoleBinding) => b.subjects?.some((s) => s.kind === 'ServiceAccount' && s.namespace === NS);
+
+/** One API request; no namespace means cluster-wide (a ClusterRole bound cluster-wide is the only grant that fits). */
+interface Request { group: string; resource: string; verb: string; name?: string; namespace?: string }
+
+/** Rules in force in `namespace`: ClusterRoles bound by ClusterRoleBindings, plus Roles bound in that namespace. */
+function rulesIn(namespace: string | undefined): V1PolicyRule[] {
+  const bound = (kind: string, ns?: string) => ofKind<V1RoleBinding>(kind === 'ClusterRole' ? 'ClusterRoleBinding' : 'RoleBinding')
+    .filter((b) => boundToOperator(b) && b.metadata?.namespace === ns)
+    .flatMap((b) => roles.filter((r) => r.kind === kind && r.metadata?.name === b.roleRef.name && r.metadata?.namespace === ns));
+  return [...bound('ClusterRole'), ...(namespace ? bound('Role', namespace) : [])].flatMap((r) => r.rules ?? []);
+}
+
+/** The RBAC authorizer's match: resourceNames, when present, admit only requests that name one of them. */
+const allows = (req: Request): boolean => rulesIn(req.namespace).some((r) =>
+  (r.apiGroups ?? []).includes(req.group) && (r.resources ?? []).includes(req.resource) && r.verbs.includes(req.verb) &&
+  (!r.resourceNames?.length || (req.name !== undefined && r.resourceNames.includes(req.name))));
+
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
+const resourceOf = (kind: string) => OWNED_KINDS.find((k) => k.kind === kind)?.path.split('/').pop() ?? `<${kind} is not an owned kind>`;
+
+// Everything the metrics-server reconciler applies: the rendered set (2 replicas, so with the PDB) and the serving cert.
+const spec = withDefaults({ metricsServer: { replicas: 2 } }).metricsServer;
+const rendered: KubernetesObject[] = [
+  { apiVersion: 'v1', kind: 'Secret', metadata: { name: METRICS_SERVER_CERT_SECRET, namespace: spec.namespace } },
+  ...renderMetricsServer({
+    name: METRICS_SERVER_NAME, namespace: spec.namespace, replicas: spec.replicas, image: spec.image, resources: spec.resources,
+    args: [], securePort: 10250, insecureSkipTLSVerify: false, placement: { annotateEC2: false, avoidFargateAffinity: false },
+  }),
+];
+const requestFor = (o: KubernetesObject, verb: string): Request => ({
+  group: groupOf(o.apiVersion ?? ''), resource: resourceOf(o.kind ?? ''), verb, name: o.metadata?.name ?? '', namespace: o.metadata?.namespace,
+});
+
+// Built-in roles the rendered bindings refer to, as the apiserver's bootstrap policy defines them.
+const BUILTIN_ROLES: Record<string, { namespace?: string; rules: V1PolicyRule[] }> = {
+  'system:auth-delegator': { rules: [
+    { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+    { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] }] },
+  'extension-apiserver-authentication-reader': { namespace: 'kube-system', rules: [
+    { apiGroups: [''], resources: ['configmaps'], resourceNames: ['extension-apiserver-authentication'], verbs: ['get', 'list', 'watch'] }] },
+};
+/** True when the operator holds every permission in `rules` (the apiserver's escalation check, rule by rule). */
+const holdsAll = (rules: V1PolicyRule[], namespace?: string) => rules.every((r) => (r.apiGroups ?? []).every((group) => (r.resources ?? []).every((resource) =>
+  r.verbs.every((verb) => (r.resourceNames?.length ? r.resourceNames : [undefined]).every((name) => allows({ group, resource, verb, name, namespace }))))));
+
+describe('the chart grants what src/ calls', () => {
+  it('lets the informers list and watch every owned kind cluster-wide (they select by label, which RBAC cannot)', () => {
+    for (const k of OWNED_KINDS) {
+      for (const verb of ['list', 'watch']) expect(allows({ group: groupOf(k.apiVersion), resource: resourceOf(k.kind), verb }), `${verb} ${k.kind}`).toBe(true);
+    }
+  });
+
+  it('lets server-side apply create and patch, and cleanup delete, every object the reconcilers render, by name', () => {
+    for (const o of rendered) {
+      expect(OWNED_KINDS.map((k) => k.kind), 'rendered kinds must be watched').toContain(o.kind);
+      for (const verb of ['get', 'create', 'patch', 'delete']) expect(allows(requestFor(o, verb)), `${verb} ${o.kind}/${o.metadata?.name}`).toBe(true);
+    }
+  });
+
+  it('allows the other calls: MetricsStack finalizer and status, Lease, Events, the ConfigMaps read, nodes and node metrics', () => {
+    const calls: Request[] = [
+      ...['list', 'watch', 'patch'].map((verb) => ({ group: GROUP, resource: PLURAL, verb })),
+      { group: GROUP, resource: `${PLURAL}/status`, verb: 'patch', name: 'default' },
+      ...['get', 'update'].map((verb) => ({ group: 'coordination.k8s.io', resource: 'leases', verb, name: 'metricsstack-operator', namespace: NS })),
+      { group: 'coordination.k8s.io', resource: 'leases', verb: 'create', namespace: NS },
+      ...['create', 'patch'].map((verb) => ({ group: '', resource: 'events', verb, namespace: 'default' })),
+      ...['list', 'watch'].map((verb) => ({ group: '', resource: 'configmaps', verb, namespace: EXTENSION_AUTH_CONFIGMAP.namespace })),
+      { group: '', resource: 'configmaps', verb: 'get', name: CLUSTER_CA_CONFIGMAP.name, namespace: spec.namespace },
+      ...['list', 'watch'].map((verb) => ({ group: '', resource: 'nodes', verb })),
+      { group: 'metrics.k8s.io', resource: 'nodes', verb: 'list' },
+    ];
+    for (const c of calls) expect(allows(c), JSON.stringify(c)).toBe(true);
+  });
+
+  it('holds the rules of every role the rendered bindings and ClusterRoles carry, so no `escalate` is needed', () => {
+    for (const o of rendered.filter((r) => r.kind === 'ClusterRole') as V1ClusterRole[]) expect(holdsAll(o.rules ?? []), o.metadata?.name).toBe(true);
+    for (const b of rendered.filter((r) => r.kind?.endsWith('Binding')) as V1RoleBinding[]) {
+      const builtin = BUILTIN_ROLES[b.roleRef.name];
+      const viaBind = allows({ group: 'rbac.authorization.k8s.io', resource: b.roleRef.kind === 'Role' ? 'roles' : 'clusterroles', verb: 'bind', name: b.roleRef.name, namespace: b.metadata?.namespace });
+      const held = builtin ? holdsAll(builtin.rules, builtin.namespace) : rendered.some((r) => r.kind === b.roleRef.kind && r.metadata?.name === b.roleRef.name);
+      expect(viaBind || held, `${b.kind} ${b.metadata?.name} → ${b.roleRef.name}`).toBe(true);
+    }
+  });
+});
+
+describe('the chart grants nothing else', () => {
+  const rules = roles.flatMap((r) => r.rules ?? []);
+
+  it('has no wildcard, no escalate or impersonate, and binds only by name', () => {
+    for (const r of rules) {
+      for (const field of [r.apiGroups, r.resources, r.verbs, r.resourceNames, r.nonResourceURLs]) expect(field ?? []).not.toContain('*');
+      expect(r.verbs).not.toEqual(expect.arrayContaining(['escalate']));
+      expect(r.verbs).not.toEqual(expect.arrayContaining(['impersonate']));
+      if (r.verbs.includes('bind')) expect(r.resourceNames ?? []).not.toHaveLength(0);
+    }
+  });
+
+  it('writes only the rendered objects by name, plus the MetricsStack, its status, the Lease and Events', () => {
+    const unnamed = new Set([`${GROUP}/${PLURAL}:patch`, `${GROUP}/${PLURAL}/status:patch`, 'coordination.k8s.io/leases:create', '/events:create', '/events:patch']);
+    const named = new Set([...rendered.map((o) => `${requestFor(o, '').group}/${requestFor(o, '').resource}:${o.metadata?.name}`), 'coordination.k8s.io/leases:metricsstack-operator']);
+    for (const r of rules) {
+      for (const verb of r.verbs.filter((v) => !['get', 'list', 'watch', 'bind'].includes(v))) {
+        for (const key of (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).map((res) => `${g}/${res}`))) {
+          if (r.resourceNames?.length) for (const n of r.resourceNames) expect(named, `${verb} ${key} ${n}`).toContain(`${key}:${n}`);
+          else expect(unnamed, `${verb} ${key} (any name)`).toContain(`${key}:${verb}`);
+        }
+      }
+    }
+  });
+
+  it('limits Secrets to the serving certificate: no other Secret can be read by name, changed or deleted', () => {
+    for (const verb of ['get', 'create', 'patch', 'update', 'delete']) {
+      expect(allows({ group: '', resource: 'secrets', verb, name: 'aws-credentials', namespace: 'kube-system' }), verb).toBe(false);
+    }
+    expect(allows({ group: '', resource: 'secrets', verb: 'deletecollection', namespace: 'kube-system' })).toBe(false);
+  });
+});
