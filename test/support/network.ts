@@ -51,9 +51,16 @@ function overlaps(a: string, b: string): boolean {
  */
 export async function createNetwork(group: ProcGroup, o: { nodeIPs: string[]; relays: { port: number; on: string[] }[] }):
   Promise<ClusterNetwork> {
-  await sweepStale();
-  const routes = JSON.parse(await ip('-j', '-4', 'route', 'show', 'table', 'all')) as { dst: string; dev?: string }[];
-  const clash = routes.find((r) => /^\d/.test(r.dst) && overlaps(r.dst, NET_CIDR));
+  // Another live network-mode cluster (a concurrent test run on this machine) holds the subnet: wait our turn.
+  const deadline = Date.now() + 15 * 60_000;
+  let clash: { dst: string; dev?: string } | undefined;
+  for (;;) {
+    await sweepStale();
+    const routes = JSON.parse(await ip('-j', '-4', 'route', 'show', 'table', 'all')) as { dst: string; dev?: string }[];
+    clash = routes.find((r) => /^\d/.test(r.dst) && overlaps(r.dst, NET_CIDR));
+    if (!clash?.dev?.startsWith('msbr') || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
   if (clash) {
     throw new Error(`network mode needs ${NET_CIDR} for itself, but the route ${clash.dst} dev ${clash.dev} overlaps it ` +
       '(another network-mode test cluster, or a real network this machine uses)');
