@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import {
   CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi,
-  type KubernetesListObject, type KubernetesObject, type V1APIService, type V1ConfigMap, type V1Node, type V1Secret,
+  type KubernetesListObject, type KubernetesObject, type V1APIService, type V1ConfigMap, type V1Node,
 } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
@@ -28,11 +28,12 @@ import { EXTENSION_AUTH_CONFIGMAP } from './reconcilers/aggregation-decision.js'
 import type { ObjectCache } from './reconcilers/context.js';
 import type { NodeMetricsProbe } from './reconcilers/metrics-api-decision.js';
 import { KubeletTLSFactsSource } from './reconcilers/metrics-server/kubelet-tls-facts.js';
-import { MetricsServerReconciler } from './reconcilers/metrics-server/reconciler.js';
+import { BackendReconciler } from './reconcilers/backends/backend.js';
+import { MetricsServerBackend } from './reconcilers/metrics-server/backend.js';
 import { MetricsStackReconciler } from './reconcilers/metricsstack.js';
 import { nodeFactsChanged, trimNode } from './reconcilers/node-facts.js';
 import { PlatformObserver } from './reconcilers/platform.js';
-import { OWNED_KINDS } from './reconcilers/owned-kinds.js';
+import { WATCHED_KINDS } from './reconcilers/owned-kinds.js';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -74,7 +75,7 @@ async function main(): Promise<number> {
     fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}`,
     factory, logger: log, enqueue, keysFor: allStacks,
   });
-  const owned = new Map(OWNED_KINDS.map((k) => [k.kind, new ControllerInformer<KubernetesObject>({
+  const owned = new Map(WATCHED_KINDS.map((k) => [k.kind, new ControllerInformer<KubernetesObject>({
     path: k.path,
     list: () => objects.list(k.apiVersion, k.kind, undefined, undefined, undefined, undefined, undefined, MANAGED_SELECTOR),
     labelSelector: MANAGED_SELECTOR,
@@ -91,18 +92,21 @@ async function main(): Promise<number> {
     updatePredicate: nodeFactsChanged, factory, logger: log, enqueue, keysFor: allStacks,
   });
 
+  const backendDeps = {
+    applier: new Applier(objects, (ref: KubernetesObject) => owned.get(ref.kind ?? '')?.get(ref.metadata?.name ?? '', ref.metadata?.namespace)),
+    apiServices: cacheOf<V1APIService>('APIService'),
+  };
   const parent = new MetricsStackReconciler({
     stacks,
     subs: [
       new PlatformObserver(nodes),
       new AggregationPreflight(extensionAuth),
-      new MetricsServerReconciler({
-        applier: new Applier(objects, (ref) => owned.get(ref.kind ?? '')?.get(ref.metadata?.name ?? '', ref.metadata?.namespace)),
-        readSecret: async (name, namespace) => cacheOf<V1Secret>('Secret').get(name, namespace) ?? (await ignoreNotFound(core.readNamespacedSecret({ name, namespace }))),
+      new BackendReconciler(new MetricsServerBackend({
+        readSecret: (name, namespace) => ignoreNotFound(core.readNamespacedSecret({ name, namespace })),
         apiServices: cacheOf<V1APIService>('APIService'),
         kubeletTLS: new KubeletTLSFactsSource(core, Date.now),
         listNodeMetrics: () => listNodeMetrics(custom),
-      }),
+      }), backendDeps),
     ],
     writer: new ApplyStackWriter(custom),
     objects,

@@ -4,7 +4,15 @@ import type { DefaultedMetricsStackSpec } from '../api/v1alpha1/defaults.js';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { InventoryRef } from '../kube/cleanup.js';
 import { setCondition, removeCondition, type ConditionInput } from '../kube/conditions.js';
+import type { ApplySetResult } from './apply-set.js';
 import type { NodeFacts } from './node-facts.js';
+
+/** Placement of metrics-server's pods, as the Fargate reconciler decided it. */
+export interface MetricsServerPlacementDecision {
+  readonly namespace: string;
+  readonly annotateEC2: boolean;
+  readonly avoidFargateAffinity: boolean;
+}
 
 /**
  * What one pass of the parent reconciler hands each sub-reconciler. `status` is a private draft: sub-reconcilers
@@ -16,6 +24,13 @@ export class StackContext {
   nodeFacts: NodeFacts | undefined;
   /** Every object this pass wants to exist; the parent records it as the inventory and prunes the rest. */
   readonly owned: InventoryRef[] = [];
+  /** Each backend's apply outcome; the parent folds them into ResourcesApplied. */
+  readonly applyResults: ApplySetResult[] = [];
+  /**
+   * Where metrics-server runs: decided by the Fargate reconciler (namespace for strategy Namespace, annotation and
+   * affinity for Annotate) before the backend renders; undefined means the backend's own default.
+   */
+  placement: MetricsServerPlacementDecision | undefined;
 
   constructor(
     readonly stack: MetricsStack,
@@ -25,6 +40,7 @@ export class StackContext {
   ) {
     this.status = structuredClone(stack.status ?? {});
     this.nodeFacts = undefined;
+    this.placement = undefined;
   }
 
   /** Notes that this pass wants `obj` to exist (applied or unchanged). */

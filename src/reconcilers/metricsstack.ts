@@ -8,6 +8,7 @@ import { inventoryKey, mergeInventory, releaseInventory, type InventoryRef } fro
 import { computeReady, findCondition } from '../kube/conditions.js';
 import { hasFinalizer, type StackWriter } from '../kube/stack-writer.js';
 import { ownerOf } from '../kube/labels.js';
+import { resourcesAppliedCondition } from './apply-set.js';
 import { StackContext, type ObjectCache, type SubReconciler } from './context.js';
 
 /** Best-effort Kubernetes Events on the MetricsStack. */
@@ -55,6 +56,8 @@ export class MetricsStackReconciler implements Reconciler {
         errors.push(err);
       }
     }
+    if (ctx.applyResults.length > 0) ctx.setCondition(resourcesAppliedCondition(ctx.applyResults));
+    else ctx.removeCondition('ResourcesApplied');
     await this.recordInventory(stack, ctx, errors.length === 0);
     ctx.setCondition(computeReady(ctx.status.conditions ?? [], dependentTypes(ctx)));
     ctx.status.observedGeneration = ctx.generation;

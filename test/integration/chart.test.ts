@@ -49,7 +49,6 @@ const CLUSTER_WIDE = [
   'pods.metrics.k8s.io [] [get list watch]',
   'rolebindings.rbac.authorization.k8s.io [] [list watch]',
   'rolebindings.rbac.authorization.k8s.io [metrics-server-auth-reader] [get create patch delete]',
-  'secrets [] [list watch]',
   'secrets [metrics-server-serving-cert] [get create patch delete]',
   'serviceaccounts [] [list watch]',
   'serviceaccounts [metrics-server] [get create patch delete]',

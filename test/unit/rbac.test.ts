@@ -13,8 +13,8 @@ import { withDefaults } from '../../src/api/v1alpha1/defaults.js';
 import { GROUP, PLURAL } from '../../src/api/v1alpha1/types.js';
 import { EXTENSION_AUTH_CONFIGMAP } from '../../src/reconcilers/aggregation-decision.js';
 import { CLUSTER_CA_CONFIGMAP } from '../../src/reconcilers/metrics-server/kubelet-tls-facts.js';
-import { METRICS_SERVER_CERT_SECRET, METRICS_SERVER_NAME } from '../../src/reconcilers/metrics-server/reconciler.js';
-import { OWNED_KINDS } from '../../src/reconcilers/owned-kinds.js';
+import { METRICS_SERVER_CERT_SECRET, METRICS_SERVER_NAME } from '../../src/reconcilers/metrics-server/backend.js';
+import { OWNED_KINDS, WATCHED_KINDS } from '../../src/reconcilers/owned-kinds.js';
 import { renderMetricsServer } from '../../src/render/metrics-server/index.js';
 import { resolveBinDir } from '../support/cluster-args.js';
 
@@ -72,7 +72,7 @@ const holdsAll = (rules: V1PolicyRule[], namespace?: string) => rules.every((r) 
 
 describe('the chart grants what src/ calls', () => {
   it('lets the informers list and watch every owned kind cluster-wide (they select by label, which RBAC cannot)', () => {
-    for (const k of OWNED_KINDS) {
+    for (const k of WATCHED_KINDS) {
       for (const verb of ['list', 'watch']) expect(allows({ group: groupOf(k.apiVersion), resource: resourceOf(k.kind), verb }), `${verb} ${k.kind}`).toBe(true);
     }
   });
@@ -133,6 +133,10 @@ describe('the chart grants nothing else', () => {
         }
       }
     }
+  });
+
+  it('cannot list or watch Secrets anywhere: the serving certificate is read by name', () => {
+    for (const verb of ['list', 'watch']) expect(allows({ group: '', resource: 'secrets', verb }), verb).toBe(false);
   });
 
   it('limits Secrets to the serving certificate: no other Secret can be read by name, changed or deleted', () => {

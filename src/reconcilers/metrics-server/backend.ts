@@ -1,9 +1,7 @@
-import type { KubernetesObject, V1APIService } from '@kubernetes/client-node';
-import type { Applier } from '../../kube/applier.js';
-import { ownerOf } from '../../kube/labels.js';
+import type { V1APIService } from '@kubernetes/client-node';
 import { METRICS_API_SERVICE_NAME, renderMetricsServer } from '../../render/metrics-server/index.js';
-import { applySet, resourcesAppliedCondition } from '../apply-set.js';
-import type { ObjectCache, StackContext, SubReconciler } from '../context.js';
+import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
+import type { ObjectCache, StackContext } from '../context.js';
 import { decideMetricsAPI, type NodeMetricsProbe } from '../metrics-api-decision.js';
 import { decideMetricsServerFlags, preferAddressTypes } from '../metrics-server-flags.js';
 import { summarizeNodes } from '../node-facts.js';
@@ -16,7 +14,6 @@ export const METRICS_SERVER_CERT_SECRET = 'metrics-server-serving-cert';
 export const VERIFY_RETRY_MS = 10_000;
 
 export interface MetricsServerDeps {
-  readonly applier: Applier;
   readonly readSecret: SecretReader;
   readonly apiServices: ObjectCache<V1APIService>;
   readonly kubeletTLS: KubeletTLSFactsSource;
@@ -26,30 +23,34 @@ export interface MetricsServerDeps {
 
 /**
  * provider: metrics-server. Observe (node facts, kubelet certificates, serving certificate) → decide flags (pure) →
- * render (pure) → apply with ownership rules → verify the APIService and a real node-metrics list.
+ * render (pure); after the apply, verify the APIService and a real node-metrics list.
  */
-export class MetricsServerReconciler implements SubReconciler {
+export class MetricsServerBackend implements MetricsBackend {
   readonly name = 'metrics-server';
+  readonly conditionTypes = ['MetricsAPIAvailable'];
 
   constructor(private readonly d: MetricsServerDeps) {}
 
-  async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
-    if (ctx.spec.resourceMetrics.provider !== 'metrics-server') {
-      delete ctx.status.metricsServer;
-      if (ctx.spec.resourceMetrics.provider === 'none') ctx.removeCondition('MetricsAPIAvailable');
-      return {};
-    }
-    const claimedBy = this.claimedByOther(ctx);
-    if (claimedBy) {
-      const message = `APIService ${METRICS_API_SERVICE_NAME} belongs to MetricsStack "${claimedBy}"; only one MetricsStack may serve metrics.k8s.io. Delete this one or set spec.resourceMetrics.provider: none; nothing was changed.`;
-      ctx.setCondition({ type: 'ResourcesApplied', status: 'False', reason: 'Conflict', message });
-      ctx.setCondition({ type: 'MetricsAPIAvailable', status: 'False', reason: 'Conflict', message });
-      return {};
-    }
+  enabled(ctx: StackContext): boolean {
+    return ctx.spec.resourceMetrics.provider === 'metrics-server';
+  }
+
+  apiServices(): readonly string[] {
+    return [METRICS_API_SERVICE_NAME];
+  }
+
+  clear(ctx: StackContext): void {
+    delete ctx.status.metricsServer;
+    // prometheus-adapter reports MetricsAPIAvailable itself when it is the resource provider.
+    if (ctx.spec.resourceMetrics.provider === 'none') ctx.removeCondition('MetricsAPIAvailable');
+  }
+
+  async plan(ctx: StackContext): Promise<BackendPlan> {
     const ms = ctx.spec.metricsServer;
     const facts = ctx.nodeFacts ?? summarizeNodes([]);
+    const placement = ctx.placement ?? defaultPlacement(ctx);
     const addressType = preferAddressTypes(ms.kubeletPreferredAddressTypes, facts.nodeAddressTypes).types[0] ?? 'InternalIP';
-    const tls = await this.d.kubeletTLS.get(ms.namespace, facts.samples, addressType, ms.kubeletTLS === 'Auto');
+    const tls = await this.d.kubeletTLS.get(placement.namespace, facts.samples, addressType, ms.kubeletTLS === 'Auto');
     const flags = decideMetricsServerFlags(ms, {
       fargateNodes: facts.fargateNodes,
       ec2Nodes: facts.ec2Nodes,
@@ -58,12 +59,14 @@ export class MetricsServerReconciler implements SubReconciler {
       kubeletCerts: tls.certs && { inspected: tls.certs.inspected, signedByClusterCA: tls.certs.signedCount, coverAddressType: tls.certs.coveringCount, sampleError: tls.certs.sampleError ?? tls.certs.sampleFetchError },
       clusterCABundlePresent: tls.clusterCAPresent,
     });
-    const cert = await ensureServingCert(this.d.readSecret, METRICS_SERVER_CERT_SECRET, { serviceName: METRICS_SERVER_NAME, namespace: ms.namespace }, ctx.name, ctx.now);
+    const service = { serviceName: METRICS_SERVER_NAME, namespace: placement.namespace };
+    const cert = await ensureServingCert(this.d.readSecret, METRICS_SERVER_CERT_SECRET, service, ctx.name, ctx.now);
     if (cert.issuedBecause) ctx.log.info({ reason: cert.issuedBecause }, 'issued a metrics-server serving certificate');
-    const avoidFargate = facts.kind === 'EKS' && ctx.spec.fargate.placement === 'AvoidFargate';
-    const objects: KubernetesObject[] = renderMetricsServer({
+    if (!cert.toApply) ctx.recordOwned({ ...cert.secret, apiVersion: 'v1', kind: 'Secret' });
+    ctx.status.metricsServer = { namespace: placement.namespace, securePort: flags.securePort, flags: flags.choices.map((c) => ({ ...c })) };
+    const objects = renderMetricsServer({
       name: METRICS_SERVER_NAME,
-      namespace: ms.namespace,
+      namespace: placement.namespace,
       replicas: ms.replicas,
       image: ms.image,
       resources: ms.resources,
@@ -74,17 +77,13 @@ export class MetricsServerReconciler implements SubReconciler {
       caBundle: cert.caBundle,
       insecureSkipTLSVerify: ms.insecureSkipTLSVerify,
       kubeletCASource: flags.args.some((a) => a.startsWith('--kubelet-certificate-authority')) ? { configMapName: CLUSTER_CA_CONFIGMAP.name, key: CLUSTER_CA_CONFIGMAP.key } : undefined,
-      placement: { annotateEC2: avoidFargate && ctx.spec.fargate.strategy === 'Annotate', avoidFargateAffinity: avoidFargate },
+      placement,
     });
-    if (!cert.toApply) ctx.recordOwned({ ...cert.secret, apiVersion: 'v1', kind: 'Secret' });
-    const applied = await applySet(this.d.applier, ctx, cert.toApply ? [cert.toApply, ...objects] : objects, { adopt: ms.adoptExisting, adoptField: 'spec.metricsServer.adoptExisting' });
-    ctx.setCondition(resourcesAppliedCondition([applied]));
-    ctx.status.metricsServer = { namespace: ms.namespace, securePort: flags.securePort, flags: flags.choices.map((c) => ({ ...c })) };
-    if (applied.conflicts.length > 0) {
-      ctx.setCondition({ type: 'MetricsAPIAvailable', status: 'False', reason: 'Conflict', message: `metrics-server was not (fully) deployed: ${applied.conflicts.join(' ')}` });
-      return {};
-    }
+    return { objects: cert.toApply ? [cert.toApply, ...objects] : objects, adopt: ms.adoptExisting, adoptField: 'spec.metricsServer.adoptExisting' };
+  }
 
+  async verify(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
+    const facts = ctx.nodeFacts ?? summarizeNodes([]);
     const apiService = this.d.apiServices.get(METRICS_API_SERVICE_NAME);
     const available = apiService?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
     const probe = available ? await this.d.listNodeMetrics() : undefined;
@@ -92,11 +91,10 @@ export class MetricsServerReconciler implements SubReconciler {
     ctx.setCondition(condition);
     return condition.status === 'True' ? {} : { requeueAfterMs: VERIFY_RETRY_MS };
   }
+}
 
-  /** The metrics.k8s.io APIService already managed by another MetricsStack (our caches hold only managed objects). */
-  private claimedByOther(ctx: StackContext): string | undefined {
-    const existing = this.d.apiServices.get(METRICS_API_SERVICE_NAME);
-    const owner = existing && ownerOf(existing);
-    return owner && owner !== ctx.name ? owner : undefined;
-  }
+/** Without a Fargate decision (the Fargate reconciler sets ctx.placement): the spec's namespace, off Fargate on EKS. */
+function defaultPlacement(ctx: StackContext) {
+  const avoid = ctx.nodeFacts?.kind === 'EKS' && ctx.spec.fargate.placement === 'AvoidFargate';
+  return { namespace: ctx.spec.metricsServer.namespace, annotateEC2: avoid && ctx.spec.fargate.strategy === 'Annotate', avoidFargateAffinity: avoid };
 }
