@@ -48,7 +48,7 @@ test: lint typecheck testenv unit integration
 
 demo: install build testenv
 	dir=$$(bash hack/testenv/build.sh | tail -1); \
-	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin node scripts/run-ts.mjs hack/demo.ts
+	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin node --experimental-transform-types --no-warnings scripts/run-ts.mjs hack/demo.ts
 
 clean:
 	rm -rf dist
