@@ -50,5 +50,11 @@ demo: install build testenv
 	dir=$$(bash hack/testenv/build.sh | tail -1); \
 	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin node --experimental-transform-types --no-warnings scripts/run-ts.mjs hack/demo.ts
 
+# Benchmarks (not part of `make test`): latency, steady-state economy, memory/CPU at 0/1,000/5,000 nodes, time to a
+# working metrics API. Writes bench/results/<date>.json and prints a Markdown table. BENCH_QUICK=1 for a smoke run.
+bench: install build testenv
+	dir=$$(bash hack/testenv/build.sh | tail -1); \
+	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin node --experimental-transform-types --no-warnings scripts/run-ts.mjs bench/run.ts
+
 clean:
 	rm -rf dist

@@ -16,7 +16,14 @@ export interface Config {
   readonly workers: number;
   /** Every MetricsStack is re-queued this often, to catch drift in what we cannot watch (AWS). */
   readonly resyncPeriodMs: number;
+  /** How long a healthy answer from Prometheus is trusted, and so how often a healthy prometheus-adapter is re-checked. */
+  readonly prometheusCheckPeriodMs: number;
   readonly logLevel: string;
+  /**
+   * AWS region for EKS, IAM and Auto Scaling calls: --aws-region, else $AWS_REGION; absent → spec.cluster.region or
+   * the region in the nodes' providerIDs (status.platform.region).
+   */
+  readonly awsRegion?: string;
 }
 
 export interface HostPort {
@@ -40,7 +47,9 @@ const options = {
   'leader-election-retry-period': { type: 'string', default: '2s' },
   workers: { type: 'string', default: '2' },
   'resync-period': { type: 'string', default: '10m' },
+  'prometheus-check-period': { type: 'string', default: '5m' },
   'log-level': { type: 'string', default: 'info' },
+  'aws-region': { type: 'string' },
 } as const;
 
 /** Pure: argv and env in, Config out, or a ConfigError that names the flag and what it accepts. */
@@ -57,6 +66,10 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   if (!(retryPeriodMs < renewDeadlineMs && renewDeadlineMs < leaseDurationMs)) {
     throw new ConfigError('leader election needs retry-period < renew-deadline < lease-duration');
   }
+  const awsRegion = values['aws-region'] ?? env.AWS_REGION;
+  if (awsRegion !== undefined && !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/.test(awsRegion)) {
+    throw new ConfigError(`--aws-region (or AWS_REGION) must be an AWS region such as us-east-1, got "${awsRegion}"`);
+  }
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ConfigError(`--workers must be an integer from 1 to 64, got "${values.workers}"`);
   if (!['true', 'false'].includes(values['leader-elect'])) throw new ConfigError(`--leader-elect must be true or false, got "${values['leader-elect']}"`);
@@ -72,8 +85,10 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     retryPeriodMs,
     identity: env.POD_NAME ?? `${hostname()}_${process.pid}`,
     workers,
-    resyncPeriodMs: duration('resync-period', values['resync-period']),
+    resyncPeriodMs: atLeast('resync-period', duration('resync-period', values['resync-period']), 10_000),
+    prometheusCheckPeriodMs: atLeast('prometheus-check-period', duration('prometheus-check-period', values['prometheus-check-period']), 5_000),
     logLevel: values['log-level'],
+    ...(awsRegion ? { awsRegion } : {}),
   };
 }
 
@@ -84,6 +99,12 @@ export function duration(flag: string, text: string): number {
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new ConfigError(`--${flag} must be a duration such as 15s or 10m, got "${text}"`);
   return parts.reduce((ms, p) => ms + Number(p[1]) * (UNITS[p[2]!] ?? 0), 0);
+}
+
+/** Zero would turn every requeue off, the verification retries included. */
+function atLeast(flag: string, ms: number, min: number): number {
+  if (ms < min) throw new ConfigError(`--${flag} must be at least ${min / 1000}s, got ${ms / 1000}s`);
+  return ms;
 }
 
 function hostPort(flag: string, text: string): HostPort {

@@ -6,7 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import {
   CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi,
   type KubernetesListObject, type KubernetesObject, type V1APIService, type V1ConfigMap, type V1Node,
+  type V1Pod, type V1ServiceAccount,
 } from '@kubernetes/client-node';
+import { AwsCallCounter } from './cloud/aws/call-counter.js';
+import { createAwsClients } from './cloud/aws/clients.js';
 import { GROUP, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { EventRecorder } from './controllers/events.js';
@@ -30,9 +33,15 @@ import type { NodeMetricsProbe } from './reconcilers/metrics-api-decision.js';
 import { KubeletTLSFactsSource } from './reconcilers/metrics-server/kubelet-tls-facts.js';
 import { BackendReconciler } from './reconcilers/backends/backend.js';
 import { MetricsServerBackend } from './reconcilers/metrics-server/backend.js';
+import { PrometheusAdapterBackend } from './reconcilers/prometheus-adapter/backend.js';
+import type { DiscoveryProbe } from './reconcilers/prometheus-adapter/api-decision.js';
+import { PrometheusProbe } from './reconcilers/prometheus-adapter/prometheus-probe.js';
 import { MetricsStackReconciler } from './reconcilers/metricsstack.js';
 import { nodeFactsChanged, trimNode } from './reconcilers/node-facts.js';
 import { PlatformObserver } from './reconcilers/platform.js';
+import { AwsSessionSource, type RegionClients } from './reconcilers/aws/session.js';
+import { ClusterAutoscalerReconciler } from './reconcilers/cluster-autoscaler/index.js';
+import { FargatePlacement, FargatePlacementVerifier, FargateVerifications, podPlacementChanged, trimPod } from './reconcilers/fargate/index.js';
 import { WATCHED_KINDS } from './reconcilers/owned-kinds.js';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -91,7 +100,36 @@ async function main(): Promise<number> {
     path: '/api/v1/nodes', list: () => core.listNode(), transform: trimNode,
     updatePredicate: nodeFactsChanged, factory, logger: log, enqueue, keysFor: allStacks,
   });
+  // Our own pods only (label-selected, trimmed): where metrics-server really runs, for the Fargate verifier.
+  const pods = new ControllerInformer<V1Pod>({
+    path: '/api/v1/pods', list: () => core.listPodForAllNamespaces({ labelSelector: MANAGED_SELECTOR }), labelSelector: MANAGED_SELECTOR,
+    transform: trimPod, updatePredicate: podPlacementChanged, factory, logger: log, enqueue,
+    keysFor: (o) => { const owner = o.metadata?.labels?.[OWNER_LABEL]; return owner ? [owner] : []; },
+  });
+  // AWS clients per region, made on first use: only a stack on EKS whose spec needs AWS ever asks for them.
+  const awsRegions = new Map<string, RegionClients>();
+  const awsCalls = new (class extends AwsCallCounter {
+    override record(operation: string): void {
+      super.record(operation);
+      metrics.awsCalls.inc({ operation });
+    }
+  })();
+  const aws = new AwsSessionSource({
+    defaultRegion: config.awsRegion,
+    clientsFor: (region) => {
+      let ports = awsRegions.get(region);
+      if (!ports) {
+        const clients = createAwsClients({ region, calls: awsCalls });
+        ports = { eks: clients.eks, autoScaling: clients.autoScaling, iam: clients.iam, refresh: (service) => clients.cache.invalidatePrefix(`${service}:`) };
+        awsRegions.set(region, ports);
+      }
+      return ports;
+    },
+  });
+  const operatorRoleArn = process.env.AWS_ROLE_ARN;
+  const fargateVerifications = new FargateVerifications();
 
+  const prometheusProbe = new PrometheusProbe(fetch, Date.now, config.prometheusCheckPeriodMs);
   const backendDeps = {
     applier: new Applier(objects, (ref: KubernetesObject) => owned.get(ref.kind ?? '')?.get(ref.metadata?.name ?? '', ref.metadata?.namespace)),
     apiServices: cacheOf<V1APIService>('APIService'),
@@ -101,12 +139,24 @@ async function main(): Promise<number> {
     subs: [
       new PlatformObserver(nodes),
       new AggregationPreflight(extensionAuth),
+      new FargatePlacement({ aws, verifications: fargateVerifications, operatorRoleArn }),
       new BackendReconciler(new MetricsServerBackend({
         readSecret: (name, namespace) => ignoreNotFound(core.readNamespacedSecret({ name, namespace })),
         apiServices: cacheOf<V1APIService>('APIService'),
         kubeletTLS: new KubeletTLSFactsSource(core, Date.now),
         listNodeMetrics: () => listNodeMetrics(custom),
       }), backendDeps),
+      new BackendReconciler(new PrometheusAdapterBackend({
+        readSecret: (name, namespace) => ignoreNotFound(core.readNamespacedSecret({ name, namespace })),
+        apiServices: cacheOf<V1APIService>('APIService'),
+        checkPrometheus: (url) => prometheusProbe.check(url),
+        listAPIResources: (group, version) => listAPIResources(custom, group, version),
+        listNodeMetrics: () => listNodeMetrics(custom),
+        namespaceExists: async (name) => (await ignoreNotFound(core.readNamespace({ name }))) !== undefined,
+        recheckHealthyMs: config.prometheusCheckPeriodMs,
+      }), backendDeps),
+      new FargatePlacementVerifier(pods, nodes, fargateVerifications),
+      new ClusterAutoscalerReconciler({ aws, objects, serviceAccounts: cacheOf<V1ServiceAccount>('ServiceAccount'), applier: backendDeps.applier, operatorRoleArn }),
     ],
     writer: new ApplyStackWriter(custom),
     objects,
@@ -127,7 +177,7 @@ async function main(): Promise<number> {
       })
     : undefined;
   const manager = new Manager({
-    controllers: [{ name: 'metricsstack', informers: [stacks, extensionAuth, nodes, ...owned.values()], queue, reconciler: parent, workers: config.workers }],
+    controllers: [{ name: 'metricsstack', informers: [stacks, extensionAuth, nodes, pods, ...owned.values()], queue, reconciler: parent, workers: config.workers }],
     ...(leaderElector ? { leaderElector } : {}),
     health, metrics, logger,
   });
@@ -146,6 +196,17 @@ async function listNodeMetrics(custom: CustomObjectsApi): Promise<NodeMetricsPro
   try {
     const list = (await custom.listClusterCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', plural: 'nodes' })) as { items?: unknown[] };
     return { items: list.items?.length ?? 0 };
+  } catch (err) {
+    const code = statusCodeOf(err);
+    return { error: apiMessage(err), ...(code ? { code } : {}) };
+  }
+}
+
+/** A real discovery request (what the HPA controller reads first): proof that a custom or external metrics API answers. */
+async function listAPIResources(custom: CustomObjectsApi, group: string, version: string): Promise<DiscoveryProbe> {
+  try {
+    const list = await custom.getAPIResources({ group, version });
+    return { resources: list.resources.map((r) => r.name) };
   } catch (err) {
     const code = statusCodeOf(err);
     return { error: apiMessage(err), ...(code ? { code } : {}) };

@@ -21,6 +21,7 @@ export class OperatorMetrics {
   readonly queueDepth: Gauge<'controller'>;
   readonly queueRetries: Counter<'controller'>;
   readonly leader: Gauge;
+  readonly awsCalls: Counter<'operation'>;
 
   constructor(options: OperatorMetricsOptions = {}) {
     const registers = [(this.registry = options.registry ?? new Registry())];
@@ -59,6 +60,12 @@ export class OperatorMetrics {
     this.leader = new Gauge({
       name: 'metricsstack_leader',
       help: '1 while this replica holds the leader lease (or runs without leader election), else 0.',
+      registers,
+    });
+    this.awsCalls = new Counter({
+      name: 'metricsstack_aws_calls_total',
+      help: 'AWS operations sent (cache misses and writes), by IAM action name, e.g. eks:DescribeCluster. Flat in steady state.',
+      labelNames: ['operation'],
       registers,
     });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });

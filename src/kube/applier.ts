@@ -33,11 +33,16 @@ export class Applier {
     const decision = decideApply(desired, live, policy);
     if (decision.action === 'skip') return { result: 'unchanged', object: live };
     if (decision.action === 'conflict') return { result: 'conflict', object: live, message: decision.message };
+    // A forced apply trusts that the object is still the one we looked at; the resourceVersion makes the apiserver
+    // check it (a cached copy can be stale: ours deleted, a namesake created by someone else), answering 409 if not.
+    const precondition = decision.force && live?.metadata?.resourceVersion;
+    const body = precondition ? { ...desired, metadata: { ...desired.metadata, resourceVersion: precondition } } : desired;
     try {
-      const object = await this.api.patch(desired, undefined, undefined, FIELD_MANAGER, decision.force, PatchStrategy.ServerSideApply);
+      const object = await this.api.patch(body, undefined, undefined, FIELD_MANAGER, decision.force, PatchStrategy.ServerSideApply);
       return { result: 'applied', object };
     } catch (err) {
       if (!isConflict(err)) throw err;
+      if (precondition) throw new Error(`${describeObject(desired)} changed since it was read (resourceVersion ${precondition}); retrying with a fresh copy`);
       return {
         result: 'conflict',
         message: `${describeObject(desired)}: another field manager owns fields the operator must set (${apiMessage(err)}). Set ${policy.adoptField}: true to take it over.`,

@@ -47,3 +47,8 @@ export function decideApply(desired: KubernetesObject, live: KubernetesObject | 
     message: `${describeObject(live)} already exists and is ${by}; it was left untouched. Set ${policy.adoptField}: true to let the operator take it over, or remove it (for example uninstall the Helm release or the EKS add-on that created it).`,
   };
 }
+
+/** Thrown where a backend finds, before rendering, an object it needs that someone else owns: reported as Conflict. */
+export class OwnershipConflictError extends Error {
+  override readonly name = 'OwnershipConflictError';
+}

@@ -1,7 +1,7 @@
 import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 import { refOf } from './applier.js';
 import { ignoreNotFound } from './errors.js';
-import { MANAGED_BY_LABEL, OWNER_LABEL } from './labels.js';
+import { MANAGED_BY_LABEL, OWNER_LABEL, ownerOf } from './labels.js';
 
 export type DeletionPolicy = 'Delete' | 'Orphan';
 
@@ -27,17 +27,30 @@ export function mergeInventory(recorded: readonly InventoryRef[], cached: readon
 }
 
 /**
- * Delete: removes every child (404 counts as done). Orphan: leaves them running but drops our ownership labels,
- * so a later MetricsStack must adopt them explicitly instead of silently taking them over.
+ * Delete: removes every child that is still ours (404 counts as done). Orphan: leaves them running but drops our
+ * ownership labels, so a later MetricsStack must adopt them explicitly instead of silently taking them over.
+ * Each object is read first and touched only if its labels still name `owner`: an inventory entry is a memory of
+ * what we created, and since then Helm, Argo CD or a person may have taken the object over. The delete carries the
+ * uid just read as a precondition, so an object recreated by someone else in between is not deleted either.
+ * Returns what was left alone because it is no longer ours.
  */
-export async function releaseInventory(api: KubernetesObjectApi, refs: readonly InventoryRef[], policy: DeletionPolicy): Promise<void> {
+export async function releaseInventory(api: KubernetesObjectApi, refs: readonly InventoryRef[], policy: DeletionPolicy, owner: string): Promise<string[]> {
+  const skipped: string[] = [];
   for (const r of refs) {
     const ref = refOf({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) } });
+    const live = await ignoreNotFound(api.read(ref));
+    if (!live) continue;
+    if (ownerOf(live) !== owner) {
+      skipped.push(inventoryKey(r));
+      continue;
+    }
     if (policy === 'Delete') {
-      await ignoreNotFound(api.delete(ref, undefined, undefined, undefined, undefined, 'Background'));
+      const uid = live.metadata?.uid;
+      await ignoreNotFound(api.delete(ref, undefined, undefined, undefined, undefined, 'Background', uid ? { preconditions: { uid } } : undefined));
     } else {
       const patch = { ...ref, metadata: { ...ref.metadata, labels: { [OWNER_LABEL]: null, [MANAGED_BY_LABEL]: null } } };
       await ignoreNotFound(api.patch(patch as unknown as KubernetesObject, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch));
     }
   }
+  return skipped;
 }

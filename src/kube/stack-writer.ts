@@ -5,7 +5,8 @@ import { FIELD_MANAGER, FINALIZER } from './labels.js';
 
 /** The only writes the operator makes to a MetricsStack: its finalizer and its status. Never its spec (GitOps owns that). */
 export interface StackWriter {
-  setFinalizer(stack: MetricsStack, present: boolean): Promise<void>;
+  /** Adds or removes our finalizer; false when the MetricsStack no longer exists. */
+  setFinalizer(stack: MetricsStack, present: boolean): Promise<boolean>;
   patchStatus(name: string, status: MetricsStackStatus): Promise<void>;
 }
 
@@ -20,21 +21,24 @@ export const hasFinalizer = (stack: MetricsStack): boolean => (stack.metadata?.f
 export class ApplyStackWriter implements StackWriter {
   constructor(private readonly custom: CustomObjectsApi) {}
 
-  async setFinalizer(stack: MetricsStack, present: boolean): Promise<void> {
+  async setFinalizer(stack: MetricsStack, present: boolean): Promise<boolean> {
     const list = stack.metadata?.finalizers ?? [];
-    const guard = { op: 'test', path: '/metadata/uid', value: stack.metadata?.uid };
+    // uid: never touch a namesake created after a delete; resourceVersion: the list we index into is the live one,
+    // so another controller's finalizer added meanwhile is never replaced.
+    const guard = [{ op: 'test', path: '/metadata/uid', value: stack.metadata?.uid }, { op: 'test', path: '/metadata/resourceVersion', value: stack.metadata?.resourceVersion }];
     const index = list.indexOf(FINALIZER);
     let ops: object[];
     if (present) {
-      if (index >= 0) return;
-      ops = [guard, list.length > 0 ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER } : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] }];
+      if (index >= 0) return true;
+      ops = [...guard, list.length > 0 ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER } : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] }];
     } else {
-      if (index < 0) return;
-      ops = [guard, { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER }, { op: 'remove', path: `/metadata/finalizers/${index}` }];
+      if (index < 0) return true;
+      ops = [...guard, { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER }, { op: 'remove', path: `/metadata/finalizers/${index}` }];
     }
     // Gone already: nothing to add a finalizer to, nothing left to release. A failed `test` (422) means our cache
     // is stale; it propagates, and the retry reads the fresh object.
-    await ignoreNotFound(this.custom.patchClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, name: stack.metadata?.name ?? '', body: ops }));
+    const patched = await ignoreNotFound(this.custom.patchClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, name: stack.metadata?.name ?? '', body: ops }));
+    return patched !== undefined;
   }
 
   async patchStatus(name: string, status: MetricsStackStatus): Promise<void> {

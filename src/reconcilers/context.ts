@@ -26,6 +26,8 @@ export class StackContext {
   readonly owned: InventoryRef[] = [];
   /** Each backend's apply outcome; the parent folds them into ResourcesApplied. */
   readonly applyResults: ApplySetResult[] = [];
+  /** Why this pass must not prune (see {@link StackContext.holdPruning}); empty: the parent prunes after a clean pass. */
+  readonly pruningHeldBy: string[] = [];
   /**
    * Where metrics-server runs: decided by the Fargate reconciler (namespace for strategy Namespace, annotation and
    * affinity for Annotate) before the backend renders; undefined means the backend's own default.
@@ -37,10 +39,20 @@ export class StackContext {
     readonly spec: DefaultedMetricsStackSpec,
     readonly now: Date,
     readonly log: Logger,
+    /** The status we last wrote, when the cache has not caught up with that write yet. */
+    writtenStatus?: MetricsStackStatus,
   ) {
-    this.status = structuredClone(stack.status ?? {});
+    this.status = structuredClone(writtenStatus ?? stack.status ?? {});
     this.nodeFacts = undefined;
     this.placement = undefined;
+  }
+
+  /**
+   * Keeps every object of the last inventory this pass, wanted or not: an API is being handed from one backend to
+   * another (the old one serves until the new one is ready), or a rejected spec leaves the running backend as it is.
+   */
+  holdPruning(reason: string): void {
+    this.pruningHeldBy.push(reason);
   }
 
   /** Notes that this pass wants `obj` to exist (applied or unchanged). */

@@ -22,6 +22,10 @@ export interface KubeletCertFacts {
 export interface ClusterFacts {
   readonly fargateNodes: number;
   readonly ec2Nodes: number;
+  /** What Auto chose last time (from status), kept when the kubelets cannot be inspected this time. */
+  readonly previousKubeletTLS?: 'Verify' | 'Insecure' | undefined;
+  /** EKS (by providerID or EKS labels): the secure port follows the platform, not the moment's Fargate node count. */
+  readonly eks: boolean;
   /** Address types the nodes report in status.addresses, e.g. InternalIP, Hostname. */
   readonly nodeAddressTypes: readonly string[];
   /** Nodes report status.daemonEndpoints.kubeletEndpoint.Port (non-zero, or other than 10250). */
@@ -102,6 +106,9 @@ function kubeletTLS(spec: MetricsServerSpec, facts: ClusterFacts, addressType: s
   const certs = facts.kubeletCerts;
   if (!certs || certs.inspected === 0) {
     const error = quote(certs?.sampleError ?? 'no kubelet was inspected');
+    // A transient failure (timeouts, a NetworkPolicy) must not flip the flags and roll the pods: keep what was decided.
+    if (facts.previousKubeletTLS === 'Verify') return verify(`Could not inspect kubelet certificates now (${error}); Auto keeps its previous choice`, facts);
+    if (facts.previousKubeletTLS === 'Insecure') return insecure(`Could not inspect kubelet certificates now (${error}); Auto keeps its previous choice, --kubelet-insecure-tls.`);
     return insecure(`Could not inspect kubelet certificates: ${error}; Auto uses --kubelet-insecure-tls until they can be checked.`);
   }
   const { inspected, signedByClusterCA, coverAddressType, sampleError } = certs;
@@ -124,7 +131,10 @@ function kubeletTLS(spec: MetricsServerSpec, facts: ClusterFacts, addressType: s
 
 /** metrics-server's container args from the spec and the facts, each with the reason it was chosen. */
 export function decideMetricsServerFlags(spec: MetricsServerSpec, facts: ClusterFacts): MetricsServerFlags {
-  const securePort = facts.fargateNodes > 0 ? FARGATE_SECURE_PORT : DEFAULT_SECURE_PORT;
+  // On EKS always 10251: keyed on the Fargate node count, the port would flip (and roll the pods) as Fargate pods
+  // come and go. Off EKS nothing reserves 10250.
+  const onEks = facts.eks || facts.fargateNodes > 0;
+  const securePort = onEks ? FARGATE_SECURE_PORT : DEFAULT_SECURE_PORT;
   const address = preferAddressTypes(spec.kubeletPreferredAddressTypes, facts.nodeAddressTypes);
   const tls = kubeletTLS(spec, facts, address.types[0] ?? 'InternalIP');
   const usePort = facts.kubeletPortsFromNodeStatus;
@@ -133,9 +143,9 @@ export function decideMetricsServerFlags(spec: MetricsServerSpec, facts: Cluster
     {
       flag: '--secure-port',
       value: String(securePort),
-      reason: facts.fargateNodes > 0
-        ? `The cluster has ${facts.fargateNodes} Fargate node${facts.fargateNodes === 1 ? '' : 's'}, where EKS reserves port 10250, so metrics-server serves on ${FARGATE_SECURE_PORT} as AWS's own metrics-server add-on does.`
-        : `No Fargate node reserves port 10250, so metrics-server serves on it as the upstream chart does.`,
+      reason: onEks
+        ? `This is EKS (${facts.fargateNodes} Fargate node${facts.fargateNodes === 1 ? '' : 's'} now), where Fargate nodes reserve port 10250, so metrics-server serves on ${FARGATE_SECURE_PORT} as AWS's own metrics-server add-on does, whether or not Fargate pods run at the moment.`
+        : `Not EKS: nothing reserves port 10250, so metrics-server serves on it as the upstream chart does.`,
     },
     { flag: '--kubelet-preferred-address-types', value: list(address.types), reason: address.reason },
     {

@@ -52,8 +52,36 @@ const CLUSTER_WIDE = [
   'secrets [metrics-server-serving-cert] [get create patch delete]',
   'serviceaccounts [] [list watch]',
   'serviceaccounts [metrics-server] [get create patch delete]',
-  'services [] [list watch]',
+  'services [] [list watch get]', // list watch: the informer; get: held for prometheus-adapter's resource reader
   'services [metrics-server] [get create patch delete]',
+  // prometheus-adapter: its objects by name; namespaces and services held for its resource-reader role, and read-only
+  // custom/external metrics (the one wildcard) held for the role that lets the HPA controller read them.
+  'apiservices.apiregistration.k8s.io [v1beta1.custom.metrics.k8s.io] [get create patch delete]',
+  'apiservices.apiregistration.k8s.io [v1beta2.custom.metrics.k8s.io] [get create patch delete]',
+  'apiservices.apiregistration.k8s.io [v1beta1.external.metrics.k8s.io] [get create patch delete]',
+  'clusterrolebindings.rbac.authorization.k8s.io [prometheus-adapter-hpa-controller] [get create patch delete]',
+  'clusterrolebindings.rbac.authorization.k8s.io [prometheus-adapter-resource-reader] [get create patch delete]',
+  'clusterrolebindings.rbac.authorization.k8s.io [prometheus-adapter:system:auth-delegator] [get create patch delete]',
+  'clusterroles.rbac.authorization.k8s.io [prometheus-adapter-resource-reader] [get create patch delete]',
+  'clusterroles.rbac.authorization.k8s.io [prometheus-adapter-server-resources] [get create patch delete]',
+  'clusterroles.rbac.authorization.k8s.io [system:prometheus-adapter-aggregated-reader] [get create patch delete]',
+  'configmaps [prometheus-adapter-config] [get create patch delete]',
+  'deployments.apps [prometheus-adapter] [get create patch delete]',
+  'namespaces [] [get list watch]',
+  'poddisruptionbudgets.policy [prometheus-adapter] [get create patch delete]',
+  'rolebindings.rbac.authorization.k8s.io [prometheus-adapter-auth-reader] [get create patch delete]',
+  'secrets [prometheus-adapter-serving-cert] [get create patch delete]',
+  'serviceaccounts [prometheus-adapter] [get create patch delete]',
+  'services [prometheus-adapter] [get create patch delete]',
+  '*.custom.metrics.k8s.io [] [get list]',
+  '*.external.metrics.k8s.io [] [get list]',
+  // Cluster Autoscaler: its service account (IRSA annotation), and with deploy: true its Deployment and bindings.
+  'serviceaccounts [cluster-autoscaler] [get create patch delete]',
+  'deployments.apps [cluster-autoscaler] [get create patch delete]',
+  'clusterrolebindings.rbac.authorization.k8s.io [cluster-autoscaler] [get create patch delete]',
+  'rolebindings.rbac.authorization.k8s.io [cluster-autoscaler] [get create patch delete]',
+  'clusterroles.rbac.authorization.k8s.io [metricsstack:cluster-autoscaler] [bind]',
+  'clusterroles.rbac.authorization.k8s.io [metricsstack:cluster-autoscaler-status] [bind]',
 ];
 const EXPECTED_CAN_I: Record<string, string[]> = {
   [NS]: [...CLUSTER_WIDE, 'leases.coordination.k8s.io [] [create]', 'leases.coordination.k8s.io [metricsstack-operator] [get update]'],
@@ -62,6 +90,17 @@ const EXPECTED_CAN_I: Record<string, string[]> = {
   'some-app': CLUSTER_WIDE,
 };
 const EVERYONE = /^selfsubject|^$/;
+/** The chart's default MetricsStack: metrics-server, and prometheus-adapter with one custom rule (no Prometheus runs here). */
+const STACK_SPEC = {
+  metricsServer: { kubeletTLS: 'Insecure' },
+  prometheusAdapter: {
+    prometheusURL: 'http://127.0.0.1:9',
+    rules: [{
+      seriesQuery: 'httpd_requests_total{namespace!="",pod!=""}', resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
+      name: { matches: '^(.*)_total$', as: '${1}_per_second' }, metricsQuery: 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)',
+    }],
+  },
+};
 
 let cluster: TestCluster;
 let custom: CustomObjectsApi;
@@ -102,6 +141,7 @@ beforeAll(async () => {
   runner = new OperatorRunner();
   // Pod Security "restricted" is enforced, so the chart's pods are admitted only if their securityContext meets it.
   await kubectl('create', 'namespace', NS);
+  await kubectl('create', 'namespace', 'monitoring'); // prometheus-adapter's; the operator does not create namespaces
   await kubectl('label', 'namespace', NS, 'pod-security.kubernetes.io/enforce=restricted', 'pod-security.kubernetes.io/enforce-version=latest');
 });
 afterAll(async () => {
@@ -127,7 +167,7 @@ describe('the Helm chart', () => {
 
   it('installs; the operator, running as the chart ServiceAccount, reconciles a MetricsStack with no 403', async () => {
     const notes = await helm('install', RELEASE, chart, '-n', NS, '--wait', '--timeout', '90s',
-      '--set', 'defaultStack.enabled=true', '--set-json', 'defaultStack.spec={"metricsServer":{"kubeletTLS":"Insecure"}}');
+      '--set', 'defaultStack.enabled=true', '--set-json', `defaultStack.spec=${JSON.stringify(STACK_SPEC)}`);
     expect(notes).toContain('kubectl get metricsstack default -w');
     expect(notes).toContain(`sub=${SA}`); // no IRSA role yet: NOTES say which trust-policy subject to allow
     expect(await names(['pods', '-n', NS, '-l', INSTANCE])).toHaveLength(2);
@@ -146,6 +186,9 @@ describe('the Helm chart', () => {
     await untilStack('ResourcesApplied and AggregationLayerReady', (s) => cond(s, 'ResourcesApplied')?.status === 'True' && cond(s, 'AggregationLayerReady')?.status === 'True');
     // No metrics-server really runs here, so the API cannot answer; the operator must still have looked.
     await untilStack('MetricsAPIAvailable reported', (s) => cond(s, 'MetricsAPIAvailable')?.status === 'False');
+    // prometheus-adapter too (its RBAC includes the read-only metrics wildcard, which the operator must hold to grant).
+    await untilStack('CustomMetricsAPIAvailable reported', (s) => cond(s, 'CustomMetricsAPIAvailable')?.reason === 'PrometheusUnreachable');
+    expect(await names(['apiservice', 'v1beta1.custom.metrics.k8s.io'])).toHaveLength(1);
     expect(await kubectl('get', 'lease', RELEASE, '-n', NS, '-o', 'jsonpath={.spec.holderIdentity}')).toBe('chart-operator');
     expect(await names(['apiservice', 'v1beta1.metrics.k8s.io'])).toHaveLength(1);
     expect(forbidden()).toEqual([]);
@@ -172,7 +215,7 @@ describe('the Helm chart', () => {
 
   it('leaves nothing behind: the operator removes what the MetricsStack made, helm uninstall the rest; the CRD stays', async () => {
     await kubectl('delete', 'metricsstack', 'default', '--wait', '--timeout=60s');
-    expect(await names(['deploy,svc,sa,secret,pdb', '-A', '-l', 'app.kubernetes.io/managed-by=metricsstack-operator'])).toEqual([]);
+    expect(await names(['deploy,svc,sa,secret,pdb,configmap', '-A', '-l', 'app.kubernetes.io/managed-by=metricsstack-operator'])).toEqual([]);
     expect(await names(['apiservice,clusterrole,clusterrolebinding,rolebinding', '-A', '-l', 'app.kubernetes.io/managed-by=metricsstack-operator'])).toEqual([]);
     expect(forbidden()).toEqual([]);
     await runner.stop();

@@ -7,6 +7,7 @@ import { GROUP, PLURAL, VERSION } from '../../src/api/v1alpha1/types.js';
 import { invalidSpecs } from '../fixtures/invalid-specs.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
 import { installCrd } from '../support/crd.js';
+import { until } from '../support/stacks.js';
 
 let cluster: TestCluster;
 let api: CustomObjectsApi;
@@ -30,9 +31,10 @@ describe('the MetricsStack CRD on a real kube-apiserver', () => {
   });
 
   it('explains its fields to kubectl explain', async () => {
-    const r = await cluster.kubectl(['explain', 'metricsstack.spec.metricsServer.metricResolution']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/10s/);
+    // The apiserver publishes a new CRD's OpenAPI a moment after Established: poll rather than flake.
+    const explain = () => cluster.kubectl(['explain', 'metricsstack.spec.metricsServer.metricResolution']);
+    await until('kubectl explain to know the CRD', async () => (await explain()).code === 0);
+    expect((await explain()).stdout).toMatch(/10s/);
   });
 
   it.each(readdirSync('config/samples'))('accepts the sample %s and defaults it exactly as withDefaults does', async (file) => {

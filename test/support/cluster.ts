@@ -14,7 +14,13 @@ import { ProcGroup, waitFor, type Proc } from './procs.js';
 export type { KubectlResult } from './kubectl.js';
 
 /** `network: true` adds the bridge and relays that let pod-runner.ts run real binaries as pods (see network.ts). */
-export interface StartOptions { preset?: Preset; name?: string; controllers?: string[]; network?: boolean }
+export interface StartOptions {
+  preset?: Preset; name?: string; controllers?: string[]; network?: boolean;
+  /** Appended to kube-apiserver's flags (e.g. an audit policy and log for bench/); later flags win. */
+  apiserverExtraArgs?: string[];
+  /** Appended to kwok's flags (e.g. a wider --cidr for 50,000 pods); later flags win. */
+  kwokExtraArgs?: string[];
+}
 
 export interface TestCluster extends ReturnType<typeof kwokUsage> {
   name: string; dir: string; binDir: string; server: string; kubeconfigPath: string; kubeConfig: KubeConfig;
@@ -72,7 +78,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
     await waitFor('etcd /health', async () => await probe(`http://127.0.0.1:${etcd}/health`) === 200,
       { timeoutMs: 20_000, watch: procs, blame: etcdProc });
 
-    const apiProc = started(group.start('kube-apiserver', bin('kube-apiserver'), apiserverArgs(dir, ports, pki)));
+    const apiProc = started(group.start('kube-apiserver', bin('kube-apiserver'), [...apiserverArgs(dir, ports, pki), ...opts.apiserverExtraArgs ?? []]));
     const admin = pki.clients.admin!;
     const tls = { ca: readFileSync(pki.ca.cert), cert: readFileSync(admin.cert), key: readFileSync(admin.key) };
     await waitFor('kube-apiserver /readyz', async () => await probe(`${server}/readyz`, tls) === 200,
@@ -93,7 +99,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
     await mustKubectl(kubectl, ['wait', '--for=condition=Established', '--timeout=30s', ...KWOK_CRD_NAMES.map((c) => `crd/${c}`)]);
     await mustKubectl(kubectl, ['apply', '--server-side', '-f', join(KWOK_ASSETS, 'metrics-resource.yaml')]);
     const kwokProc = started(group.start('kwok', bin('kwok'),
-      kwokArgs({ kubeconfig: kubeconfig('kwok'), port: kwok, cert: pki.kwok.cert, key: pki.kwok.key }),
+      [...kwokArgs({ kubeconfig: kubeconfig('kwok'), port: kwok, cert: pki.kwok.cert, key: pki.kwok.key }), ...opts.kwokExtraArgs ?? []],
       { KWOK_WORKDIR: join(dir, 'kwok') })); // keeps kwok from reading the user's ~/.kwok/kwok.yaml
 
     const core = kubeConfig.makeApiClient(CoreV1Api);

@@ -20,6 +20,11 @@ export interface ClusterNetwork {
   id: string; bridge: string; gateway: string; prefix: number;
   /** Names for the next pod test host: its network namespace and the host end of its veth. */
   nextHost(): { netns: string; veth: string };
+  /**
+   * Makes a loopback listener (a Prometheus the test started, say) reachable from pods at gateway:port, through the
+   * same kind of relay as the apiserver's. Returns that address; the relay closes with the cluster.
+   */
+  expose(port: number): Promise<string>;
 }
 
 export const ip = async (...args: string[]): Promise<string> => {
@@ -79,7 +84,8 @@ export async function createNetwork(group: ProcGroup, o: { nodeIPs: string[]; re
   for (const r of o.relays) for (const host of r.on) closers.push(await relay(host, r.port));
   let n = 0;
   return { id, bridge, gateway: GATEWAY, prefix: NET_PREFIX,
-    nextHost: () => { const i = n++; return { netns: `msns${id}p${i}`, veth: `msve${id}p${i}` }; } };
+    nextHost: () => { const i = n++; return { netns: `msns${id}p${i}`, veth: `msve${id}p${i}` }; },
+    expose: async (port) => { closers.push(await relay(GATEWAY, port)); return `${GATEWAY}:${port}`; } };
 }
 
 /**

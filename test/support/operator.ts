@@ -28,6 +28,25 @@ export interface OperatorProcess {
   signal(sig: NodeJS.Signals): void;
 }
 
+/**
+ * Unless a test passes moto's env, AWS is a closed loopback port: on the EKS-shaped test nodes the operator may try
+ * AWS (Fargate profiles, cluster discovery), and no test may reach real AWS, IMDS or a credentials file.
+ */
+export const OFFLINE_AWS_ENV: Readonly<Record<string, string>> = {
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+  AWS_ACCESS_KEY_ID: 'offline',
+  AWS_SECRET_ACCESS_KEY: 'offline',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_MAX_ATTEMPTS: '1',
+};
+
+export interface StartOptions {
+  /** Extra environment, e.g. moto's (AWS_ENDPOINT_URL, credentials, AWS_REGION), laid over {@link OFFLINE_AWS_ENV}. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Runs the production bundle as its own process against a test cluster (loopback ports only). */
 export class OperatorRunner {
   private readonly group: ProcGroup;
@@ -38,7 +57,7 @@ export class OperatorRunner {
     this.group = new ProcGroup(dir);
   }
 
-  async start(kubeconfigPath: string, identity: string, extraArgs: string[] = []): Promise<OperatorProcess> {
+  async start(kubeconfigPath: string, identity: string, extraArgs: string[] = [], options: StartOptions = {}): Promise<OperatorProcess> {
     const bundle = await operatorBundle();
     const [metricsPort, healthPort] = (await freePorts(2)) as [number, number];
     const args = [
@@ -46,7 +65,7 @@ export class OperatorRunner {
       '--metrics-bind-address', `127.0.0.1:${metricsPort}`, '--health-probe-bind-address', `127.0.0.1:${healthPort}`,
       '--leader-election-namespace', 'default', '--log-level', 'debug', ...extraArgs,
     ];
-    const proc = this.group.start(identity, process.execPath, args, { POD_NAME: identity });
+    const proc = this.group.start(identity, process.execPath, args, { ...OFFLINE_AWS_ENV, ...options.env, POD_NAME: identity });
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     return {
       identity, proc, metricsUrl, healthUrl: `http://127.0.0.1:${healthPort}`,

@@ -161,6 +161,7 @@ describe('withDefaults', () => {
       manageASGTags: false,
       deploy: false,
       scaleDown: { enabled: true, delayAfterAdd: '10m', unneededTime: '10m', utilizationThreshold: '0.5' },
+      adoptExisting: false,
     });
   });
 

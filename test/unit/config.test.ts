@@ -15,17 +15,26 @@ describe('parseConfig', () => {
       retryPeriodMs: 2_000,
       workers: 2,
       resyncPeriodMs: 600_000,
+      prometheusCheckPeriodMs: 300_000,
     });
   });
   it('takes the pod name and namespace from the downward API environment', () => {
     const c = parseConfig([], { POD_NAME: 'op-1', POD_NAMESPACE: 'ops' });
     expect(c).toMatchObject({ identity: 'op-1', leaderElectionNamespace: 'ops' });
   });
+  it('takes the AWS region from --aws-region, else AWS_REGION, else leaves it to the cluster', () => {
+    expect(parseConfig(['--aws-region', 'eu-west-1'], { AWS_REGION: 'us-east-1' }).awsRegion).toBe('eu-west-1');
+    expect(parseConfig([], { AWS_REGION: 'us-east-1' }).awsRegion).toBe('us-east-1');
+    expect(parseConfig([], {}).awsRegion).toBeUndefined();
+  });
   it.each([
+    ['a region that is not one', ['--aws-region', 'virginia'], /--aws-region \(or AWS_REGION\) must be an AWS region such as us-east-1/],
     ['an unknown flag', ['--leader-election'], /Unknown option '--leader-election'/],
     ['a bad duration', ['--resync-period', '10 minutes'], /--resync-period must be a duration such as 15s/],
     ['a lease shorter than its renew deadline', ['--leader-election-lease-duration', '5s'], /retry-period < renew-deadline < lease-duration/],
     ['zero workers', ['--workers', '0'], /--workers must be an integer from 1 to 64/],
+    ['a resync period of zero, which would stop every requeue', ['--resync-period', '0s'], /--resync-period must be at least 10s/],
+    ['a Prometheus check period that would poll it constantly', ['--prometheus-check-period', '1s'], /--prometheus-check-period must be at least 5s/],
     ['a bind address without a port', ['--metrics-bind-address', 'localhost'], /--metrics-bind-address must be host:port/],
     ['a yes/no flag spelled otherwise', ['--leader-elect', 'yes'], /--leader-elect must be true or false/],
   ])('rejects %s with a message naming the flag', (_n, argv, msg) => {

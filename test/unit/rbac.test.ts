@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { KubernetesObject, V1ClusterRole, V1PolicyRule, V1RoleBinding } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,10 @@ import { CLUSTER_CA_CONFIGMAP } from '../../src/reconcilers/metrics-server/kubel
 import { METRICS_SERVER_CERT_SECRET, METRICS_SERVER_NAME } from '../../src/reconcilers/metrics-server/backend.js';
 import { OWNED_KINDS, WATCHED_KINDS } from '../../src/reconcilers/owned-kinds.js';
 import { renderMetricsServer } from '../../src/render/metrics-server/index.js';
+import { CLUSTER_AUTOSCALER_NAME, CLUSTER_AUTOSCALER_CLUSTER_ROLE, CLUSTER_AUTOSCALER_STATUS_ROLE, renderClusterAutoscaler } from '../../src/render/cluster-autoscaler/index.js';
+import { PROMETHEUS_ADAPTER_CERT_SECRET, PROMETHEUS_ADAPTER_NAME } from '../../src/reconcilers/prometheus-adapter/backend.js';
+import { adapterConfigFrom, renderPrometheusAdapter } from '../../src/render/prometheus-adapter/index.js';
+import { adapterSpec } from './render/prometheus-adapter-input.js';
 import { resolveBinDir } from '../support/cluster-args.js';
 
 const NS = 'ops';
@@ -53,7 +58,23 @@ const rendered: KubernetesObject[] = [
     name: METRICS_SERVER_NAME, namespace: spec.namespace, replicas: spec.replicas, image: spec.image, resources: spec.resources,
     args: [], securePort: 10250, insecureSkipTLSVerify: false, placement: { annotateEC2: false, avoidFargateAffinity: false },
   }),
+  // prometheus-adapter serving all three APIs, with 2 replicas (so with its PDB), and its serving cert.
+  { apiVersion: 'v1', kind: 'Secret', metadata: { name: PROMETHEUS_ADAPTER_CERT_SECRET, namespace: adapterSpec.namespace } },
+  ...renderPrometheusAdapter({
+    name: PROMETHEUS_ADAPTER_NAME, namespace: adapterSpec.namespace, replicas: 2, image: adapterSpec.image, prometheusURL: adapterSpec.prometheusURL,
+    metricsRelistInterval: '1m', securePort: 6443, servingCertSecretName: PROMETHEUS_ADAPTER_CERT_SECRET, servingCertPEM: '', caBundle: '',
+    config: adapterConfigFrom(adapterSpec, true),
+  }),
 ];
+// Cluster Autoscaler (deploy: true, the default service account): the annotated service account, bindings, Deployment.
+const ca = withDefaults({ clusterAutoscaler: { roleARN: 'arn:aws:iam::123456789012:role/ca', deploy: true } }).clusterAutoscaler!;
+rendered.push(
+  { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: ca.serviceAccount.name, namespace: ca.serviceAccount.namespace } },
+  ...renderClusterAutoscaler({
+    name: CLUSTER_AUTOSCALER_NAME, namespace: ca.serviceAccount.namespace, serviceAccountName: ca.serviceAccount.name, clusterName: 'demo',
+    region: 'us-east-1', image: 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.4', scaleDown: ca.scaleDown, owner: 'default',
+  }),
+);
 const requestFor = (o: KubernetesObject, verb: string): Request => ({
   group: groupOf(o.apiVersion ?? ''), resource: resourceOf(o.kind ?? ''), verb, name: o.metadata?.name ?? '', namespace: o.metadata?.namespace,
 });
@@ -94,7 +115,10 @@ describe('the chart grants what src/ calls', () => {
       ...['list', 'watch'].map((verb) => ({ group: '', resource: 'configmaps', verb, namespace: EXTENSION_AUTH_CONFIGMAP.namespace })),
       { group: '', resource: 'configmaps', verb: 'get', name: CLUSTER_CA_CONFIGMAP.name, namespace: spec.namespace },
       ...['list', 'watch'].map((verb) => ({ group: '', resource: 'nodes', verb })),
+      // The label-selected pod informer of the Fargate verifier.
+      ...['list', 'watch'].map((verb) => ({ group: '', resource: 'pods', verb })),
       { group: 'metrics.k8s.io', resource: 'nodes', verb: 'list' },
+      { group: '', resource: 'namespaces', verb: 'get', name: adapterSpec.namespace },
     ];
     for (const c of calls) expect(allows(c), JSON.stringify(c)).toBe(true);
   });
@@ -110,12 +134,25 @@ describe('the chart grants what src/ calls', () => {
   });
 });
 
-describe('the chart grants nothing else', () => {
-  const rules = roles.flatMap((r) => r.rules ?? []);
+/** Roles some binding gives the operator's ServiceAccount (the chart also ships roles for Cluster Autoscaler). */
+const operatorRoles = roles.filter((r) => [...ofKind<V1RoleBinding>('ClusterRoleBinding'), ...ofKind<V1RoleBinding>('RoleBinding')]
+  .some((b) => boundToOperator(b) && b.roleRef.kind === r.kind && b.roleRef.name === r.metadata?.name));
 
-  it('has no wildcard, no escalate or impersonate, and binds only by name', () => {
+describe('the chart grants nothing else', () => {
+  const rules = operatorRoles.flatMap((r) => r.rules ?? []);
+
+  it('checks every role the operator is bound to, and only those', () => {
+    expect(operatorRoles.length).toBeGreaterThan(0);
+    expect(operatorRoles.map((r) => r.metadata?.name)).not.toContain(CLUSTER_AUTOSCALER_CLUSTER_ROLE);
+  });
+
+  // The one exception, held for ClusterRole prometheus-adapter-server-resources: metric names come from the rules.
+  const readMetrics = (r: V1PolicyRule) => isDeepStrictEqual(r, { apiGroups: ['custom.metrics.k8s.io', 'external.metrics.k8s.io'], resources: ['*'], verbs: ['get', 'list'] });
+
+  it('has no wildcard (but read-only custom and external metrics), no escalate or impersonate, and binds only by name', () => {
+    expect(rules.filter(readMetrics)).toHaveLength(1);
     for (const r of rules) {
-      for (const field of [r.apiGroups, r.resources, r.verbs, r.resourceNames, r.nonResourceURLs]) expect(field ?? []).not.toContain('*');
+      for (const field of [r.apiGroups, readMetrics(r) ? [] : r.resources, r.verbs, r.resourceNames, r.nonResourceURLs]) expect(field ?? []).not.toContain('*');
       expect(r.verbs).not.toEqual(expect.arrayContaining(['escalate']));
       expect(r.verbs).not.toEqual(expect.arrayContaining(['impersonate']));
       if (r.verbs.includes('bind')) expect(r.resourceNames ?? []).not.toHaveLength(0);
@@ -144,5 +181,36 @@ describe('the chart grants nothing else', () => {
       expect(allows({ group: '', resource: 'secrets', verb, name: 'aws-credentials', namespace: 'kube-system' }), verb).toBe(false);
     }
     expect(allows({ group: '', resource: 'secrets', verb: 'deletecollection', namespace: 'kube-system' })).toBe(false);
+  });
+});
+
+describe('the Cluster Autoscaler roles the chart ships for deploy: true', () => {
+  const caRoles = ofKind<V1ClusterRole>('ClusterRole').filter((r) => [CLUSTER_AUTOSCALER_CLUSTER_ROLE, CLUSTER_AUTOSCALER_STATUS_ROLE].includes(r.metadata?.name ?? ''));
+
+  it('exist under the names the rendered bindings refer to', () => {
+    const refs = rendered.filter((o) => o.kind?.endsWith('Binding') && o.metadata?.name === CLUSTER_AUTOSCALER_NAME).map((b) => (b as V1RoleBinding).roleRef.name);
+    expect(refs.sort()).toEqual([CLUSTER_AUTOSCALER_CLUSTER_ROLE, CLUSTER_AUTOSCALER_STATUS_ROLE]);
+    expect(caRoles.map((r) => r.metadata?.name).sort()).toEqual(refs);
+  });
+
+  it('are not bound to the operator, which may only bind them: it never holds pod eviction or node updates itself', () => {
+    expect(allows({ group: '', resource: 'pods/eviction', verb: 'create', namespace: 'default' })).toBe(false);
+    expect(allows({ group: '', resource: 'nodes', verb: 'update' })).toBe(false);
+    for (const name of [CLUSTER_AUTOSCALER_CLUSTER_ROLE, CLUSTER_AUTOSCALER_STATUS_ROLE]) {
+      expect(allows({ group: 'rbac.authorization.k8s.io', resource: 'clusterroles', verb: 'bind', name }), name).toBe(true);
+      expect(allows({ group: 'rbac.authorization.k8s.io', resource: 'clusterroles', verb: 'create', name }), name).toBe(false);
+    }
+  });
+
+  it('carry the upstream chart\'s AWS rules: evict pods, update nodes and pod status, its lease and status ConfigMap', () => {
+    const grants = (role: V1ClusterRole, group: string, resource: string, verb: string, name?: string) =>
+      (role.rules ?? []).some((r) => (r.apiGroups ?? []).includes(group) && (r.resources ?? []).includes(resource) && r.verbs.includes(verb) && (!r.resourceNames?.length || (name !== undefined && r.resourceNames.includes(name))));
+    const [cluster, status] = [CLUSTER_AUTOSCALER_CLUSTER_ROLE, CLUSTER_AUTOSCALER_STATUS_ROLE].map((n) => caRoles.find((r) => r.metadata?.name === n)!);
+    for (const [group, resource, verb, name] of [
+      ['', 'pods/eviction', 'create'], ['', 'nodes', 'update'], ['', 'pods/status', 'update'], ['', 'pods', 'watch'], ['apps', 'statefulsets', 'list'],
+      ['storage.k8s.io', 'csinodes', 'get'], ['policy', 'poddisruptionbudgets', 'list'], ['coordination.k8s.io', 'leases', 'update', 'cluster-autoscaler'],
+    ] as const) expect(grants(cluster!, group, resource, verb, name), `${resource} ${verb}`).toBe(true);
+    expect(grants(status!, '', 'configmaps', 'update', 'cluster-autoscaler-status')).toBe(true);
+    expect(grants(status!, '', 'configmaps', 'update', 'other')).toBe(false);
   });
 });

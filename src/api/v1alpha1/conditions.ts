@@ -47,6 +47,12 @@ export const Reason = {
   FailedDiscoveryCheck: 'FailedDiscoveryCheck',
   MetricsAvailable: 'MetricsAvailable',
   NoMetricsReturned: 'NoMetricsReturned',
+  /** prometheus-adapter's Prometheus does not answer at spec.prometheusAdapter.prometheusURL (checked from the operator). */
+  PrometheusUnreachable: 'PrometheusUnreachable',
+  /** An API moves between backends (provider switch): the old one serves until the new one's pods are ready. */
+  HandoverInProgress: 'HandoverInProgress',
+  /** The namespace a backend should run in does not exist (the operator does not create namespaces). */
+  NamespaceNotFound: 'NamespaceNotFound',
   /** metrics-server cannot reach a kubelet (e.g. connection refused on 10250 from Fargate, seed 001). */
   KubeletUnreachable: 'KubeletUnreachable',
   /** Kubelet serving certificates do not verify (x509: certificate is valid for …, not …, seed 004). */
@@ -55,7 +61,15 @@ export const Reason = {
   /** The cluster has no EC2 nodes, so metrics-server has nowhere safe to run; use prometheus-adapter. */
   NoEC2Capacity: 'NoEC2Capacity',
   PodsOnFargate: 'PodsOnFargate',
+  /** Every metrics-server pod was seen running on an EC2 node (strategy Annotate, verified from the pods). */
+  PodsOnEC2: 'PodsOnEC2',
+  /** The metrics-server pods are not scheduled yet, so where they run cannot be verified. */
+  PodsNotScheduled: 'PodsNotScheduled',
   NotSelectedByFargateProfile: 'NotSelectedByFargateProfile',
+  /** A Fargate profile selects the namespace (and labels) metrics-server would run with (strategy Namespace). */
+  SelectedByFargateProfile: 'SelectedByFargateProfile',
+  /** The profile recreation stopped: EKS or a conflicting profile needs a person (status.fargate.plan says where). */
+  RecreateProfileFailed: 'RecreateProfileFailed',
   /** A RecreateProfile plan is recorded in status.fargate.plan and waits for dryRun: false. */
   RecreationPlanned: 'RecreationPlanned',
   RecreatingProfile: 'RecreatingProfile',
@@ -63,8 +77,20 @@ export const Reason = {
   RoleTrustPolicyMismatch: 'RoleTrustPolicyMismatch',
   /** Auto Scaling groups lack the k8s.io/cluster-autoscaler/* discovery tags. */
   ASGDiscoveryTagsMissing: 'ASGDiscoveryTagsMissing',
+  /** No IAM OIDC provider for the cluster's issuer, or one without the sts.amazonaws.com audience: IRSA cannot work. */
+  OIDCProviderMissing: 'OIDCProviderMissing',
+  /** The cluster's node groups have no Auto Scaling groups, so Cluster Autoscaler has nothing to scale. */
+  NoAutoScalingGroups: 'NoAutoScalingGroups',
+  /** Cluster Autoscaler's service account, IRSA role and ASG discovery tags are in place. */
+  ClusterAutoscalerConfigured: 'ClusterAutoscalerConfigured',
+  /** Neither spec.cluster, the nodes nor ListClusters say which EKS cluster this is. */
+  ClusterUnknown: 'ClusterUnknown',
   AccessDenied: 'AccessDenied',
   Throttled: 'Throttled',
+  /** AWS answered with a server error or not at all; the operator retries with backoff. */
+  AWSUnavailable: 'AWSUnavailable',
+  /** AWS rejected a request as invalid (the message quotes AWS). */
+  AWSError: 'AWSError',
   NotFound: 'NotFound',
 } as const;
 

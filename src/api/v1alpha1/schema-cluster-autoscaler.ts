@@ -70,6 +70,14 @@ export const ClusterAutoscalerSchema = Type.Object(
       Image({ description: "Cluster Autoscaler image; by default the release whose minor version matches the cluster's." }),
     ),
     scaleDown: WithDefault(ScaleDownSchema, {}),
+    adoptExisting: WithDefault(
+      Type.Boolean({
+        description:
+          'With deploy: take over an existing cluster-autoscaler Deployment and bindings owned by another manager (e.g. a ' +
+          'Helm release). When false such objects are left alone and reported as a conflict.',
+      }),
+      false,
+    ),
   },
   {
     description: 'Cluster Autoscaler on EKS. Absent: the operator does nothing for Cluster Autoscaler.',

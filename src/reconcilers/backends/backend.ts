@@ -1,8 +1,10 @@
 import type { KubernetesObject, V1APIService } from '@kubernetes/client-node';
+import { OwnershipConflictError } from '../../kube/apply-decision.js';
 import { ownerOf } from '../../kube/labels.js';
 import type { Applier } from '../../kube/applier.js';
-import { applySet, type ApplySetResult } from '../apply-set.js';
+import { applySet, objectId, type ApplySetResult } from '../apply-set.js';
 import type { ObjectCache, StackContext, SubReconciler } from '../context.js';
+import { conditionTypeForAPIService, HANDOVER_POLL_MS, pendingHandovers, workloadsReady, type Handover } from './handover.js';
 
 /** What a backend wants applied this pass, in apply order, and how adoption is allowed. */
 export interface BackendPlan {
@@ -10,6 +12,12 @@ export interface BackendPlan {
   readonly adopt: boolean;
   /** The spec field that allows adopting foreign objects, named in conflict messages. */
   readonly adoptField: string;
+  /**
+   * The spec cannot be deployed (rules that do not parse, a missing namespace): nothing is applied, what runs stays
+   * as it is, and the backend's conditions carry this reason and message. A spec error waits for the spec to change;
+   * what can change without an event we watch (a namespace being created) is looked at again after retryAfterMs.
+   */
+  readonly rejected?: { readonly reason: string; readonly message: string; readonly retryAfterMs?: number };
 }
 
 /**
@@ -28,8 +36,8 @@ export interface MetricsBackend {
   verify(ctx: StackContext, applied: ApplySetResult): Promise<{ requeueAfterMs?: number }>;
   /** Conditions and status it owns, cleared when it is disabled. */
   clear(ctx: StackContext): void;
-  /** Conditions to set False with reason Conflict when it cannot deploy. */
-  readonly conditionTypes: readonly string[];
+  /** Conditions to set False (reason Conflict, or the plan's rejection) when it cannot deploy, for this spec. */
+  conditionTypes(ctx: StackContext): readonly string[];
 }
 
 export interface BackendDeps {
@@ -37,7 +45,7 @@ export interface BackendDeps {
   readonly apiServices: ObjectCache<V1APIService>;
 }
 
-/** Runs a backend: claim check → plan → apply with ownership rules → verify. */
+/** Runs a backend: claim check → plan → apply with ownership rules → hand APIs over → verify. */
 export class BackendReconciler implements SubReconciler {
   readonly name: string;
 
@@ -58,17 +66,79 @@ export class BackendReconciler implements SubReconciler {
     if (claims.length > 0) {
       const message = `${claims.join('; ')}; only one MetricsStack may serve an API group. Delete one of them or change spec.resourceMetrics.provider; ${b.name} was not deployed and nothing was changed.`;
       ctx.applyResults.push({ applied: 0, unchanged: 0, conflicts: [message], live: new Map() });
-      for (const type of b.conditionTypes) ctx.setCondition({ type, status: 'False', reason: 'Conflict', message });
+      for (const type of b.conditionTypes(ctx)) ctx.setCondition({ type, status: 'False', reason: 'Conflict', message });
       return {};
     }
-    const plan = await b.plan(ctx);
-    const applied = await applySet(this.d.applier, ctx, plan.objects, { adopt: plan.adopt, adoptField: plan.adoptField });
+    let plan: BackendPlan;
+    try {
+      plan = await b.plan(ctx);
+    } catch (err) {
+      if (!(err instanceof OwnershipConflictError)) throw err;
+      ctx.applyResults.push({ applied: 0, unchanged: 0, conflicts: [err.message], live: new Map() });
+      for (const type of b.conditionTypes(ctx)) ctx.setCondition({ type, status: 'False', reason: 'Conflict', message: err.message });
+      return {};
+    }
+    if (plan.rejected) {
+      const { reason, message, retryAfterMs } = plan.rejected;
+      ctx.holdPruning(`${b.name}: ${reason}`);
+      for (const type of b.conditionTypes(ctx)) ctx.setCondition({ type, status: 'False', reason, message });
+      return retryAfterMs ? { requeueAfterMs: retryAfterMs } : {};
+    }
+    const handovers = pendingHandovers(plan.objects, this.d.apiServices, ctx.name);
+    const waiting = (o: KubernetesObject) => o.kind === 'APIService' && handovers.some((h) => h.name === o.metadata?.name);
+    const policy = { adopt: plan.adopt, adoptField: plan.adoptField };
+    const applied = await applySet(this.d.applier, ctx, plan.objects.filter((o) => !waiting(o)), policy);
     ctx.applyResults.push(applied);
-    if (applied.conflicts.length > 0) {
+    if (applied.conflicts.length > 0) return this.conflicted(ctx, plan.objects.filter((o) => !waiting(o)), applied);
+    if (handovers.length === 0) return b.verify(ctx, applied);
+    const readiness = workloadsReady(plan.objects, applied.live);
+    await this.handOver(ctx, handovers, plan.objects.filter(waiting), readiness.ready, policy);
+    await b.verify(ctx, applied);
+    for (const h of handovers) {
+      const type = conditionTypeForAPIService(h.name);
+      const message = readiness.ready
+        ? `APIService ${h.name} now routes to ${h.to} (${b.name}); what served it before (${h.from}) is removed on the next pass.`
+        : `APIService ${h.name} still routes to ${h.from}, which keeps serving until ${b.name} is ready (${readiness.detail}); then it is repointed to ${h.to}.`;
+      if (type) ctx.setCondition({ type, status: 'Unknown', reason: 'HandoverInProgress', message });
+    }
+    return { requeueAfterMs: HANDOVER_POLL_MS };
+  }
+
+  /**
+   * Objects someone else owns were left alone. When they are only APIServices (KEDA holds external.metrics.k8s.io),
+   * the other APIs work: they are verified as usual and only the blocked APIs report the Conflict. Otherwise the
+   * backend cannot work and every condition does.
+   */
+  private async conflicted(ctx: StackContext, objects: readonly KubernetesObject[], applied: ApplySetResult): Promise<{ requeueAfterMs?: number }> {
+    const b = this.backend;
+    const blocked = objects.filter((o) => !applied.live.has(objectId(o)));
+    const types = blocked.map((o) => (o.kind === 'APIService' ? conditionTypeForAPIService(o.metadata?.name ?? '') : undefined));
+    if (types.some((t) => t === undefined)) {
       const message = `${b.name} was not (fully) deployed: ${applied.conflicts.join(' ')}`;
-      for (const type of b.conditionTypes) ctx.setCondition({ type, status: 'False', reason: 'Conflict', message });
+      for (const type of b.conditionTypes(ctx)) ctx.setCondition({ type, status: 'False', reason: 'Conflict', message });
       return {};
     }
-    return b.verify(ctx, applied);
+    const result = await b.verify(ctx, applied);
+    blocked.forEach((o, i) => {
+      const message = applied.conflicts.find((m) => m.includes(`APIService ${o.metadata?.name}`)) ?? applied.conflicts.join(' ');
+      ctx.setCondition({ type: types[i]!, status: 'False', reason: 'Conflict', message: `${b.name} does not serve it: ${message}` });
+    });
+    // Retrying cannot resolve a conflict; only the other APIs' verification may need a retry.
+    const othersTrue = b.conditionTypes(ctx).filter((t) => !types.includes(t)).every((t) => ctx.status.conditions?.find((c) => c.type === t)?.status === 'True');
+    return othersTrue ? {} : result;
+  }
+
+  /**
+   * Repoints the APIServices once the backend's pods are ready; until then leaves them as they are. Either way the
+   * previous backend's objects stay this pass (pruning is held), so something always serves the API.
+   */
+  private async handOver(ctx: StackContext, handovers: readonly Handover[], apiServices: readonly KubernetesObject[], ready: boolean, policy: { adopt: boolean; adoptField: string }): Promise<void> {
+    ctx.holdPruning(`${this.backend.name}: handing ${handovers.map((h) => h.name).join(', ')} over`);
+    if (!ready) {
+      for (const h of handovers) ctx.recordOwned({ ...h.live, apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService' });
+      return;
+    }
+    ctx.log.info({ handovers: handovers.map(({ name, from, to }) => ({ name, from, to })) }, 'backend ready: repointing its APIServices');
+    ctx.applyResults.push(await applySet(this.d.applier, ctx, apiServices, policy));
   }
 }

@@ -27,7 +27,6 @@ export interface MetricsServerDeps {
  */
 export class MetricsServerBackend implements MetricsBackend {
   readonly name = 'metrics-server';
-  readonly conditionTypes = ['MetricsAPIAvailable'];
 
   constructor(private readonly d: MetricsServerDeps) {}
 
@@ -37,6 +36,10 @@ export class MetricsServerBackend implements MetricsBackend {
 
   apiServices(): readonly string[] {
     return [METRICS_API_SERVICE_NAME];
+  }
+
+  conditionTypes(): readonly string[] {
+    return ['MetricsAPIAvailable'];
   }
 
   clear(ctx: StackContext): void {
@@ -54,13 +57,15 @@ export class MetricsServerBackend implements MetricsBackend {
     const flags = decideMetricsServerFlags(ms, {
       fargateNodes: facts.fargateNodes,
       ec2Nodes: facts.ec2Nodes,
+      eks: facts.kind === 'EKS',
       nodeAddressTypes: facts.nodeAddressTypes,
       kubeletPortsFromNodeStatus: facts.kubeletPortsFromNodeStatus,
       kubeletCerts: tls.certs && { inspected: tls.certs.inspected, signedByClusterCA: tls.certs.signedCount, coverAddressType: tls.certs.coveringCount, sampleError: tls.certs.sampleError ?? tls.certs.sampleFetchError },
       clusterCABundlePresent: tls.clusterCAPresent,
+      previousKubeletTLS: previousKubeletTLS(ctx),
     });
     const service = { serviceName: METRICS_SERVER_NAME, namespace: placement.namespace };
-    const cert = await ensureServingCert(this.d.readSecret, METRICS_SERVER_CERT_SECRET, service, ctx.name, ctx.now);
+    const cert = await ensureServingCert(this.d.readSecret, METRICS_SERVER_CERT_SECRET, service, ctx.name, ctx.now, ms.adoptExisting);
     if (cert.issuedBecause) ctx.log.info({ reason: cert.issuedBecause }, 'issued a metrics-server serving certificate');
     if (!cert.toApply) ctx.recordOwned({ ...cert.secret, apiVersion: 'v1', kind: 'Secret' });
     ctx.status.metricsServer = { namespace: placement.namespace, securePort: flags.securePort, flags: flags.choices.map((c) => ({ ...c })) };
@@ -78,6 +83,7 @@ export class MetricsServerBackend implements MetricsBackend {
       insecureSkipTLSVerify: ms.insecureSkipTLSVerify,
       kubeletCASource: flags.args.some((a) => a.startsWith('--kubelet-certificate-authority')) ? { configMapName: CLUSTER_CA_CONFIGMAP.name, key: CLUSTER_CA_CONFIGMAP.key } : undefined,
       placement,
+      owner: ctx.name,
     });
     return { objects: cert.toApply ? [cert.toApply, ...objects] : objects, adopt: ms.adoptExisting, adoptField: 'spec.metricsServer.adoptExisting' };
   }
@@ -91,6 +97,14 @@ export class MetricsServerBackend implements MetricsBackend {
     ctx.setCondition(condition);
     return condition.status === 'True' ? {} : { requeueAfterMs: VERIFY_RETRY_MS };
   }
+}
+
+/** The kubelet TLS mode recorded in status by the previous pass, if any. */
+function previousKubeletTLS(ctx: StackContext): 'Verify' | 'Insecure' | undefined {
+  const flags = ctx.status.metricsServer?.flags ?? [];
+  if (flags.some((f) => f.flag === '--kubelet-certificate-authority')) return 'Verify';
+  if (flags.some((f) => f.flag === '--kubelet-insecure-tls' && f.value === 'true')) return 'Insecure';
+  return undefined;
 }
 
 /** Without a Fargate decision (the Fargate reconciler sets ctx.placement): the spec's namespace, off Fargate on EKS. */

@@ -1,6 +1,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { caBundleOf, decideCertRotation, issueServingCert, servingCertSecret, type ServiceRef } from '../../kube/serving-cert.js';
-import { ownerOf } from '../../kube/labels.js';
+import { OwnershipConflictError } from '../../kube/apply-decision.js';
+import { otherManagers, ownerOf } from '../../kube/labels.js';
 
 /**
  * Reads the Secret from the cache, and from the API on a miss: right after we create it, the cache may not have it
@@ -26,10 +27,15 @@ const decode = (b64: string | undefined): string => Buffer.from(b64 ?? '', 'base
  * Keeps a valid serving certificate, or issues a new one (missing, wrong names, expiring: see decideCertRotation).
  * A rotation keeps the old CA beside the new one in ca.crt, so the APIService trusts pods that still serve the old cert.
  */
-export async function ensureServingCert(readSecret: SecretReader, secretName: string, service: ServiceRef, owner: string, now: Date): Promise<ServingCert> {
+export async function ensureServingCert(readSecret: SecretReader, secretName: string, service: ServiceRef, owner: string, now: Date, adopt = false): Promise<ServingCert> {
   const found = await readSecret(secretName, service.namespace);
-  // Someone else's Secret of that name is never reused (nor recorded as ours): the apply below reports the conflict.
-  const live = found && ownerOf(found) === owner ? found : undefined;
+  // Someone else's Secret of that name: stop here. Rendering pods and an APIService from a certificate that can
+  // never be applied would roll the pods on every pass with a CA bundle that matches nothing.
+  if (found && ownerOf(found) !== owner && !adopt) {
+    const by = ownerOf(found) ? `MetricsStack "${ownerOf(found)}"` : (otherManagers(found).join(', ') || 'another tool');
+    throw new OwnershipConflictError(`Secret ${service.namespace}/${secretName} already exists and belongs to ${by}; nothing was deployed from it. Remove it, or set the backend's adoptExisting: true to let the operator take it over.`);
+  }
+  const live = found;
   const decision = decideCertRotation(live?.data, service, now);
   if (decision.action === 'keep' && live) {
     return { toApply: undefined, secret: live, caBundle: caBundleOf(live), certPEM: decode(live.data?.['tls.crt']) };

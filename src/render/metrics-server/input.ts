@@ -51,4 +51,6 @@ export interface MetricsServerRenderInput {
   readonly kubeletCASource?: KubeletCASource | undefined;
   /** Fargate avoidance. */
   readonly placement: MetricsServerPlacement;
+  /** The owning MetricsStack: its ownership labels go on the pod template too, so the pods can be watched by label. */
+  readonly owner?: string | undefined;
 }

@@ -1,11 +1,17 @@
-/** Labels every metrics-server object carries; ownership labels are added by the Applier, not here. */
+/**
+ * Labels every metrics-server object and its pod template carry. The Applier adds the ownership labels to the objects
+ * themselves; the pod template gets them here, so the pods are label-selectable too (the Fargate verifier watches
+ * them by `app.kubernetes.io/managed-by`, never all pods of the cluster).
+ */
+import { ownershipLabels } from '../../kube/labels.js';
 import type { MetricsServerRenderInput } from './input.js';
 
 /** Selects the metrics-server pods: the label upstream's manifests select on, so an adopted Deployment keeps its selector. */
-export const selectorLabels = (input: MetricsServerRenderInput): Record<string, string> => ({ 'k8s-app': input.name });
+export const selectorLabels = (input: Pick<MetricsServerRenderInput, 'name'>): Record<string, string> => ({ 'k8s-app': input.name });
 
-/** Labels of every object and of the pod template. */
-export const commonLabels = (input: MetricsServerRenderInput): Record<string, string> => ({
+/** Labels of every object and of the pod template, with the ownership labels when the owning stack is known. */
+export const commonLabels = (input: Pick<MetricsServerRenderInput, 'name' | 'owner'>): Record<string, string> => ({
   ...selectorLabels(input),
   'app.kubernetes.io/name': input.name,
+  ...(input.owner !== undefined && ownershipLabels(input.owner)),
 });

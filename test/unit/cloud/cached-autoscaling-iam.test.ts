@@ -50,7 +50,7 @@ describe('CachedAutoScaling', () => {
 });
 
 describe('CachedIAM', () => {
-  it('caches roles for 5 minutes and OIDC providers for 10', async () => {
+  it('caches roles and OIDC providers for 30 minutes (a failing check drops them sooner, see FailureRecheck)', async () => {
     const clock = new ManualClock();
     const calls: string[] = [];
     const inner: IAMPort = {
@@ -61,11 +61,11 @@ describe('CachedIAM', () => {
     const iam = new CachedIAM(inner, new TtlCache(clock));
     const all = () => Promise.all([iam.getRole('ca'), iam.listOpenIDConnectProviders(), iam.getOpenIDConnectProvider('arn:p')]);
     await all();
-    clock.advance(5 * MIN - 1);
+    clock.advance(30 * MIN - 1);
     await all();
     expect(calls).toEqual(['getRole', 'list', 'get']);
     clock.advance(1);
     await all();
-    expect(calls).toEqual(['getRole', 'list', 'get', 'getRole']);
+    expect(calls).toEqual(['getRole', 'list', 'get', 'getRole', 'list', 'get']);
   });
 });

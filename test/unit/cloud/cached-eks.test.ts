@@ -44,10 +44,10 @@ function setup(initial: FargateProfile[] = [profile('fp-a')]) {
 }
 
 describe('CachedEKS', () => {
-  it('answers a repeated describeCluster from the cache for 10 minutes', async () => {
+  it('answers a repeated describeCluster from the cache for 30 minutes (the drift check)', async () => {
     const { clock, eks, calls } = setup();
     await eks.describeCluster('demo');
-    clock.advance(10 * MIN - 1);
+    clock.advance(30 * MIN - 1);
     await eks.describeCluster('demo');
     expect(calls).toEqual(['describeCluster demo']);
     clock.advance(1);
@@ -55,11 +55,11 @@ describe('CachedEKS', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('keeps stable Fargate profiles for 10 minutes', async () => {
+  it('keeps stable Fargate profiles for 30 minutes', async () => {
     const { clock, eks, calls } = setup();
     await eks.listFargateProfiles('demo');
     await eks.describeFargateProfile('demo', 'fp-a');
-    clock.advance(9 * MIN);
+    clock.advance(29 * MIN);
     await eks.listFargateProfiles('demo');
     await eks.describeFargateProfile('demo', 'fp-a');
     expect(calls).toEqual(['listFargateProfiles', 'describeFargateProfile fp-a']);
@@ -98,11 +98,11 @@ describe('CachedEKS', () => {
     expect(calls.filter((c) => c === 'describeFargateProfile fp-a')).toHaveLength(2);
   });
 
-  it('caches node groups for 5 minutes', async () => {
+  it('caches node groups for 30 minutes', async () => {
     const { clock, eks, calls } = setup();
     await eks.listNodegroups('demo');
     await eks.describeNodegroup('demo', 'ng-1');
-    clock.advance(5 * MIN - 1);
+    clock.advance(30 * MIN - 1);
     await eks.listNodegroups('demo');
     await eks.describeNodegroup('demo', 'ng-1');
     expect(calls).toEqual(['listNodegroups', 'describeNodegroup ng-1']);

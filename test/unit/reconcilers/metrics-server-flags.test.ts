@@ -12,6 +12,7 @@ const spec = (ms: MetricsServerSpec = {}) => withDefaults({ metricsServer: ms })
 /** An EC2-only EKS cluster whose kubelets have cluster-CA-signed certificates naming their InternalIP. */
 const ec2Cluster: ClusterFacts = {
   fargateNodes: 0,
+  eks: false,
   ec2Nodes: 3,
   nodeAddressTypes: ['InternalIP', 'Hostname', 'InternalDNS'],
   kubeletPortsFromNodeStatus: true,
@@ -54,20 +55,26 @@ describe('decideMetricsServerFlags', () => {
   }[] = [
     {
       name: 'serves on 10251 when the cluster has Fargate nodes, because EKS reserves 10250 there',
-      facts: { fargateNodes: 2 },
+      facts: { fargateNodes: 2, eks: true },
       has: ['--secure-port=10251'],
-      choice: { flag: '--secure-port', value: '10251', reason: /2 Fargate nodes.*reserves port 10250.*10251.*AWS's own/ },
+      choice: { flag: '--secure-port', value: '10251', reason: /2 Fargate nodes now.*reserve port 10250.*10251.*AWS's own/ },
+    },
+    {
+      name: 'keeps 10251 on EKS while no Fargate pod runs, so the port does not flip as Fargate pods come and go',
+      facts: { fargateNodes: 0, eks: true },
+      has: ['--secure-port=10251'],
+      choice: { flag: '--secure-port', value: '10251', reason: /This is EKS \(0 Fargate nodes now\)/ },
     },
     {
       name: 'serves on 10251 on an all-Fargate cluster too',
       facts: { fargateNodes: 1, ec2Nodes: 0 },
       has: ['--secure-port=10251'],
-      choice: { flag: '--secure-port', value: '10251', reason: /has 1 Fargate node, where/ },
+      choice: { flag: '--secure-port', value: '10251', reason: /This is EKS \(1 Fargate node now\)/ },
     },
     {
       name: 'serves on 10250 when no node is on Fargate',
       has: ['--secure-port=10250'],
-      choice: { flag: '--secure-port', value: '10250', reason: /No Fargate node/ },
+      choice: { flag: '--secure-port', value: '10250', reason: /Not EKS/ },
     },
     {
       name: "keeps the spec's address order when the nodes report its first type",
@@ -199,5 +206,17 @@ describe('decideMetricsServerFlags', () => {
 describe('preferAddressTypes', () => {
   it('ignores address types metrics-server does not know', () => {
     expect(preferAddressTypes(['InternalIP'], ['SomethingElse']).types).toEqual(['InternalIP']);
+  });
+});
+
+describe('kubelet TLS Auto when the kubelets cannot be inspected', () => {
+  const unreachable = { kubeletCerts: { inspected: 0, signedByClusterCA: 0, coverAddressType: 0, sampleError: 'dial tcp 10.0.1.5:10250: i/o timeout' } };
+  it.each([
+    ['keeps a previous Verify instead of flipping to insecure and rolling the pods', 'Verify' as const, '--kubelet-certificate-authority'],
+    ['keeps a previous Insecure', 'Insecure' as const, '--kubelet-insecure-tls'],
+  ])('%s', (_name, previousKubeletTLS, flag) => {
+    const got = decideMetricsServerFlags(spec(), { ...ec2Cluster, ...unreachable, clusterCABundlePresent: true, previousKubeletTLS });
+    const choice = got.choices.find((c) => c.flag === flag);
+    expect(choice?.reason).toMatch(/keeps its previous choice/);
   });
 });

@@ -1,0 +1,58 @@
+/**
+ * What `make bench` measures and how long, from the environment. BENCH_QUICK=1 is a smoke run that validates every
+ * path in a few minutes (1 repetition, 100 nodes, short windows); every other knob overrides either profile.
+ */
+export interface BenchConfig {
+  quick: boolean;
+  /** Repetitions of every scenario (min/median/max are taken over these). */
+  repeats: number;
+  /** Spec changes per latency series. */
+  changes: number;
+  /** Cluster sizes (kwok nodes) for the memory section; each node gets `podsPerNode` pods. */
+  nodeCounts: number[];
+  podsPerNode: number;
+  /** Concurrent creates when populating a cluster. */
+  createConcurrency: number;
+  /** Upper bound on populating one scale cluster (nodes Ready, pods Running); the run goes on, marked incomplete. */
+  setupTimeoutMs: number;
+  /** Idle window before RSS/CPU are read, after the operator converged. */
+  idleMs: number;
+  /** Steady-state window and the operator's --resync-period in it. */
+  steadyMs: number;
+  steadyResync: string;
+  sections: Set<Section>;
+}
+
+export const SECTIONS = ['latency', 'steady', 'scale', 'metrics-api'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+const int = (name: string, fallback: number): number => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name}=${v}: expected a non-negative integer`);
+  return n;
+};
+
+export function benchConfig(env = process.env): BenchConfig {
+  const quick = env.BENCH_QUICK === '1';
+  const sizes = env.BENCH_NODES ?? (quick ? '0,100' : '0,1000,5000');
+  const nodeCounts = sizes.split(',').map((s) => Number(s.trim()));
+  if (nodeCounts.some((n) => !Number.isInteger(n) || n < 0)) throw new Error(`BENCH_NODES=${sizes}: expected e.g. 0,1000,5000`);
+  const wanted = (env.BENCH_SECTIONS ?? SECTIONS.join(',')).split(',').map((s) => s.trim());
+  const unknown = wanted.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`BENCH_SECTIONS: unknown ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+  return {
+    quick,
+    repeats: Math.max(1, int('BENCH_REPEATS', quick ? 1 : 3)),
+    changes: Math.max(2, int('BENCH_CHANGES', quick ? 20 : 50)),
+    nodeCounts,
+    podsPerNode: int('BENCH_PODS_PER_NODE', 10),
+    createConcurrency: Math.max(1, int('BENCH_CREATE_CONCURRENCY', 32)),
+    setupTimeoutMs: int('BENCH_SETUP_TIMEOUT_S', 1800) * 1000,
+    idleMs: int('BENCH_IDLE_S', quick ? 20 : 60) * 1000,
+    steadyMs: int('BENCH_STEADY_S', quick ? 40 : 120) * 1000,
+    steadyResync: env.BENCH_STEADY_RESYNC ?? '10s',
+    sections: new Set(wanted as Section[]),
+  };
+}

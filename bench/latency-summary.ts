@@ -1,0 +1,59 @@
+import { byVerb, inWindow, serverMs, WRITE_VERBS, type AuditEvent } from './audit.js';
+import type { Rtt } from './rtt.js';
+import { median, percentile } from './stats.js';
+
+/** One spec change: before the PATCH, its response, and the watch event with the new observedGeneration (epoch ms). */
+export interface Mark { t0: number; written: number; t1: number }
+
+/**
+ * One series of changes. Besides the end-to-end latency (PATCH sent → status seen by a watcher), the audit log splits
+ * it: the PATCH itself, the wait until the operator's first request (watch delivery to the operator, queue, its own
+ * computation), the operator's requests up to the status write's completion, and the watch delivery back.
+ * "Operator-added" is PATCH response → status write completed: what the operator adds to a `kubectl apply`.
+ */
+export interface SeriesResult {
+  provider: string; changes: number; createMs: number;
+  p50: number; p95: number; p99: number; max: number;
+  /** Medians (ms) of the phases above; operatorAddedP99 is the p99 of the operator-added time. */
+  phases: { patchMs: number; toFirstRequestMs: number; requestsSpanMs: number; notifyMs: number; operatorAddedMs: number; operatorAddedP99: number };
+  /** Operator requests received between the write and the status (leases and watches excluded): median, max. */
+  requests: number; requestsMax: number; writes: number;
+  /** Operator requests from one write to the next (incl. follow-up reconciles woken by owned-object events). */
+  requestsUntilNext: number;
+  /** Median apiserver-side time of one change's requests (sum over the change), from the audit log. */
+  serverMs: number;
+  /** latency p99 ÷ (median requests × GET RTT), and the same for the operator-added p99 (the budget: ≤ 2). */
+  ratio: number; operatorRatio: number;
+  byVerb: Record<string, number>;
+}
+
+export function summarizeSeries(provider: string, createMs: number, marks: Mark[], end: number, audit: AuditEvent[], rtt: Rtt): SeriesResult {
+  const lat = marks.map((m) => m.t1 - m.t0);
+  const windows = marks.map((m) => inWindow(audit, m.t0, m.t1));
+  const untilNext = marks.map((m, i) => inWindow(audit, m.t0, marks[i + 1]?.t0 ?? end).length);
+  const counts = windows.map((w) => w.length);
+  const writes = windows.map((w) => w.filter((e) => WRITE_VERBS.has(e.verb)).length);
+  const firstReq = windows.map((w) => Math.min(...w.map((e) => e.received)));
+  const statusDone = windows.map((w) => Math.max(...w.filter((e) => e.subresource === 'status').map((e) => e.completed)));
+  const operatorAdded = marks.map((m, i) => statusDone[i]! - m.written);
+  const ok = (xs: number[]) => xs.filter(Number.isFinite);
+  const requests = median(counts);
+  const p99 = percentile(lat, 99);
+  const operatorAddedP99 = percentile(ok(operatorAdded), 99);
+  return {
+    provider, changes: marks.length, createMs,
+    p50: percentile(lat, 50), p95: percentile(lat, 95), p99, max: Math.max(...lat),
+    phases: {
+      patchMs: median(marks.map((m) => m.written - m.t0)),
+      toFirstRequestMs: median(ok(marks.map((m, i) => firstReq[i]! - m.written))),
+      requestsSpanMs: median(ok(marks.map((_, i) => statusDone[i]! - firstReq[i]!))),
+      notifyMs: median(ok(marks.map((m, i) => m.t1 - statusDone[i]!))),
+      operatorAddedMs: median(ok(operatorAdded)),
+      operatorAddedP99,
+    },
+    requests, requestsMax: Math.max(...counts), writes: median(writes), requestsUntilNext: median(untilNext),
+    serverMs: median(windows.map(serverMs)),
+    ratio: p99 / (requests * rtt.getMs), operatorRatio: operatorAddedP99 / (requests * rtt.getMs),
+    byVerb: byVerb(windows.flat()),
+  };
+}

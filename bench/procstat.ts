@@ -1,0 +1,21 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** One process's memory and CPU time, from /proc (Linux). */
+export interface ProcSample { at: number; rssMiB: number; hwmMiB: number; cpuS: number }
+
+let clockTicks: number | undefined;
+const ticks = (): number => (clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
+
+export function sample(pid: number): ProcSample {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  // The command name (field 2) may contain spaces; utime and stime are fields 14 and 15, counted after its ')'.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuTicks = Number(rest[11]) + Number(rest[12]);
+  return { at: performance.now(), rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024, cpuS: cpuTicks / ticks() };
+}
+
+/** CPU used between two samples, as a percentage of one core. */
+export const cpuPercent = (a: ProcSample, b: ProcSample): number => ((b.cpuS - a.cpuS) / ((b.at - a.at) / 1000)) * 100;

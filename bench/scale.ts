@@ -1,0 +1,53 @@
+import type { MetricsStack } from '../src/api/v1alpha1/types.js';
+import { stackApi, until } from '../test/support/stacks.js';
+import { Bulk } from './bulk.js';
+import type { BenchConfig } from './config.js';
+import { startBenchEnv } from './env.js';
+import { progress, sleep } from './log.js';
+import { populate, SCALE_POD_CIDR, type Setup } from './populate.js';
+import { cpuPercent, sample } from './procstat.js';
+import { metricsServerSpec } from './specs.js';
+
+/**
+ * Section 3: the production bundle's memory and CPU on a kwok cluster of N EC2-shaped nodes with `podsPerNode` pods
+ * each, populated before the operator starts (its first LIST is the largest). Each repetition starts a fresh operator
+ * on the same populated cluster, waits until it has reconciled the stack, then idles for `idleMs`: RSS (VmRSS) at the
+ * end, peak RSS (VmHWM) since start, and CPU over the idle window as % of one core. The stack is metrics-server with
+ * kubeletTLS Insecure (no kubelet dialling: node IPs are not routable here); without network mode the metrics API
+ * never answers, so the operator re-verifies it every 10 s: the idle CPU includes that, and leader-election renewals.
+ */
+export interface ScaleRun { convergeS: number; rssMiB: number; hwmMiB: number; cpuPct: number }
+export interface ScaleResult { nodes: number; pods: number; setup: Setup; runs: ScaleRun[] }
+
+export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleResult> {
+  const env = await startBenchEnv({ preset: 'none', name: `bench-scale-${nodes}`, kwokExtraArgs: [`--cidr=${SCALE_POD_CIDR}`] });
+  const bulk = await Bulk.connect(env.cluster, cfg.createConcurrency);
+  try {
+    const setup = await populate(env.cluster, bulk, nodes, cfg.podsPerNode, cfg.createConcurrency, cfg.setupTimeoutMs);
+    const stacks = stackApi(env.cluster.kubeConfig);
+    await stacks.create('default', { ...metricsServerSpec(), metricsServer: { replicas: 2, metricResolution: '15s', kubeletTLS: 'Insecure' } });
+    const runs: ScaleRun[] = [];
+    for (let rep = 0; rep < cfg.repeats; rep++) {
+      const t0 = performance.now();
+      const op = await env.startOperator();
+      try {
+        await until('the stack reconciled', async () => {
+          const s: MetricsStack = await stacks.get('default');
+          return s.status?.observedGeneration === s.metadata?.generation && (await op.metric('metricsstack_reconcile_total')) >= 1;
+        }, 300_000);
+        const convergeS = (performance.now() - t0) / 1000;
+        const a = sample(op.pid);
+        await sleep(cfg.idleMs);
+        const b = sample(op.pid);
+        runs.push({ convergeS, rssMiB: b.rssMiB, hwmMiB: b.hwmMiB, cpuPct: cpuPercent(a, b) });
+        progress(`scale ${nodes} nodes, run ${rep + 1}: converged in ${convergeS.toFixed(1)} s, RSS ${b.rssMiB.toFixed(1)} MiB (peak ${b.hwmMiB.toFixed(1)}), idle CPU ${cpuPercent(a, b).toFixed(2)} %`);
+      } finally {
+        await op.stop();
+      }
+    }
+    return { nodes, pods: setup.pods, setup, runs };
+  } finally {
+    bulk.close();
+    await env.stop();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Which AWS account, region and EKS cluster a MetricsStack talks to, resolved once per reconcile pass and shared by
+ * the Fargate and Cluster Autoscaler reconcilers. Clients are made by the composition root, lazily: only a stack on
+ * EKS whose spec needs AWS ever asks for them, so other clusters never load credentials or reach an AWS endpoint.
+ */
+import type { AwsPorts } from '../../cloud/aws/ports.js';
+import type { StackContext } from '../context.js';
+
+/** AWS services whose cached answers a reconciler can drop, to re-read a check that failed. */
+export type AwsService = 'eks' | 'iam' | 'autoscaling';
+
+/** The cached AWS ports of one region, as the composition root builds them. */
+export interface RegionClients extends AwsPorts {
+  /** Drops every cached answer of one service, so the next read goes to AWS. */
+  refresh(service: AwsService): void;
+}
+
+/** Where this stack's cluster lives in AWS, and the ports to reach it. */
+export interface AwsSession {
+  readonly region: string;
+  readonly clusterName: string;
+  readonly ports: RegionClients;
+}
+
+/** The cluster cannot be identified in AWS; the message says what to set. */
+export class AwsTargetError extends Error {
+  override readonly name = 'AwsTargetError';
+}
+
+export interface AwsSessionDeps {
+  /** --aws-region or $AWS_REGION, if given. */
+  readonly defaultRegion?: string | undefined;
+  /** Cached clients for a region, made on first use and kept (their TTL cache must outlive one reconcile). */
+  readonly clientsFor: (region: string) => RegionClients;
+}
+
+/**
+ * Resolves the session: region from spec.cluster.region, else --aws-region/$AWS_REGION, else the nodes' providerIDs;
+ * cluster name from spec.cluster.name, else the nodes' labels, else the account's only EKS cluster (ListClusters).
+ * Memoised per pass, so two reconcilers asking make one resolution. Records what it found in status.platform.
+ */
+export class AwsSessionSource {
+  readonly #passes = new WeakMap<StackContext, Promise<AwsSession>>();
+
+  constructor(private readonly d: AwsSessionDeps) {}
+
+  resolve(ctx: StackContext): Promise<AwsSession> {
+    let pass = this.#passes.get(ctx);
+    if (!pass) {
+      pass = this.#resolve(ctx);
+      this.#passes.set(ctx, pass);
+    }
+    return pass;
+  }
+
+  async #resolve(ctx: StackContext): Promise<AwsSession> {
+    const region = ctx.spec.cluster?.region ?? this.d.defaultRegion ?? ctx.nodeFacts?.region;
+    if (!region) {
+      throw new AwsTargetError(
+        'The AWS region is unknown: no node has an aws:///<zone>/ providerID. Set spec.cluster.region, or start the operator with --aws-region (or AWS_REGION).',
+      );
+    }
+    const ports = this.d.clientsFor(region);
+    const clusterName = ctx.spec.cluster?.name ?? ctx.nodeFacts?.clusterName ?? (await onlyCluster(ports, region));
+    ctx.status.platform = { ...ctx.status.platform, region, clusterName };
+    return { region, clusterName, ports };
+  }
+}
+
+async function onlyCluster(ports: AwsPorts, region: string): Promise<string> {
+  const clusters = await ports.eks.listClusters();
+  if (clusters.length === 1) return clusters[0]!;
+  const found = clusters.length === 0 ? 'no EKS cluster' : `${clusters.length} EKS clusters (${clusters.slice(0, 5).join(', ')})`;
+  throw new AwsTargetError(
+    `Cannot tell which EKS cluster this is: the nodes carry no eks.amazonaws.com/cluster-name label and ListClusters in ${region} found ${found}. Set spec.cluster.name.`,
+  );
+}

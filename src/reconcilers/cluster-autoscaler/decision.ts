@@ -1,0 +1,48 @@
+/** ClusterAutoscalerReady from the findings of each step, as a pure fold: every problem is named, the first sets the reason. */
+import type { ConditionInput } from '../../kube/conditions.js';
+import { CA_ENABLED_TAG, caClusterTag } from '../eks/asg-tags.js';
+import type { AsgPlan } from './asgs.js';
+
+export const CA_CONDITION = 'ClusterAutoscalerReady';
+
+/** What one step found: fine (with a sentence for the True message), or a problem with its reason. */
+export type Finding =
+  | { readonly ok: true; readonly message: string }
+  | { readonly ok: false; readonly reason: string; readonly message: string; readonly status?: 'False' | 'Unknown' };
+
+/** Folds the findings, in step order, into the condition. */
+export function decideClusterAutoscaler(findings: readonly Finding[]): ConditionInput {
+  const problems = findings.filter((f): f is Extract<Finding, { ok: false }> => !f.ok);
+  if (problems.length > 0) {
+    const status = problems.some((p) => (p.status ?? 'False') === 'False') ? 'False' : 'Unknown';
+    return { type: CA_CONDITION, status, reason: problems[0]!.reason, message: problems.map((p) => p.message).join(' ') };
+  }
+  return { type: CA_CONDITION, status: 'True', reason: 'ClusterAutoscalerConfigured', message: findings.map((f) => f.message).join(' ') };
+}
+
+/** The Auto Scaling groups step as a finding. `added` lists groups the operator tagged on this pass. */
+export function asgFinding(plan: AsgPlan, clusterName: string): Finding {
+  const tags = `${CA_ENABLED_TAG} and ${caClusterTag(clusterName)}`;
+  if (plan.rows.length === 0) {
+    return {
+      ok: false,
+      reason: 'NoAutoScalingGroups',
+      message: `EKS cluster ${clusterName} has no managed node group with an Auto Scaling group, so Cluster Autoscaler has nothing to discover. Add a managed node group, or tag a self-managed group with ${tags}.`,
+    };
+  }
+  if (plan.untagged.length > 0) {
+    const first = plan.untagged[0]!;
+    return {
+      ok: false,
+      reason: 'ASGDiscoveryTagsMissing',
+      message:
+        `Auto Scaling group${plan.untagged.length === 1 ? '' : 's'} ${plan.untagged.join(', ')} lack${plan.untagged.length === 1 ? 's' : ''} the discovery tags ${tags}, so ` +
+        `Cluster Autoscaler will not find ${plan.untagged.length === 1 ? 'it' : 'them'}. Set spec.clusterAutoscaler.manageASGTags: true, or run aws autoscaling ` +
+        `create-or-update-tags --tags ResourceId=${first},ResourceType=auto-scaling-group,Key=${CA_ENABLED_TAG},Value=true,PropagateAtLaunch=false ` +
+        `ResourceId=${first},ResourceType=auto-scaling-group,Key=${caClusterTag(clusterName)},Value=owned,PropagateAtLaunch=false.`,
+    };
+  }
+  const rows = plan.rows.map((r) => `${r.name} (min ${r.minSize}, max ${r.maxSize}, desired ${r.desiredCapacity})`).join(', ');
+  const added = plan.toTag.length > 0 ? ` Added the tags to ${plan.toTag.map((t) => t.name).join(', ')}.` : '';
+  return { ok: true, message: `Auto Scaling groups carry the discovery tags: ${rows}.${added}` };
+}

@@ -1,0 +1,53 @@
+/**
+ * deploy: true — renders Cluster Autoscaler for this cluster (auto-discovery by tags, an image whose minor version
+ * matches the cluster's, scale-down settings from the spec) and applies it with the usual ownership rules.
+ */
+import type { Applier } from '../../kube/applier.js';
+import { CLUSTER_AUTOSCALER_NAME, renderClusterAutoscaler } from '../../render/cluster-autoscaler/index.js';
+import { applySet } from '../apply-set.js';
+import type { AwsSession } from '../aws/session.js';
+import type { StackContext } from '../context.js';
+import { clusterAutoscalerImage } from '../eks/asg-tags.js';
+import type { Finding } from './decision.js';
+
+type CaSpec = NonNullable<StackContext['spec']['clusterAutoscaler']>;
+
+/** Applies the Cluster Autoscaler objects; a failure before the apply keeps the previous ones from being pruned. */
+export async function deployClusterAutoscaler(applier: Applier, ctx: StackContext, session: AwsSession, ca: CaSpec): Promise<Finding> {
+  let image = ca.image;
+  try {
+    image ??= clusterAutoscalerImage((await session.ports.eks.describeCluster(session.clusterName)).version);
+  } catch (err) {
+    keepPrevious(ctx, ca.serviceAccount.namespace);
+    throw err;
+  }
+  if (!image) {
+    keepPrevious(ctx, ca.serviceAccount.namespace);
+    return { ok: false, reason: 'InvalidSpec', message: `Cannot tell the Kubernetes version of EKS cluster ${session.clusterName} to pick a Cluster Autoscaler image: set spec.clusterAutoscaler.image.` };
+  }
+  const objects = renderClusterAutoscaler({
+    name: CLUSTER_AUTOSCALER_NAME,
+    namespace: ca.serviceAccount.namespace,
+    serviceAccountName: ca.serviceAccount.name,
+    clusterName: session.clusterName,
+    region: session.region,
+    image,
+    scaleDown: ca.scaleDown,
+    owner: ctx.name,
+  });
+  const applied = await applySet(applier, ctx, objects, { adopt: ca.adoptExisting, adoptField: 'spec.clusterAutoscaler.adoptExisting' });
+  ctx.applyResults.push(applied);
+  if (applied.conflicts.length > 0) {
+    return { ok: false, reason: 'Conflict', message: `Cluster Autoscaler was not (fully) deployed: ${applied.conflicts.join(' ')}` };
+  }
+  return { ok: true, message: `Cluster Autoscaler ${image} is deployed in ${ca.serviceAccount.namespace}, discovering node groups by tag.` };
+}
+
+/** Re-records last pass's Cluster Autoscaler objects, so a pass that could not render them does not delete them. */
+function keepPrevious(ctx: StackContext, namespace: string): void {
+  for (const r of ctx.status.inventory ?? []) {
+    if (r.name === CLUSTER_AUTOSCALER_NAME && (r.namespace === undefined || r.namespace === namespace) && r.kind !== 'ServiceAccount') {
+      ctx.recordOwned({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) } });
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Cluster Autoscaler on EKS: service account IRSA annotation and check, ASG discovery tags, optional deployment. */
+export { ClusterAutoscalerReconciler, type ClusterAutoscalerDeps } from './reconciler.js';

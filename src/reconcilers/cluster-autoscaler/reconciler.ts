@@ -1,0 +1,110 @@
+/**
+ * ClusterAutoscalerReady (seed 003): the service account's IRSA annotation, IRSA end to end, the node groups' ASG
+ * discovery tags, and optionally Cluster Autoscaler itself. Each step reports a finding; one failing does not hide
+ * the others, so the condition names every problem at once. Absent spec.clusterAutoscaler: nothing is done.
+ */
+import type { KubernetesObjectApi, V1ServiceAccount } from '@kubernetes/client-node';
+import { AwsError } from '../../cloud/aws/errors.js';
+import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
+import type { Applier } from '../../kube/applier.js';
+import { awsFailure } from '../aws/condition.js';
+import { FailureRecheck } from '../aws/recheck.js';
+import type { AwsSession, AwsSessionSource } from '../aws/session.js';
+import type { ObjectCache, StackContext, SubReconciler } from '../context.js';
+import { asgFinding, CA_CONDITION, decideClusterAutoscaler, type Finding } from './decision.js';
+import { deployClusterAutoscaler } from './deploy.js';
+import { checkIrsa } from './irsa-check.js';
+import { reconcileAsgTags } from './asgs.js';
+import { annotateServiceAccount } from './service-account.js';
+
+export interface ClusterAutoscalerDeps {
+  readonly aws: AwsSessionSource;
+  readonly objects: KubernetesObjectApi;
+  readonly serviceAccounts: ObjectCache<V1ServiceAccount>;
+  readonly applier: Applier;
+  /** The operator's own IRSA role ($AWS_ROLE_ARN), named in AccessDenied messages. */
+  readonly operatorRoleArn?: string | undefined;
+}
+
+/** Reasons whose cause lives in AWS: while one stands, IAM and Auto Scaling answers are re-read every few minutes. */
+const AWS_SIDE = new Set(['RoleTrustPolicyMismatch', 'OIDCProviderMissing', 'NotFound', 'ASGDiscoveryTagsMissing', 'NoAutoScalingGroups', 'AccessDenied', 'AWSError', 'ClusterUnknown']);
+
+export class ClusterAutoscalerReconciler implements SubReconciler {
+  readonly name = 'cluster-autoscaler';
+  readonly #recheck = new FailureRecheck();
+
+  constructor(private readonly d: ClusterAutoscalerDeps) {}
+
+  async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
+    const ca = ctx.spec.clusterAutoscaler;
+    if (!ca) {
+      ctx.removeCondition(CA_CONDITION);
+      delete ctx.status.clusterAutoscaler;
+      return {};
+    }
+    if (ctx.nodeFacts?.kind !== 'EKS') {
+      delete ctx.status.clusterAutoscaler;
+      ctx.setCondition({
+        type: CA_CONDITION, status: 'False', reason: 'NotApplicable',
+        message: "spec.clusterAutoscaler is set, but this cluster is not Amazon EKS (no node has an aws:// providerID or eks.amazonaws.com labels): IRSA and ASG discovery tags are EKS features. Remove spec.clusterAutoscaler, or set it on the EKS cluster's MetricsStack.",
+      });
+      return {};
+    }
+    let session: AwsSession;
+    try {
+      session = await this.d.aws.resolve(ctx);
+    } catch (err) {
+      return this.#failed(ctx, awsFailure(CA_CONDITION, 'identifying the EKS cluster', err, this.d.operatorRoleArn), err);
+    }
+    this.#recheck.maybeRefresh(ctx, session, CA_CONDITION, ['iam', 'autoscaling', 'eks'], AWS_SIDE);
+
+    const findings: Finding[] = [];
+    const retryable: unknown[] = [];
+    const step = async (doing: string, run: () => Promise<Finding>): Promise<void> => {
+      try {
+        findings.push(await run());
+      } catch (err) {
+        // Kubernetes API errors fail the pass (backoff, no pruning); AWS errors become findings beside the others.
+        if (!(err instanceof AwsError)) throw err;
+        const failure = awsFailure(CA_CONDITION, doing, err, this.d.operatorRoleArn);
+        if (failure.retryable) retryable.push(err);
+        findings.push({ ok: false, reason: failure.condition.reason, message: failure.condition.message, status: failure.condition.status === 'Unknown' ? 'Unknown' : 'False' });
+      }
+    };
+    const sa = ca.serviceAccount;
+    const roleArn = ca.roleARN;
+    let annotated = false;
+    if (roleArn) {
+      await step(`annotating ServiceAccount ${sa.namespace}/${sa.name}`, async () => {
+        const out = await annotateServiceAccount(this.d, ctx, sa, roleArn);
+        if (out.result === 'conflict') return { ok: false, reason: 'Conflict', message: out.message };
+        annotated = true;
+        return { ok: true, message: `ServiceAccount ${sa.namespace}/${sa.name} is annotated with ${roleArn}.` };
+      });
+      await step(`checking IRSA for role ${roleArn}`, () => checkIrsa(session.ports, session.clusterName, roleArn, sa));
+    } else {
+      findings.push({ ok: true, message: 'No roleARN is set, so the service account annotation and IRSA were not checked.' });
+    }
+    let groups: { name: string; minSize: number; maxSize: number; desiredCapacity: number; tagged: boolean }[] | undefined;
+    await step(`reading the Auto Scaling groups of cluster ${session.clusterName}`, async () => {
+      const plan = await reconcileAsgTags(session.ports, session.clusterName, ca.manageASGTags);
+      groups = plan.rows;
+      return asgFinding(plan, session.clusterName);
+    });
+    if (ca.deploy && roleArn) {
+      await step(`deploying Cluster Autoscaler to cluster ${session.clusterName}`, () => deployClusterAutoscaler(this.d.applier, ctx, session, ca));
+    }
+
+    ctx.status.clusterAutoscaler = { ...(annotated && roleArn ? { roleARN: roleArn } : {}), ...(groups ? { autoScalingGroups: groups } : {}) };
+    const condition = decideClusterAutoscaler(findings);
+    ctx.setCondition(condition);
+    if (retryable.length > 0) throw new AggregateError(retryable, condition.message);
+    return condition.status === 'True' ? {} : { requeueAfterMs: AWS_TTL_MS.failureRecheck };
+  }
+
+  #failed(ctx: StackContext, failure: ReturnType<typeof awsFailure>, err: unknown): { requeueAfterMs?: number } {
+    ctx.setCondition(failure.condition);
+    if (failure.retryable) throw err;
+    return { requeueAfterMs: AWS_TTL_MS.failureRecheck };
+  }
+}

@@ -1,0 +1,107 @@
+/** The prometheus-adapter Deployment: restricted, probed, and rolled when its certificate or configuration changes. */
+import { createHash } from 'node:crypto';
+import type { V1Container, V1Deployment, V1PodDisruptionBudget, V1PodSpec, V1Probe } from '@kubernetes/client-node';
+import { renderAdapterConfigFile } from './config.js';
+import type { PrometheusAdapterRenderInput } from './input.js';
+import { commonLabels, selectorLabels } from './labels.js';
+import { CONFIG_DIR, CONFIG_KEY, HTTPS_PORT_NAME, SERVING_CERT_DIR, TMP_DIR } from './paths.js';
+import { configMapName } from './service.js';
+
+/** Pod annotations with the sha256 of the serving certificate and of the configuration: the adapter reads both only at start. */
+export const SERVING_CERT_HASH_ANNOTATION = 'metricsstack.io/serving-cert-sha256';
+export const CONFIG_HASH_ANNOTATION = 'metricsstack.io/config-sha256';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const httpsGet = (path: string) => ({ path, port: HTTPS_PORT_NAME, scheme: 'HTTPS' });
+const livenessProbe = (): V1Probe => ({ httpGet: httpsGet('/livez'), periodSeconds: 10, failureThreshold: 3 });
+const readinessProbe = (): V1Probe => ({ httpGet: httpsGet('/readyz'), initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 });
+
+/** The container args: where Prometheus is, how often to relist, the configuration file and the serving certificate. */
+export function adapterArgs(input: PrometheusAdapterRenderInput): string[] {
+  return [
+    `--prometheus-url=${input.prometheusURL}`,
+    `--metrics-relist-interval=${input.metricsRelistInterval}`,
+    `--config=${CONFIG_DIR}/${CONFIG_KEY}`,
+    `--secure-port=${input.securePort}`,
+    `--tls-cert-file=${SERVING_CERT_DIR}/tls.crt`,
+    `--tls-private-key-file=${SERVING_CERT_DIR}/tls.key`,
+  ];
+}
+
+function podSpec(input: PrometheusAdapterRenderInput): V1PodSpec {
+  const container: V1Container = {
+    name: 'prometheus-adapter',
+    image: input.image,
+    imagePullPolicy: 'IfNotPresent',
+    args: adapterArgs(input),
+    ports: [{ name: HTTPS_PORT_NAME, containerPort: input.securePort, protocol: 'TCP' }],
+    livenessProbe: livenessProbe(),
+    readinessProbe: readinessProbe(),
+    resources: { requests: { cpu: '100m', memory: '180Mi' } },
+    // The Pod Security Standards "restricted" profile; the image runs as nobody.
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumeMounts: [
+      { name: 'tmp', mountPath: TMP_DIR },
+      { name: 'serving-cert', mountPath: SERVING_CERT_DIR, readOnly: true },
+      { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+    ],
+  };
+  return {
+    serviceAccountName: input.name,
+    nodeSelector: { 'kubernetes.io/os': 'linux' },
+    ...(input.replicas >= 2 && {
+      topologySpreadConstraints: [{
+        maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: selectorLabels(input) },
+      }],
+    }),
+    containers: [container],
+    volumes: [
+      { name: 'tmp', emptyDir: {} },
+      { name: 'serving-cert', secret: { secretName: input.servingCertSecretName } },
+      { name: 'config', configMap: { name: configMapName(input) } },
+    ],
+  };
+}
+
+/** The Deployment. maxUnavailable 0 keeps the metrics APIs served during a rollout. */
+export function renderPrometheusAdapterDeployment(input: PrometheusAdapterRenderInput): V1Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: input.name, namespace: input.namespace, labels: commonLabels(input) },
+    spec: {
+      replicas: input.replicas,
+      selector: { matchLabels: selectorLabels(input) },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } },
+      template: {
+        metadata: {
+          labels: commonLabels(input),
+          annotations: {
+            [SERVING_CERT_HASH_ANNOTATION]: sha256(input.servingCertPEM),
+            [CONFIG_HASH_ANNOTATION]: sha256(renderAdapterConfigFile(input.config)),
+          },
+        },
+        spec: podSpec(input),
+      },
+    },
+  };
+}
+
+/** A PodDisruptionBudget with minAvailable 1, or undefined for a single replica (it would block every drain). */
+export function renderPrometheusAdapterPodDisruptionBudget(input: PrometheusAdapterRenderInput): V1PodDisruptionBudget | undefined {
+  if (input.replicas < 2) return undefined;
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: input.name, namespace: input.namespace, labels: commonLabels(input) },
+    spec: { minAvailable: 1, selector: { matchLabels: selectorLabels(input) } },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * prometheus-adapter's identity and RBAC, after upstream's manifests: read the objects metrics are attached to,
+ * delegate authn/z to the apiserver, read the aggregation layer's client CA, and let the HPA controller read the
+ * custom and external metrics APIs.
+ */
+import type { RbacV1Subject, V1ClusterRole, V1ClusterRoleBinding, V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
+import type { PrometheusAdapterRenderInput } from './input.js';
+import { commonLabels } from './labels.js';
+
+const RBAC_API = 'rbac.authorization.k8s.io/v1';
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+/** The namespace that holds `extension-apiserver-authentication` and the Role that reads it. */
+const AUTH_NAMESPACE = 'kube-system';
+/** The HPA controller's identity when kube-controller-manager runs with --use-service-account-credentials. */
+export const HPA_CONTROLLER_SUBJECT: RbacV1Subject = { kind: 'ServiceAccount', name: 'horizontal-pod-autoscaler', namespace: 'kube-system' };
+
+type Input = Pick<PrometheusAdapterRenderInput, 'name' | 'namespace'>;
+const meta = (input: Input, name: string) => ({ name, labels: commonLabels(input) });
+const adapterSubject = (input: Input): RbacV1Subject[] => [{ kind: 'ServiceAccount', name: input.name, namespace: input.namespace }];
+const clusterRoleBinding = (name: string, role: string, subjects: RbacV1Subject[], input: Input): V1ClusterRoleBinding => ({
+  apiVersion: RBAC_API, kind: 'ClusterRoleBinding', metadata: meta(input, name),
+  roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: role }, subjects,
+});
+
+/** The ServiceAccount the pods run as. */
+export function renderPrometheusAdapterServiceAccount(input: Input): V1ServiceAccount {
+  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: input.name, namespace: input.namespace, labels: commonLabels(input) } };
+}
+
+/**
+ * `<name>-resource-reader`: list objects by label selector for `pods/*` queries (custom metrics), and keep the pod
+ * and node informers of metrics.k8s.io.
+ */
+export function renderPrometheusAdapterResourceReader(input: Input): V1ClusterRole {
+  return {
+    apiVersion: RBAC_API, kind: 'ClusterRole', metadata: meta(input, `${input.name}-resource-reader`),
+    rules: [{ apiGroups: [''], resources: ['namespaces', 'nodes', 'pods', 'services'], verbs: ['get', 'list', 'watch'] }],
+  };
+}
+
+export const renderPrometheusAdapterResourceReaderBinding = (input: Input): V1ClusterRoleBinding =>
+  clusterRoleBinding(`${input.name}-resource-reader`, `${input.name}-resource-reader`, adapterSubject(input), input);
+
+/** Binds `system:auth-delegator`: the adapter asks the apiserver to authenticate and authorize its callers. */
+export const renderPrometheusAdapterAuthDelegatorBinding = (input: Input): V1ClusterRoleBinding =>
+  clusterRoleBinding(`${input.name}:system:auth-delegator`, 'system:auth-delegator', adapterSubject(input), input);
+
+/** Binds `extension-apiserver-authentication-reader` in kube-system: the adapter reads the front-proxy CA there. */
+export function renderPrometheusAdapterAuthReaderBinding(input: Input): V1RoleBinding {
+  return {
+    apiVersion: RBAC_API, kind: 'RoleBinding', metadata: { name: `${input.name}-auth-reader`, namespace: AUTH_NAMESPACE, labels: commonLabels(input) },
+    roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name: 'extension-apiserver-authentication-reader' },
+    subjects: adapterSubject(input),
+  };
+}
+
+/**
+ * `<name>-server-resources`: read access to every custom and external metric. Recent clusters' bootstrap policy
+ * already gives the HPA controller this; older or hardened ones do not, and the HPA then reports "forbidden".
+ */
+export function renderPrometheusAdapterServerResources(input: Input): V1ClusterRole {
+  return {
+    apiVersion: RBAC_API, kind: 'ClusterRole', metadata: meta(input, `${input.name}-server-resources`),
+    rules: [{ apiGroups: ['custom.metrics.k8s.io', 'external.metrics.k8s.io'], resources: ['*'], verbs: ['get', 'list'] }],
+  };
+}
+
+export const renderPrometheusAdapterHPABinding = (input: Input): V1ClusterRoleBinding =>
+  clusterRoleBinding(`${input.name}-hpa-controller`, `${input.name}-server-resources`, [{ ...HPA_CONTROLLER_SUBJECT }], input);
+
+/** `system:<name>-aggregated-reader`: when the adapter serves metrics.k8s.io, view/edit/admin may `kubectl top`. */
+export function renderPrometheusAdapterAggregatedReader(input: Input): V1ClusterRole {
+  return {
+    apiVersion: RBAC_API, kind: 'ClusterRole',
+    metadata: {
+      name: `system:${input.name}-aggregated-reader`,
+      labels: {
+        ...commonLabels(input),
+        'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
+        'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
+        'rbac.authorization.k8s.io/aggregate-to-view': 'true',
+      },
+    },
+    rules: [{ apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }],
+  };
+}

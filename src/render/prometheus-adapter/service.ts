@@ -1,0 +1,33 @@
+/** The Service the APIServices point at, and the ConfigMap holding the adapter's configuration file. */
+import type { V1ConfigMap, V1Service } from '@kubernetes/client-node';
+import { renderAdapterConfigFile } from './config.js';
+import type { PrometheusAdapterRenderInput } from './input.js';
+import { commonLabels, selectorLabels } from './labels.js';
+import { ADAPTER_SERVICE_PORT, CONFIG_KEY, HTTPS_PORT_NAME } from './paths.js';
+
+/** Name of the ConfigMap with the adapter's configuration file. */
+export const configMapName = (input: Pick<PrometheusAdapterRenderInput, 'name'>): string => `${input.name}-config`;
+
+/** The prometheus-adapter Service: 443 → the container port named `https`. */
+export function renderPrometheusAdapterService(input: PrometheusAdapterRenderInput): V1Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: input.name, namespace: input.namespace, labels: commonLabels(input) },
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels(input),
+      ports: [{ name: HTTPS_PORT_NAME, port: ADAPTER_SERVICE_PORT, protocol: 'TCP', targetPort: HTTPS_PORT_NAME }],
+    },
+  };
+}
+
+/** The ConfigMap with `config.yaml`, rendered from the spec's rules. */
+export function renderPrometheusAdapterConfigMap(input: PrometheusAdapterRenderInput): V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: configMapName(input), namespace: input.namespace, labels: commonLabels(input) },
+    data: { [CONFIG_KEY]: renderAdapterConfigFile(input.config) },
+  };
+}
