@@ -81,24 +81,40 @@ describe('metrics-server on a simulated EKS cluster with EC2 and Fargate nodes',
   });
 
   it('gives a second MetricsStack a Conflict and changes nothing', async () => {
-    const before = (await deployment()).metadata?.resourceVersion;
+    // Generation and spec, not resourceVersion: the controller-manager keeps updating the Deployment's status.
+    const snapshot = (d: V1Deployment) => JSON.stringify({ generation: d.metadata?.generation, labels: d.metadata?.labels, spec: d.spec });
+    const before = snapshot(await deployment());
     await create('second', {});
     await until('the Conflict', async () => cond(await get('second'), 'ResourcesApplied')?.reason === 'Conflict');
     const s = await get('second');
     expect(cond(s, 'ResourcesApplied')?.message).toContain('belongs to MetricsStack "default"');
     expect(cond(s, 'Ready')).toMatchObject({ status: 'False', reason: 'Conflict' });
-    expect((await deployment()).metadata?.resourceVersion).toBe(before);
+    expect(snapshot(await deployment())).toBe(before);
     await custom.deleteClusterCustomObject({ ...ref, name: 'second' });
     await until('second gone', async () => !(await exists(get('second'))));
     expect(await exists(deployment())).toBe(true);
   });
 
+  it('stops managing an object someone else took over: reports it, does not prune it, and leaves it on delete', async () => {
+    // As Helm's --take-ownership or a hand relabel would: the aggregated reader ClusterRole is no longer ours.
+    const r = await cluster.kubectl(['label', 'clusterrole', 'system:metrics-server-aggregated-reader', 'app.kubernetes.io/managed-by=Helm', 'metricsstack.io/owner-', '--overwrite']);
+    expect(r.code, r.stderr).toBe(0);
+    await patchSpec('default', '/spec/metricsServer/metricResolution', '20s');
+    await until('the Conflict', async () => cond(await get('default'), 'ResourcesApplied')?.reason === 'Conflict');
+    expect(cond(await get('default'), 'ResourcesApplied')?.message).toMatch(/ClusterRole system:metrics-server-aggregated-reader already exists and is managed by/);
+    expect(await exists(rbac.readClusterRole({ name: 'system:metrics-server-aggregated-reader' }))).toBe(true);
+  });
+
   it('deletes everything it created when the MetricsStack is deleted (deletionPolicy Delete)', async () => {
     const inventory = (await get('default')).status?.inventory ?? [];
     expect(inventory.map((i) => i.kind)).toEqual(expect.arrayContaining(['APIService', 'ClusterRole', 'Deployment', 'Secret', 'Service', 'ServiceAccount']));
+    expect(inventory.map((i) => i.name)).toContain('system:metrics-server-aggregated-reader');
     await custom.deleteClusterCustomObject({ ...ref, name: 'default' });
     await until('default gone', async () => !(await exists(get('default'))));
     expect(await exists(deployment())).toBe(false);
+    // Taken over by "Helm" in the test above: not ours any more, so not deleted.
+    expect(await exists(rbac.readClusterRole({ name: 'system:metrics-server-aggregated-reader' }))).toBe(true);
+    await rbac.deleteClusterRole({ name: 'system:metrics-server-aggregated-reader' });
     expect((await cluster.kubectl(['get', 'apiservice', 'v1beta1.metrics.k8s.io'])).code).not.toBe(0);
     expect(await exists(rbac.readClusterRole({ name: 'system:metrics-server' }))).toBe(false);
   });
@@ -112,5 +128,16 @@ describe('metrics-server on a simulated EKS cluster with EC2 and Fargate nodes',
     const d = await deployment();
     expect(d.metadata?.labels?.['metricsstack.io/owner']).toBeUndefined();
     expect(d.metadata?.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();
+  });
+
+  it('refuses to build on a serving-certificate Secret it does not own: Conflict, and no pods or APIService', async () => {
+    await cluster.kubectl(['create', 'namespace', 'other']);
+    const made = await cluster.kubectl(['-n', 'other', 'create', 'secret', 'generic', 'metrics-server-serving-cert', '--from-literal=tls.crt=x', '--field-manager=helm']);
+    expect(made.code, made.stderr).toBe(0);
+    await create('foreign-cert', { metricsServer: { namespace: 'other', kubeletTLS: 'Insecure' } });
+    await until('the Conflict', async () => cond(await get('foreign-cert'), 'MetricsAPIAvailable')?.reason === 'Conflict');
+    expect(cond(await get('foreign-cert'), 'MetricsAPIAvailable')?.message).toMatch(/Secret other\/metrics-server-serving-cert already exists and belongs to helm/);
+    expect(await exists(apps.readNamespacedDeployment({ name: 'metrics-server', namespace: 'other' }))).toBe(false);
+    expect((await cluster.kubectl(['-n', 'other', 'get', 'secret', 'metrics-server-serving-cert', '-o', 'jsonpath={.data.tls\\.crt}'])).stdout).toBe(Buffer.from('x').toString('base64'));
   });
 });

@@ -96,7 +96,11 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
 
     // kwok watches its CRDs but does not install them: they must be Established before it starts.
     await mustKubectl(kubectl, ['apply', '--server-side', ...KWOK_CRD_FILES.flatMap((f) => ['-f', f])]);
-    await mustKubectl(kubectl, ['wait', '--for=condition=Established', '--timeout=30s', ...KWOK_CRD_NAMES.map((c) => `crd/${c}`)]);
+    // Not `kubectl wait`: it fails outright if it reads a CRD before the CRD's first status write.
+    await waitFor('kwok CRDs Established', async () => {
+      const r = await kubectl(['get', ...KWOK_CRD_NAMES.map((c) => `crd/${c}`), '-o', 'jsonpath={.items[*].status.conditions[?(@.type=="Established")].status}']);
+      return r.stdout.trim().split(/\s+/).filter((x) => x === 'True').length === KWOK_CRD_NAMES.length;
+    }, { timeoutMs: 30_000, watch: procs, blame: apiProc });
     await mustKubectl(kubectl, ['apply', '--server-side', '-f', join(KWOK_ASSETS, 'metrics-resource.yaml')]);
     const kwokProc = started(group.start('kwok', bin('kwok'),
       [...kwokArgs({ kubeconfig: kubeconfig('kwok'), port: kwok, cert: pki.kwok.cert, key: pki.kwok.key }), ...opts.kwokExtraArgs ?? []],

@@ -1,10 +1,15 @@
 import { CRD_FILE } from '../../src/api/v1alpha1/crd.js';
 import type { TestCluster } from './cluster.js';
+import { until } from './stacks.js';
 
 /** Applies the committed CRD and waits until the apiserver serves it. */
 export async function installCrd(cluster: TestCluster): Promise<void> {
   const apply = await cluster.kubectl(['apply', '--server-side', '-f', CRD_FILE]);
   if (apply.code !== 0) throw new Error(`CRD apply failed: ${apply.stderr}`);
-  const wait = await cluster.kubectl(['wait', '--for=condition=Established', '--timeout=60s', `crd/metricsstacks.metricsstack.io`]);
-  if (wait.code !== 0) throw new Error(`CRD not Established: ${wait.stderr}`);
+  // `kubectl wait` fails outright ("status.conditions accessor error") if it reads the CRD before its first status
+  // write, so poll the condition instead.
+  await until('the CRD to be Established', async () => {
+    const r = await cluster.kubectl(['get', 'crd', 'metricsstacks.metricsstack.io', '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}']);
+    return r.stdout.trim() === 'True';
+  }, 60_000);
 }

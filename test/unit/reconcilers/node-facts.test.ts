@@ -18,6 +18,11 @@ describe('summarizeNodes', () => {
     expect(f).toMatchObject({ kind: 'EKS', ec2Nodes: 0, fargateNodes: 3 });
   });
 
+  it('calls kOps on EC2 Generic: an aws:// providerID without EKS labels is not EKS', () => {
+    const kops: V1Node = { metadata: { name: 'i-1', labels: { 'kops.k8s.io/instancegroup': 'nodes' } }, spec: { providerID: 'aws:///us-east-1a/i-0abc' }, status: { addresses: [{ type: 'InternalIP', address: '172.20.1.1' }] } };
+    expect(summarizeNodes([kops])).toMatchObject({ kind: 'Generic', ec2Nodes: 1, region: 'us-east-1' });
+  });
+
   it('calls a cluster without AWS nodes Generic', () => {
     const plain: V1Node = { metadata: { name: 'worker-1', labels: { 'kubernetes.io/os': 'linux' } }, status: { addresses: [{ type: 'Hostname', address: 'worker-1' }, { type: 'InternalIP', address: '192.0.2.10' }] } };
     const f = summarizeNodes([plain]);
