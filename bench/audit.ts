@@ -8,7 +8,7 @@ import { join } from 'node:path';
  * the server-side duration of each request (stageTimestamp − requestReceivedTimestamp).
  */
 export interface AuditEvent {
-  verb: string; resource: string; subresource?: string; namespace?: string; name?: string; code?: number;
+  verb: string; resource: string; apiGroup?: string; subresource?: string; namespace?: string; name?: string; code?: number;
   userAgent: string; received: number; completed: number;
 }
 
@@ -34,7 +34,7 @@ export function auditArgs(dir: string, username: string): { args: string[]; logF
 
 interface RawEvent {
   verb?: string; userAgent?: string; requestReceivedTimestamp?: string; stageTimestamp?: string;
-  objectRef?: { resource?: string; subresource?: string; namespace?: string; name?: string };
+  objectRef?: { resource?: string; apiGroup?: string; subresource?: string; namespace?: string; name?: string };
   responseStatus?: { code?: number };
 }
 
@@ -46,6 +46,7 @@ export function readAudit(logFile: string): AuditEvent[] {
     const e = JSON.parse(line) as RawEvent;
     events.push({
       verb: e.verb ?? '', resource: e.objectRef?.resource ?? '', userAgent: e.userAgent ?? '',
+      ...(e.objectRef?.apiGroup ? { apiGroup: e.objectRef.apiGroup } : {}),
       ...(e.objectRef?.subresource ? { subresource: e.objectRef.subresource } : {}),
       ...(e.objectRef?.namespace ? { namespace: e.objectRef.namespace } : {}),
       ...(e.objectRef?.name ? { name: e.objectRef.name } : {}),
@@ -64,7 +65,7 @@ function micros(ts: string | undefined): number {
 }
 
 /** Leader-election renewals are not reconcile work: counted apart, never against the per-change figures. */
-export const isLease = (e: AuditEvent): boolean => e.resource === 'leases';
+export const isLease = (e: AuditEvent): boolean => e.resource === 'leases' && e.apiGroup === 'coordination.k8s.io';
 /** Long-running watches end at their timeout, not in response to a change. */
 export const isWatch = (e: AuditEvent): boolean => e.verb === 'watch';
 
@@ -72,11 +73,11 @@ export const isWatch = (e: AuditEvent): boolean => e.verb === 'watch';
 export const inWindow = (events: readonly AuditEvent[], from: number, to: number): AuditEvent[] =>
   events.filter((e) => e.received >= from && e.received < to && !isLease(e) && !isWatch(e));
 
-/** `verb resource[/subresource]` → count, sorted by count. */
+/** `verb resource[.group][/subresource]` → count, sorted by count. */
 export function byVerb(events: readonly AuditEvent[]): Record<string, number> {
   const counts = new Map<string, number>();
   for (const e of events) {
-    const key = `${e.verb} ${e.resource}${e.subresource ? `/${e.subresource}` : ''}`;
+    const key = `${e.verb} ${e.resource}${e.apiGroup ? `.${e.apiGroup}` : ''}${e.subresource ? `/${e.subresource}` : ''}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));

@@ -25,6 +25,8 @@ export interface SeriesResult {
   /** latency p99 ÷ (median requests × GET RTT), and the same for the operator-added p99 (the budget: ≤ 2). */
   ratio: number; operatorRatio: number;
   byVerb: Record<string, number>;
+  /** Times the harness's watch ended and was re-opened during the series (0 expected; else a change was seen late). */
+  watchRestarts?: number;
 }
 
 export function summarizeSeries(provider: string, createMs: number, marks: Mark[], end: number, audit: AuditEvent[], rtt: Rtt): SeriesResult {

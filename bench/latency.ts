@@ -44,7 +44,7 @@ export async function runLatency(env: BenchEnv, changes: number, specs: { provid
           await sleep(gapMs);
         }
         const end = now();
-        series.push(summarizeSeries(provider, createMs, marks, end, readAudit(env.auditLog), rtt));
+        series.push({ ...summarizeSeries(provider, createMs, marks, end, readAudit(env.auditLog), rtt), watchRestarts: watch.restarts });
         progress(`latency ${provider}: p50 ${series.at(-1)!.p50.toFixed(1)} ms, p99 ${series.at(-1)!.p99.toFixed(1)} ms, ${series.at(-1)!.requests} requests/change`);
       } finally {
         watch.stop();

@@ -28,7 +28,7 @@ export async function runMetricsApi(env: BenchEnv, spec: { metricsServer: { repl
   const stacks = stackApi(cluster.kubeConfig);
   // metrics-server drops samples of exactly zero, and kwok reports zero for pods without simulated usage.
   await cluster.setClusterUsage('bench-baseline', { namespaces: ['kube-system', 'default'] }, { cpu: '5m', memory: '30Mi' });
-  const started = new Map<string, Promise<RunningPod>>();
+  const started = new Map<string, Promise<RunningPod | undefined>>();
   const marks: Partial<Record<'firstPodRunning' | 'podsStarted' | 'topNodes' | 'ready', number>> = {};
   let lines = 0;
   const t0 = now();
@@ -41,7 +41,9 @@ export async function runMetricsApi(env: BenchEnv, spec: { metricsServer: { repl
     if (pods.length > 0) marks.firstPodRunning ??= since();
     for (const p of pods) {
       const name = p.metadata!.name!;
-      if (!started.has(name)) started.set(name, runPod(cluster, { namespace: 'kube-system', podName: name, binary: join(cluster.binDir, 'metrics-server') }));
+      // A pod replaced by a rollout before its binary started is skipped, not fatal: its successor gets started.
+      if (!started.has(name)) started.set(name, runPod(cluster, { namespace: 'kube-system', podName: name, binary: join(cluster.binDir, 'metrics-server') })
+        .catch((err: Error) => { progress(`pod ${name} not started: ${err.message.split('\n')[0]}`); return undefined; }));
     }
     if (started.size >= spec.metricsServer.replicas && marks.podsStarted === undefined) {
       await Promise.all(started.values());
@@ -58,7 +60,7 @@ export async function runMetricsApi(env: BenchEnv, spec: { metricsServer: { repl
     if (marks.ready === undefined && condition(await stacks.get('default'), 'Ready')?.status === 'True') marks.ready = since();
     await sleep(250);
   }
-  const pods = await Promise.all(started.values());
+  const pods = (await Promise.all(started.values())).filter((p) => p !== undefined);
   return {
     pods,
     result: {

@@ -7,16 +7,18 @@ import { progress, sleep } from './log.js';
 import { populate, SCALE_POD_CIDR, type Setup } from './populate.js';
 import { cpuPercent, sample } from './procstat.js';
 import { metricsServerSpec } from './specs.js';
+import { median } from './stats.js';
 
 /**
  * Section 3: the production bundle's memory and CPU on a kwok cluster of N EC2-shaped nodes with `podsPerNode` pods
  * each, populated before the operator starts (its first LIST is the largest). Each repetition starts a fresh operator
- * on the same populated cluster, waits until it has reconciled the stack, then idles for `idleMs`: RSS (VmRSS) at the
- * end, peak RSS (VmHWM) since start, and CPU over the idle window as % of one core. The stack is metrics-server with
+ * on the same populated cluster, waits until it has reconciled the stack, then idles for `idleMs`: RSS (VmRSS, median
+ * of 1 s samples), peak RSS (VmHWM) since start, the V8 heap in use at the end, and CPU over the window as % of one core. The stack is metrics-server with
  * kubeletTLS Insecure (no kubelet dialling: node IPs are not routable here); without network mode the metrics API
  * never answers, so the operator re-verifies it every 10 s: the idle CPU includes that, and leader-election renewals.
  */
-export interface ScaleRun { convergeS: number; rssMiB: number; hwmMiB: number; cpuPct: number }
+/** RSS is the median of 1 s samples over the idle window (GC timing moves single readings by several MiB). */
+export interface ScaleRun { convergeS: number; rssMiB: number; rssMaxMiB: number; hwmMiB: number; heapUsedMiB: number; cpuPct: number }
 export interface ScaleResult { nodes: number; pods: number; setup: Setup; runs: ScaleRun[] }
 
 export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleResult> {
@@ -37,10 +39,17 @@ export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleRe
         }, 300_000);
         const convergeS = (performance.now() - t0) / 1000;
         const a = sample(op.pid);
-        await sleep(cfg.idleMs);
+        const rss: number[] = [];
+        while (performance.now() - a.at < cfg.idleMs) {
+          await sleep(1_000);
+          rss.push(sample(op.pid).rssMiB);
+        }
         const b = sample(op.pid);
-        runs.push({ convergeS, rssMiB: b.rssMiB, hwmMiB: b.hwmMiB, cpuPct: cpuPercent(a, b) });
-        progress(`scale ${nodes} nodes, run ${rep + 1}: converged in ${convergeS.toFixed(1)} s, RSS ${b.rssMiB.toFixed(1)} MiB (peak ${b.hwmMiB.toFixed(1)}), idle CPU ${cpuPercent(a, b).toFixed(2)} %`);
+        const heapUsedMiB = (await op.metric('nodejs_heap_size_used_bytes')) / 2 ** 20;
+        const run = { convergeS, rssMiB: median(rss), rssMaxMiB: Math.max(...rss), hwmMiB: b.hwmMiB, heapUsedMiB, cpuPct: cpuPercent(a, b) };
+        runs.push(run);
+        progress(`scale ${nodes} nodes, run ${rep + 1}: converged in ${convergeS.toFixed(1)} s, RSS ${run.rssMiB.toFixed(1)} MiB ` +
+          `(peak ${run.hwmMiB.toFixed(1)}), JS heap ${heapUsedMiB.toFixed(1)} MiB, idle CPU ${run.cpuPct.toFixed(2)} %`);
       } finally {
         await op.stop();
       }

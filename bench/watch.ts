@@ -18,10 +18,33 @@ export class GenerationWatch {
 
   static async start(kc: KubeConfig, name: string): Promise<GenerationWatch> {
     const w = new GenerationWatch(kc, name);
-    // Resolves once the response headers arrived: the watch is established before the first write.
-    w.abort = await new Watch(kc).watch(`/apis/${GROUP}/${VERSION}/${PLURAL}`, { fieldSelector: `metadata.name=${name}` },
-      (_phase, obj: MetricsStack) => w.onEvent(obj), (err: unknown) => w.onDone(err));
+    await w.connect();
     return w;
+  }
+
+  /** Watches that ended and were re-opened; an event in the gap is seen late (as the re-list), never lost. */
+  restarts = 0;
+
+  /**
+   * Resolves once the response headers arrived, so the watch is established before the first write. Retried: right
+   * after the CRD is established the apiserver answers 429 "storage is (re)initializing" until its watch cache is up.
+   */
+  private async connect(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      let connected = false;
+      let failure: unknown;
+      // watch() does not throw on an error status: it calls `done` before it returns. After it returned, `done` means
+      // the established watch ended (server timeout, inactivity): re-open it.
+      const abort = await new Watch(this.kc).watch(`/apis/${GROUP}/${VERSION}/${PLURAL}`, { fieldSelector: `metadata.name=${this.name}` },
+        (_phase, obj: MetricsStack) => this.onEvent(obj), (err: unknown) => { if (connected) this.onDone(err); else failure = err ?? new Error('closed'); });
+      if (failure === undefined) {
+        connected = true;
+        this.abort = abort;
+        return;
+      }
+      if (attempt >= 10) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
   }
 
   /** When status.observedGeneration first reached at least `gen` (epoch ms). */
@@ -59,7 +82,11 @@ export class GenerationWatch {
   }
 
   private onDone(err: unknown): void {
-    this.failed ??= new Error(`watch of ${this.name} ended: ${err instanceof Error ? err.message : String(err ?? 'closed')}`);
-    for (const w of this.waiters.splice(0)) w.reject(this.failed);
+    if (this.failed) return; // stopped
+    this.restarts++;
+    setTimeout(() => this.connect().catch((e: unknown) => {
+      this.failed = new Error(`watch of ${this.name} ended (${String(err)}) and could not be re-opened: ${e instanceof Error ? e.message : String(e)}`);
+      for (const w of this.waiters.splice(0)) w.reject(this.failed);
+    }), 200);
   }
 }

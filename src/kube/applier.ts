@@ -1,7 +1,8 @@
 import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 import { decideApply, describeObject, type ApplyPolicy } from './apply-decision.js';
 import { apiMessage, ignoreNotFound, isConflict } from './errors.js';
-import { FIELD_MANAGER, withOwnership } from './labels.js';
+import { takeOverConflictingFields } from './adoption.js';
+import { FIELD_MANAGER, ownerOf, withOwnership } from './labels.js';
 
 export type ApplyResult = 'applied' | 'unchanged' | 'conflict';
 
@@ -36,7 +37,9 @@ export class Applier {
     // A forced apply trusts that the object is still the one we looked at; the resourceVersion makes the apiserver
     // check it (a cached copy can be stale: ours deleted, a namesake created by someone else), answering 409 if not.
     const precondition = decision.force && live?.metadata?.resourceVersion;
-    const body = precondition ? { ...desired, metadata: { ...desired.metadata, resourceVersion: precondition } } : desired;
+    const adopting = decision.force && live !== undefined && ownerOf(live) !== policy.owner;
+    const wanted = adopting ? takeOverConflictingFields(desired, live) : desired;
+    const body = precondition ? { ...wanted, metadata: { ...wanted.metadata, resourceVersion: precondition } } : wanted;
     try {
       const object = await this.api.patch(body, undefined, undefined, FIELD_MANAGER, decision.force, PatchStrategy.ServerSideApply);
       return { result: 'applied', object };

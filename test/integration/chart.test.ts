@@ -54,16 +54,13 @@ const CLUSTER_WIDE = [
   'serviceaccounts [metrics-server] [get create patch delete]',
   'services [] [list watch get]', // list watch: the informer; get: held for prometheus-adapter's resource reader
   'services [metrics-server] [get create patch delete]',
-  // prometheus-adapter: its objects by name; namespaces and services held for its resource-reader role, and read-only
-  // custom/external metrics (the one wildcard) held for the role that lets the HPA controller read them.
+  // prometheus-adapter: its APIServices by name. No role for the HPA controller: the bootstrap policy covers it.
   'apiservices.apiregistration.k8s.io [v1beta1.custom.metrics.k8s.io] [get create patch delete]',
   'apiservices.apiregistration.k8s.io [v1beta2.custom.metrics.k8s.io] [get create patch delete]',
   'apiservices.apiregistration.k8s.io [v1beta1.external.metrics.k8s.io] [get create patch delete]',
-  'clusterrolebindings.rbac.authorization.k8s.io [prometheus-adapter-hpa-controller] [get create patch delete]',
   'clusterrolebindings.rbac.authorization.k8s.io [prometheus-adapter-resource-reader] [get create patch delete]',
   'clusterrolebindings.rbac.authorization.k8s.io [prometheus-adapter:system:auth-delegator] [get create patch delete]',
   'clusterroles.rbac.authorization.k8s.io [prometheus-adapter-resource-reader] [get create patch delete]',
-  'clusterroles.rbac.authorization.k8s.io [prometheus-adapter-server-resources] [get create patch delete]',
   'clusterroles.rbac.authorization.k8s.io [system:prometheus-adapter-aggregated-reader] [get create patch delete]',
   'configmaps [prometheus-adapter-config] [get create patch delete]',
   'deployments.apps [prometheus-adapter] [get create patch delete]',
@@ -73,8 +70,6 @@ const CLUSTER_WIDE = [
   'secrets [prometheus-adapter-serving-cert] [get create patch delete]',
   'serviceaccounts [prometheus-adapter] [get create patch delete]',
   'services [prometheus-adapter] [get create patch delete]',
-  '*.custom.metrics.k8s.io [] [get list]',
-  '*.external.metrics.k8s.io [] [get list]',
   // Cluster Autoscaler: its service account (IRSA annotation), and with deploy: true its Deployment and bindings.
   'serviceaccounts [cluster-autoscaler] [get create patch delete]',
   'deployments.apps [cluster-autoscaler] [get create patch delete]',

@@ -5,7 +5,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { KubernetesObject, V1ClusterRole, V1PolicyRule, V1RoleBinding } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
@@ -146,13 +145,9 @@ describe('the chart grants nothing else', () => {
     expect(operatorRoles.map((r) => r.metadata?.name)).not.toContain(CLUSTER_AUTOSCALER_CLUSTER_ROLE);
   });
 
-  // The one exception, held for ClusterRole prometheus-adapter-server-resources: metric names come from the rules.
-  const readMetrics = (r: V1PolicyRule) => isDeepStrictEqual(r, { apiGroups: ['custom.metrics.k8s.io', 'external.metrics.k8s.io'], resources: ['*'], verbs: ['get', 'list'] });
-
-  it('has no wildcard (but read-only custom and external metrics), no escalate or impersonate, and binds only by name', () => {
-    expect(rules.filter(readMetrics)).toHaveLength(1);
+  it('has no wildcard, no escalate or impersonate, and binds only by name', () => {
     for (const r of rules) {
-      for (const field of [r.apiGroups, readMetrics(r) ? [] : r.resources, r.verbs, r.resourceNames, r.nonResourceURLs]) expect(field ?? []).not.toContain('*');
+      for (const field of [r.apiGroups, r.resources, r.verbs, r.resourceNames, r.nonResourceURLs]) expect(field ?? []).not.toContain('*');
       expect(r.verbs).not.toEqual(expect.arrayContaining(['escalate']));
       expect(r.verbs).not.toEqual(expect.arrayContaining(['impersonate']));
       if (r.verbs.includes('bind')) expect(r.resourceNames ?? []).not.toHaveLength(0);

@@ -11,11 +11,12 @@ import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
 import type { StackContext, SubReconciler } from '../context.js';
 import { matchingProfiles, type PodPlacementKey } from '../eks/fargate-match.js';
+import type { RecreateSpec } from '../eks/fargate-plan.js';
 import { METRICS_SERVER_NAME } from '../metrics-server/backend.js';
 import { summarizeNodes } from '../node-facts.js';
 import { decideNamespace, decidePlacement, describeProfiles, FARGATE_CONDITION } from './decision.js';
 import { readFargateProfiles } from './profiles.js';
-import { stepProfileRecreation } from './recreate.js';
+import { stepProfileRecreation, type RecreateOutcome } from './recreate.js';
 import type { FargateVerifications } from './verifier.js';
 
 export interface FargatePlacementDeps {
@@ -99,7 +100,7 @@ export class FargatePlacement implements SubReconciler {
     }
   }
 
-  async #recreate(ctx: StackContext, session: AwsSession, profiles: FargateProfile[], spec: Parameters<typeof stepProfileRecreation>[4], pod: PodPlacementKey) {
+  async #recreate(ctx: StackContext, session: AwsSession, profiles: FargateProfile[], spec: RecreateSpec, pod: PodPlacementKey): Promise<RecreateOutcome> {
     try {
       return await stepProfileRecreation(ctx, session.ports.eks, session.clusterName, profiles, spec, pod);
     } catch (err) {

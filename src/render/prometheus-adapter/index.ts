@@ -8,10 +8,8 @@ import {
   renderPrometheusAdapterAggregatedReader,
   renderPrometheusAdapterAuthDelegatorBinding,
   renderPrometheusAdapterAuthReaderBinding,
-  renderPrometheusAdapterHPABinding,
   renderPrometheusAdapterResourceReader,
   renderPrometheusAdapterResourceReaderBinding,
-  renderPrometheusAdapterServerResources,
   renderPrometheusAdapterServiceAccount,
 } from './rbac.js';
 import { renderPrometheusAdapterConfigMap, renderPrometheusAdapterService } from './service.js';
@@ -39,7 +37,8 @@ export function renderPrometheusAdapter(input: PrometheusAdapterRenderInput): Ku
     renderPrometheusAdapterResourceReaderBinding(input),
     renderPrometheusAdapterAuthDelegatorBinding(input),
     renderPrometheusAdapterAuthReaderBinding(input),
-    ...(served.custom || served.external ? [renderPrometheusAdapterServerResources(input), renderPrometheusAdapterHPABinding(input)] : []),
+    // No role for the HPA controller: Kubernetes' bootstrap policy (system:controller:horizontal-pod-autoscaler)
+    // already lets it read custom.metrics.k8s.io and external.metrics.k8s.io, and granting it again would need a `*`.
     ...(served.resource ? [renderPrometheusAdapterAggregatedReader(input)] : []),
     renderPrometheusAdapterConfigMap(input),
     renderPrometheusAdapterService(input),

@@ -12,7 +12,6 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
 /** The namespace that holds `extension-apiserver-authentication` and the Role that reads it. */
 const AUTH_NAMESPACE = 'kube-system';
 /** The HPA controller's identity when kube-controller-manager runs with --use-service-account-credentials. */
-export const HPA_CONTROLLER_SUBJECT: RbacV1Subject = { kind: 'ServiceAccount', name: 'horizontal-pod-autoscaler', namespace: 'kube-system' };
 
 type Input = Pick<PrometheusAdapterRenderInput, 'name' | 'namespace'>;
 const meta = (input: Input, name: string) => ({ name, labels: commonLabels(input) });
@@ -53,20 +52,6 @@ export function renderPrometheusAdapterAuthReaderBinding(input: Input): V1RoleBi
     subjects: adapterSubject(input),
   };
 }
-
-/**
- * `<name>-server-resources`: read access to every custom and external metric. Recent clusters' bootstrap policy
- * already gives the HPA controller this; older or hardened ones do not, and the HPA then reports "forbidden".
- */
-export function renderPrometheusAdapterServerResources(input: Input): V1ClusterRole {
-  return {
-    apiVersion: RBAC_API, kind: 'ClusterRole', metadata: meta(input, `${input.name}-server-resources`),
-    rules: [{ apiGroups: ['custom.metrics.k8s.io', 'external.metrics.k8s.io'], resources: ['*'], verbs: ['get', 'list'] }],
-  };
-}
-
-export const renderPrometheusAdapterHPABinding = (input: Input): V1ClusterRoleBinding =>
-  clusterRoleBinding(`${input.name}-hpa-controller`, `${input.name}-server-resources`, [{ ...HPA_CONTROLLER_SUBJECT }], input);
 
 /** `system:<name>-aggregated-reader`: when the adapter serves metrics.k8s.io, view/edit/admin may `kubectl top`. */
 export function renderPrometheusAdapterAggregatedReader(input: Input): V1ClusterRole {

@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { MetricsStackSpec } from '../../../src/api/v1alpha1/types.js';
 import { withDefaults } from '../../../src/api/v1alpha1/defaults.js';
 import { captureGroups, goRegexpError } from '../../../src/reconcilers/prometheus-adapter/go-regexp.js';
 import { goTemplateError, QUERY_TEMPLATE_FIELDS } from '../../../src/reconcilers/prometheus-adapter/go-template.js';
@@ -122,5 +125,13 @@ describe('validateAdapterRules', () => {
       expect.stringContaining("resourceRules.cpu.containerQuery: template: 1: can't evaluate field Seriess"),
       expect.stringContaining("resourceRules.memory.resources.template: template: 1: can't evaluate field Resourc: the adapter provides .Group, .Resource"),
     ]);
+  });
+});
+
+describe('the samples in config/samples', () => {
+  const dir = new URL('../../../config/samples/', import.meta.url);
+  it.each(readdirSync(dir).filter((f) => f.endsWith('.yaml')))('%s has adapter rules the adapter accepts', (file) => {
+    const spec = withDefaults((parse(readFileSync(new URL(file, dir), 'utf8')) as { spec: MetricsStackSpec }).spec);
+    if (spec.prometheusAdapter) expect(validateAdapterRules(spec.prometheusAdapter, spec.resourceMetrics.provider === 'prometheus-adapter')).toEqual([]);
   });
 });

@@ -90,39 +90,6 @@ describe('renderPrometheusAdapter snapshots', () => {
       apiVersion: rbac.authorization.k8s.io/v1
       kind: ClusterRole
       metadata:
-        name: prometheus-adapter-server-resources
-        labels:
-          app.kubernetes.io/component: metrics-adapter
-          app.kubernetes.io/name: prometheus-adapter
-      rules:
-        - apiGroups:
-            - custom.metrics.k8s.io
-            - external.metrics.k8s.io
-          resources:
-            - "*"
-          verbs:
-            - get
-            - list
-      ---
-      apiVersion: rbac.authorization.k8s.io/v1
-      kind: ClusterRoleBinding
-      metadata:
-        name: prometheus-adapter-hpa-controller
-        labels:
-          app.kubernetes.io/component: metrics-adapter
-          app.kubernetes.io/name: prometheus-adapter
-      roleRef:
-        apiGroup: rbac.authorization.k8s.io
-        kind: ClusterRole
-        name: prometheus-adapter-server-resources
-      subjects:
-        - kind: ServiceAccount
-          name: horizontal-pod-autoscaler
-          namespace: kube-system
-      ---
-      apiVersion: rbac.authorization.k8s.io/v1
-      kind: ClusterRole
-      metadata:
         name: system:prometheus-adapter-aggregated-reader
         labels:
           app.kubernetes.io/component: metrics-adapter

@@ -68,8 +68,6 @@ describe('renderPrometheusAdapter', () => {
       'ClusterRoleBinding/prometheus-adapter-resource-reader',
       'ClusterRoleBinding/prometheus-adapter:system:auth-delegator',
       'RoleBinding/prometheus-adapter-auth-reader',
-      'ClusterRole/prometheus-adapter-server-resources',
-      'ClusterRoleBinding/prometheus-adapter-hpa-controller',
       'ClusterRole/system:prometheus-adapter-aggregated-reader',
       'ConfigMap/prometheus-adapter-config',
       'Service/prometheus-adapter',
@@ -81,11 +79,10 @@ describe('renderPrometheusAdapter', () => {
     ]);
   });
 
-  it('renders only metrics.k8s.io (no HPA access role) for resource rules alone, and a PDB for 2+ replicas', () => {
+  it('renders only metrics.k8s.io for resource rules alone, and a PDB for 2+ replicas', () => {
     const input = { ...typicalAdapterInput, replicas: 2, config: adapterConfigFrom({ ...adapterSpec, rules: [], externalRules: [] }, true) };
     const names = kinds(renderPrometheusAdapter(input));
     expect(names.filter((n) => n.startsWith('APIService/'))).toEqual(['APIService/v1beta1.metrics.k8s.io']);
-    expect(names).not.toContain('ClusterRole/prometheus-adapter-server-resources');
     expect(names).toContain('PodDisruptionBudget/prometheus-adapter');
   });
 
