@@ -21,4 +21,6 @@ COPY --from=build /src/dist/ /app/
 USER 65532:65532
 ENV NODE_ENV=production
 # No HEALTHCHECK: Kubernetes probes /healthz and /readyz (charts/metricsstack-operator).
-ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps", "/app/main.js"]
+# No --enable-source-maps: measured, it costs ~150 MiB of RSS (bench, 0 nodes: 281 MiB with it, 129 MiB without).
+# main.js.map ships beside the bundle; set NODE_OPTIONS=--enable-source-maps when a readable stack trace is worth it.
+ENTRYPOINT ["/nodejs/bin/node", "/app/main.js"]

@@ -37,7 +37,10 @@ function latencySection(r: BenchResults): string[] {
         `${f(pick((s) => s.requests), 0)} (${f(pick((s) => s.writes), 0)})`, f(pick((s) => s.serverMs)), f(pick((s) => s.ratio)), f(pick((s) => s.operatorRatio))]);
     }),
     '', `Where the time goes (median ms, ${providers.join(' / ')}): ` + ['patchMs', 'toFirstRequestMs', 'requestsSpanMs', 'notifyMs'].map((k) =>
-      `${k.replace(/Ms$/, '')} ${providers.map((p) => f(across(r.latency, (x) => x.series.find((s) => s.provider === p)?.phases[k as 'patchMs']))).join(' / ')}`).join('; ') + '.',
+      `${k.replace(/Ms$/, '')} ${providers.map((p) => f(across(r.latency, (x) => x.series.find((s) => s.provider === p)?.phases[k as 'patchMs']))).join(' / ')}`).join('; ') +
+      '. patch: the harness\'s own PATCH; toFirstRequest: PATCH response → the operator\'s first request (watch delivery, queue, ' +
+      'computation); requestsSpan: → its status write completed; notify: → the harness\'s watch event (can be ≤ 0: the audit ' +
+      'stamps completion after the watch dispatch).',
   ];
 }
 
@@ -81,7 +84,7 @@ function scaleSection(r: BenchResults): string[] {
     }),
     '', `RSS growth per 1,000 nodes (median RSS, ${first.nodes} → ${last.nodes} nodes): ${Number.isFinite(growth) ? growth.toFixed(2) : 'n/a'} MiB; ` +
     `JS heap: ${Number.isFinite(heapGrowth) ? heapGrowth.toFixed(2) : 'n/a'} MiB. RSS is the median of 1 s samples over the idle window; ` +
-    'the process runs as the Dockerfile runs it (`node --enable-source-maps main.js`, NODE_ENV=production).',
+    'the process runs as the Dockerfile runs it (`node main.js`, NODE_ENV=production).',
   ];
 }
 

@@ -3,8 +3,11 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/main.js',
+  entryPoints: { main: 'src/main.ts' },
+  outdir: 'dist',
+  // Dynamic imports (the AWS SDK, the X.509 library) become chunks loaded on first use, not at start-up.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node24',

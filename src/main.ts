@@ -9,7 +9,6 @@ import {
   type V1Pod, type V1ServiceAccount,
 } from '@kubernetes/client-node';
 import { AwsCallCounter } from './cloud/aws/call-counter.js';
-import { createAwsClients } from './cloud/aws/clients.js';
 import { GROUP, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import { EventRecorder } from './controllers/events.js';
@@ -116,9 +115,11 @@ async function main(): Promise<number> {
   })();
   const aws = new AwsSessionSource({
     defaultRegion: config.awsRegion,
-    clientsFor: (region) => {
+    clientsFor: async (region) => {
       let ports = awsRegions.get(region);
       if (!ports) {
+        // Loaded on first use (a separate chunk of the bundle): a cluster that is not EKS never pays the AWS SDK's memory.
+        const { createAwsClients } = await import('./cloud/aws/clients.js');
         const clients = createAwsClients({ region, calls: awsCalls });
         ports = { eks: clients.eks, autoScaling: clients.autoScaling, iam: clients.iam, refresh: (service) => clients.cache.invalidatePrefix(`${service}:`) };
         awsRegions.set(region, ports);

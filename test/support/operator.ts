@@ -61,7 +61,7 @@ export class OperatorRunner {
     const bundle = await operatorBundle();
     const [metricsPort, healthPort] = (await freePorts(2)) as [number, number];
     const args = [
-      '--enable-source-maps', bundle, '--kubeconfig', kubeconfigPath,
+      bundle, '--kubeconfig', kubeconfigPath,
       '--metrics-bind-address', `127.0.0.1:${metricsPort}`, '--health-probe-bind-address', `127.0.0.1:${healthPort}`,
       '--leader-election-namespace', 'default', '--log-level', 'debug', ...extraArgs,
     ];

@@ -31,7 +31,7 @@ export interface AwsSessionDeps {
   /** --aws-region or $AWS_REGION, if given. */
   readonly defaultRegion?: string | undefined;
   /** Cached clients for a region, made on first use and kept (their TTL cache must outlive one reconcile). */
-  readonly clientsFor: (region: string) => RegionClients;
+  readonly clientsFor: (region: string) => RegionClients | Promise<RegionClients>;
 }
 
 /**
@@ -60,7 +60,7 @@ export class AwsSessionSource {
         'The AWS region is unknown: no node has an aws:///<zone>/ providerID. Set spec.cluster.region, or start the operator with --aws-region (or AWS_REGION).',
       );
     }
-    const ports = this.d.clientsFor(region);
+    const ports = await this.d.clientsFor(region);
     const clusterName = ctx.spec.cluster?.name ?? ctx.nodeFacts?.clusterName ?? (await onlyCluster(ports, region));
     ctx.status.platform = { ...ctx.status.platform, region, clusterName };
     return { region, clusterName, ports };
