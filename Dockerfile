@@ -23,4 +23,7 @@ ENV NODE_ENV=production
 # No HEALTHCHECK: Kubernetes probes /healthz and /readyz (charts/metricsstack-operator).
 # No --enable-source-maps: measured, it costs ~150 MiB of RSS (bench, 0 nodes: 281 MiB with it, 129 MiB without).
 # main.js.map ships beside the bundle; set NODE_OPTIONS=--enable-source-maps when a readable stack trace is worth it.
-ENTRYPOINT ["/nodejs/bin/node", "/app/main.js"]
+# A 1 MiB young generation and two malloc arenas: measured by `make bench` (quick, 1,000 kwok nodes), RSS 144 MiB
+# instead of 184 MiB and growth per 1,000 nodes 25 MiB instead of 53 MiB; watch events are short-lived garbage.
+ENV MALLOC_ARENA_MAX=2
+ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=1", "/app/main.js"]

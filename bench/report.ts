@@ -84,7 +84,7 @@ function scaleSection(r: BenchResults): string[] {
     }),
     '', `RSS growth per 1,000 nodes (median RSS, ${first.nodes} → ${last.nodes} nodes): ${Number.isFinite(growth) ? growth.toFixed(2) : 'n/a'} MiB; ` +
     `JS heap: ${Number.isFinite(heapGrowth) ? heapGrowth.toFixed(2) : 'n/a'} MiB. RSS is the median of 1 s samples over the idle window; ` +
-    'the process runs as the Dockerfile runs it (`node main.js`, NODE_ENV=production).',
+    'the process runs as the Dockerfile runs it (`node --max-semi-space-size=1 main.js`, MALLOC_ARENA_MAX=2, NODE_ENV=production).',
   ];
 }
 

@@ -61,11 +61,11 @@ export class OperatorRunner {
     const bundle = await operatorBundle();
     const [metricsPort, healthPort] = (await freePorts(2)) as [number, number];
     const args = [
-      bundle, '--kubeconfig', kubeconfigPath,
+      '--max-semi-space-size=1', bundle, '--kubeconfig', kubeconfigPath,
       '--metrics-bind-address', `127.0.0.1:${metricsPort}`, '--health-probe-bind-address', `127.0.0.1:${healthPort}`,
       '--leader-election-namespace', 'default', '--log-level', 'debug', ...extraArgs,
     ];
-    const proc = this.group.start(identity, process.execPath, args, { ...OFFLINE_AWS_ENV, ...options.env, POD_NAME: identity });
+    const proc = this.group.start(identity, process.execPath, args, { MALLOC_ARENA_MAX: '2', ...OFFLINE_AWS_ENV, ...options.env, POD_NAME: identity });
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     return {
       identity, proc, metricsUrl, healthUrl: `http://127.0.0.1:${healthPort}`,
