@@ -10,13 +10,13 @@ import type {
   V1ServiceAccount,
   RbacV1Subject,
 } from '@kubernetes/client-node';
+import { renderAuthDelegatorBinding, renderAuthReaderBinding, renderMetricsAggregatedReader } from '../common/extension-apiserver.js';
 import type { MetricsServerRenderInput } from './input.js';
 import { commonLabels } from './labels.js';
 
 const RBAC_API = 'rbac.authorization.k8s.io/v1';
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
-/** The namespace that holds `extension-apiserver-authentication` and the Role that reads it. */
-const AUTH_NAMESPACE = 'kube-system';
+const server = (input: MetricsServerRenderInput) => ({ name: input.name, namespace: input.namespace, labels: commonLabels(input) });
 
 const subjects = (input: MetricsServerRenderInput): RbacV1Subject[] => [
   { kind: 'ServiceAccount', name: input.name, namespace: input.namespace },
@@ -45,22 +45,7 @@ export function renderMetricsServerClusterRole(input: MetricsServerRenderInput):
 }
 
 /** `system:metrics-server-aggregated-reader`: aggregates into view, edit and admin so their holders can `kubectl top`. */
-export function renderMetricsServerAggregatedReader(input: MetricsServerRenderInput): V1ClusterRole {
-  return {
-    apiVersion: RBAC_API,
-    kind: 'ClusterRole',
-    metadata: {
-      name: `system:${input.name}-aggregated-reader`,
-      labels: {
-        ...commonLabels(input),
-        'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
-        'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
-        'rbac.authorization.k8s.io/aggregate-to-view': 'true',
-      },
-    },
-    rules: [{ apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }],
-  };
-}
+export const renderMetricsServerAggregatedReader = (input: MetricsServerRenderInput): V1ClusterRole => renderMetricsAggregatedReader(server(input));
 
 /** Binds `system:metrics-server` to the ServiceAccount. */
 export function renderMetricsServerClusterRoleBinding(input: MetricsServerRenderInput): V1ClusterRoleBinding {
@@ -74,23 +59,7 @@ export function renderMetricsServerClusterRoleBinding(input: MetricsServerRender
 }
 
 /** Binds `system:auth-delegator`: metrics-server asks the apiserver to authenticate and authorize its callers. */
-export function renderMetricsServerAuthDelegatorBinding(input: MetricsServerRenderInput): V1ClusterRoleBinding {
-  return {
-    apiVersion: RBAC_API,
-    kind: 'ClusterRoleBinding',
-    metadata: { name: `${input.name}:system:auth-delegator`, labels: commonLabels(input) },
-    roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: 'system:auth-delegator' },
-    subjects: subjects(input),
-  };
-}
+export const renderMetricsServerAuthDelegatorBinding = (input: MetricsServerRenderInput): V1ClusterRoleBinding => renderAuthDelegatorBinding(server(input));
 
 /** Binds `extension-apiserver-authentication-reader` in kube-system: without it metrics-server cannot read the front-proxy CA. */
-export function renderMetricsServerAuthReaderBinding(input: MetricsServerRenderInput): V1RoleBinding {
-  return {
-    apiVersion: RBAC_API,
-    kind: 'RoleBinding',
-    metadata: { name: `${input.name}-auth-reader`, namespace: AUTH_NAMESPACE, labels: commonLabels(input) },
-    roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name: 'extension-apiserver-authentication-reader' },
-    subjects: subjects(input),
-  };
-}
+export const renderMetricsServerAuthReaderBinding = (input: MetricsServerRenderInput): V1RoleBinding => renderAuthReaderBinding(server(input));

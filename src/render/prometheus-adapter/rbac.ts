@@ -1,20 +1,19 @@
 /**
  * prometheus-adapter's identity and RBAC, after upstream's manifests: read the objects metrics are attached to,
- * delegate authn/z to the apiserver, read the aggregation layer's client CA, and let the HPA controller read the
- * custom and external metrics APIs.
+ * delegate authn/z to the apiserver and read the aggregation layer's client CA. No role for the HPA controller:
+ * Kubernetes' bootstrap policy already lets it read the custom and external metrics APIs.
  */
 import type { RbacV1Subject, V1ClusterRole, V1ClusterRoleBinding, V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
+import { renderAuthDelegatorBinding, renderAuthReaderBinding, renderMetricsAggregatedReader } from '../common/extension-apiserver.js';
 import type { PrometheusAdapterRenderInput } from './input.js';
 import { commonLabels } from './labels.js';
 
 const RBAC_API = 'rbac.authorization.k8s.io/v1';
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
-/** The namespace that holds `extension-apiserver-authentication` and the Role that reads it. */
-const AUTH_NAMESPACE = 'kube-system';
-/** The HPA controller's identity when kube-controller-manager runs with --use-service-account-credentials. */
 
 type Input = Pick<PrometheusAdapterRenderInput, 'name' | 'namespace'>;
 const meta = (input: Input, name: string) => ({ name, labels: commonLabels(input) });
+const server = (input: Input) => ({ name: input.name, namespace: input.namespace, labels: commonLabels(input) });
 const adapterSubject = (input: Input): RbacV1Subject[] => [{ kind: 'ServiceAccount', name: input.name, namespace: input.namespace }];
 const clusterRoleBinding = (name: string, role: string, subjects: RbacV1Subject[], input: Input): V1ClusterRoleBinding => ({
   apiVersion: RBAC_API, kind: 'ClusterRoleBinding', metadata: meta(input, name),
@@ -41,31 +40,10 @@ export const renderPrometheusAdapterResourceReaderBinding = (input: Input): V1Cl
   clusterRoleBinding(`${input.name}-resource-reader`, `${input.name}-resource-reader`, adapterSubject(input), input);
 
 /** Binds `system:auth-delegator`: the adapter asks the apiserver to authenticate and authorize its callers. */
-export const renderPrometheusAdapterAuthDelegatorBinding = (input: Input): V1ClusterRoleBinding =>
-  clusterRoleBinding(`${input.name}:system:auth-delegator`, 'system:auth-delegator', adapterSubject(input), input);
+export const renderPrometheusAdapterAuthDelegatorBinding = (input: Input): V1ClusterRoleBinding => renderAuthDelegatorBinding(server(input));
 
 /** Binds `extension-apiserver-authentication-reader` in kube-system: the adapter reads the front-proxy CA there. */
-export function renderPrometheusAdapterAuthReaderBinding(input: Input): V1RoleBinding {
-  return {
-    apiVersion: RBAC_API, kind: 'RoleBinding', metadata: { name: `${input.name}-auth-reader`, namespace: AUTH_NAMESPACE, labels: commonLabels(input) },
-    roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name: 'extension-apiserver-authentication-reader' },
-    subjects: adapterSubject(input),
-  };
-}
+export const renderPrometheusAdapterAuthReaderBinding = (input: Input): V1RoleBinding => renderAuthReaderBinding(server(input));
 
 /** `system:<name>-aggregated-reader`: when the adapter serves metrics.k8s.io, view/edit/admin may `kubectl top`. */
-export function renderPrometheusAdapterAggregatedReader(input: Input): V1ClusterRole {
-  return {
-    apiVersion: RBAC_API, kind: 'ClusterRole',
-    metadata: {
-      name: `system:${input.name}-aggregated-reader`,
-      labels: {
-        ...commonLabels(input),
-        'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
-        'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
-        'rbac.authorization.k8s.io/aggregate-to-view': 'true',
-      },
-    },
-    rules: [{ apiGroups: ['metrics.k8s.io'], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }],
-  };
-}
+export const renderPrometheusAdapterAggregatedReader = (input: Input): V1ClusterRole => renderMetricsAggregatedReader(server(input));

@@ -1,5 +1,6 @@
 /** The Service the APIServices point at, and the ConfigMap holding the adapter's configuration file. */
 import type { V1ConfigMap, V1Service } from '@kubernetes/client-node';
+import { renderHttpsService } from '../common/extension-apiserver.js';
 import { renderAdapterConfigFile } from './config.js';
 import type { PrometheusAdapterRenderInput } from './input.js';
 import { commonLabels, selectorLabels } from './labels.js';
@@ -9,18 +10,8 @@ import { ADAPTER_SERVICE_PORT, CONFIG_KEY, HTTPS_PORT_NAME } from './paths.js';
 export const configMapName = (input: Pick<PrometheusAdapterRenderInput, 'name'>): string => `${input.name}-config`;
 
 /** The prometheus-adapter Service: 443 → the container port named `https`. */
-export function renderPrometheusAdapterService(input: PrometheusAdapterRenderInput): V1Service {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: input.name, namespace: input.namespace, labels: commonLabels(input) },
-    spec: {
-      type: 'ClusterIP',
-      selector: selectorLabels(input),
-      ports: [{ name: HTTPS_PORT_NAME, port: ADAPTER_SERVICE_PORT, protocol: 'TCP', targetPort: HTTPS_PORT_NAME }],
-    },
-  };
-}
+export const renderPrometheusAdapterService = (input: PrometheusAdapterRenderInput): V1Service =>
+  renderHttpsService({ name: input.name, namespace: input.namespace, labels: commonLabels(input), selector: selectorLabels(input), port: ADAPTER_SERVICE_PORT, portName: HTTPS_PORT_NAME });
 
 /** The ConfigMap with `config.yaml`, rendered from the spec's rules. */
 export function renderPrometheusAdapterConfigMap(input: PrometheusAdapterRenderInput): V1ConfigMap {
