@@ -28,7 +28,7 @@ lint: install
 	eslint --max-warnings=0 .
 
 crd: install
-	node --experimental-strip-types scripts/gen-crd.ts
+	npm run --silent gen:crd
 
 # A few unit tests render the Helm chart with the pinned helm and run the Argo CD health check under lua5.1.
 unit: install testenv

@@ -1,28 +1,15 @@
 /**
  * Writes crds/metricsstack.io_metricsstacks.yaml from the TypeBox schemas in src/api/v1alpha1.
  *
- *   npm run gen:crd            (= node --experimental-strip-types scripts/gen-crd.ts, Node 24)
+ *   npm run gen:crd            (= node --experimental-transform-types scripts/run-ts.mjs scripts/gen-crd.ts)
  *   npm run gen:crd -- --stdout   print instead of writing
  *   npm run gen:crd -- --check    exit 1 if the committed file is out of date
  *
- * Node's type stripping does not map the `.js` specifiers that tsconfig's NodeNext requires onto the `.ts` sources,
- * so a resolve hook retries a failing relative `.js` import as `.ts` before the sources are imported.
+ * scripts/run-ts.mjs maps the `.js` specifiers that tsconfig's NodeNext requires onto the `.ts` sources.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { registerHooks } from 'node:module';
+import { CRD_FILE, GEN_CRD_COMMAND, renderCrd } from '../src/api/v1alpha1/crd.js';
 
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context);
-    } catch (err) {
-      if (!/^\.\.?\//.test(specifier) || !specifier.endsWith('.js')) throw err;
-      return nextResolve(`${specifier.slice(0, -'.js'.length)}.ts`, context);
-    }
-  },
-});
-
-const { CRD_FILE, GEN_CRD_COMMAND, renderCrd } = await import('../src/api/v1alpha1/crd.js');
 const target = new URL(`../${CRD_FILE}`, import.meta.url);
 const rendered = renderCrd();
 const args = new Set(process.argv.slice(2));

@@ -3,7 +3,7 @@
  * prometheus-adapter): delegated authn/z, the front-proxy CA, a Service the APIService points at, and read access
  * to metrics.k8s.io for view/edit/admin. Pure builders, shared so the two backends cannot drift apart.
  */
-import type { RbacV1Subject, V1ClusterRole, V1ClusterRoleBinding, V1RoleBinding, V1Service } from '@kubernetes/client-node';
+import type { RbacV1Subject, V1ClusterRole, V1ClusterRoleBinding, V1PodDisruptionBudget, V1RoleBinding, V1Service } from '@kubernetes/client-node';
 
 const RBAC_API = 'rbac.authorization.k8s.io/v1';
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -70,5 +70,16 @@ export function renderHttpsService(s: ExtensionServer & { selector: Record<strin
       selector: s.selector,
       ports: [{ name: s.portName, port: s.port, protocol: 'TCP', targetPort: s.portName }],
     },
+  };
+}
+
+/** A PodDisruptionBudget with minAvailable 1, or undefined for a single replica (it would block every drain). */
+export function renderServerPodDisruptionBudget(s: ExtensionServer & { replicas: number; selector: Record<string, string> }): V1PodDisruptionBudget | undefined {
+  if (s.replicas < 2) return undefined;
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: s.name, namespace: s.namespace, labels: s.labels },
+    spec: { minAvailable: 1, selector: { matchLabels: s.selector } },
   };
 }

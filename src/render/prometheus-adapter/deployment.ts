@@ -6,6 +6,7 @@ import type { PrometheusAdapterRenderInput } from './input.js';
 import { commonLabels, selectorLabels } from './labels.js';
 import { CONFIG_DIR, CONFIG_KEY, HTTPS_PORT_NAME, SERVING_CERT_DIR, TMP_DIR } from './paths.js';
 import { configMapName } from './service.js';
+import { renderServerPodDisruptionBudget } from '../common/extension-apiserver.js';
 
 /** Pod annotations with the sha256 of the serving certificate and of the configuration: the adapter reads both only at start. */
 export const SERVING_CERT_HASH_ANNOTATION = 'metricsstack.io/serving-cert-sha256';
@@ -96,12 +97,5 @@ export function renderPrometheusAdapterDeployment(input: PrometheusAdapterRender
 }
 
 /** A PodDisruptionBudget with minAvailable 1, or undefined for a single replica (it would block every drain). */
-export function renderPrometheusAdapterPodDisruptionBudget(input: PrometheusAdapterRenderInput): V1PodDisruptionBudget | undefined {
-  if (input.replicas < 2) return undefined;
-  return {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
-    metadata: { name: input.name, namespace: input.namespace, labels: commonLabels(input) },
-    spec: { minAvailable: 1, selector: { matchLabels: selectorLabels(input) } },
-  };
-}
+export const renderPrometheusAdapterPodDisruptionBudget = (input: PrometheusAdapterRenderInput): V1PodDisruptionBudget | undefined =>
+  renderServerPodDisruptionBudget({ name: input.name, namespace: input.namespace, labels: commonLabels(input), replicas: input.replicas, selector: selectorLabels(input) });
