@@ -4,17 +4,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import {
-  CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi,
-  type KubernetesListObject, type KubernetesObject, type V1APIService, type V1ConfigMap, type V1Node,
-  type V1Pod, type V1ServiceAccount,
+  KubeConfig, type KubernetesObject, type V1APIResourceList, type V1APIService, type V1ConfigMap, type V1Namespace, type V1Node,
+  type V1Pod, type V1Secret, type V1ServiceAccount,
 } from '@kubernetes/client-node';
 import { AwsCallCounter } from './cloud/aws/call-counter.js';
-import { GROUP, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
+import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
-import { EventRecorder } from './controllers/events.js';
+import { EventRecorder, eventClientOf } from './controllers/events.js';
 import { HealthServer } from './controllers/health.js';
 import { ControllerInformer } from './controllers/informer.js';
-import { LeaderElector } from './controllers/leader-election.js';
+import { LeaderElector, leaseClientOf } from './controllers/leader-election.js';
 import { listWatchFactory } from './controllers/list-watch.js';
 import { createLogger, controllerLogger, type Logger } from './controllers/logging.js';
 import { Manager } from './controllers/manager.js';
@@ -22,6 +21,7 @@ import { OperatorMetrics } from './controllers/metrics.js';
 import { annotationsChanged, deletionTimestampSet, generationChanged, labelsChanged, or } from './controllers/predicates.js';
 import { WorkQueue } from './controllers/workqueue.js';
 import { Applier } from './kube/applier.js';
+import { KubeClient } from './kube/client.js';
 import { apiMessage, ignoreNotFound, statusCodeOf } from './kube/errors.js';
 import { MANAGED_SELECTOR, OWNER_LABEL } from './kube/labels.js';
 import { ApplyStackWriter } from './kube/stack-writer.js';
@@ -59,9 +59,8 @@ async function main(): Promise<number> {
   if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
   else kc.loadFromDefault();
 
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const core = kc.makeApiClient(CoreV1Api);
-  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const objects = new KubeClient(kc, { userAgent: `metricsstack-operator/${config.identity}` });
+  const ref = (apiVersion: string, kind: string, name: string, namespace?: string): KubernetesObject => ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
   const metrics = new OperatorMetrics();
   const log = controllerLogger(logger, 'metricsstack');
   const queue = new WorkQueue({ concurrency: config.workers, observer: metrics.queueObserver('metricsstack') });
@@ -70,7 +69,7 @@ async function main(): Promise<number> {
 
   const stacks = new ControllerInformer<MetricsStack>({
     path: `/apis/${GROUP}/${VERSION}/${PLURAL}`,
-    list: () => custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL }) as Promise<KubernetesListObject<MetricsStack>>,
+    list: () => objects.listKind<MetricsStack>(API_VERSION, KIND),
     factory, logger: log, enqueue,
     keysFor: (s) => [s.metadata?.name ?? ''],
     // Our own status writes change neither generation nor deletion: they must not wake the reconciler.
@@ -79,13 +78,13 @@ async function main(): Promise<number> {
   const allStacks = (): string[] => stacks.list().map((s) => s.metadata?.name ?? '');
   const extensionAuth = new ControllerInformer<V1ConfigMap>({
     path: `/api/v1/namespaces/${EXTENSION_AUTH_CONFIGMAP.namespace}/configmaps`,
-    list: () => core.listNamespacedConfigMap({ namespace: EXTENSION_AUTH_CONFIGMAP.namespace, fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}` }),
+    list: () => objects.listKind<V1ConfigMap>('v1', 'ConfigMap', { namespace: EXTENSION_AUTH_CONFIGMAP.namespace, fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}` }),
     fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}`,
     factory, logger: log, enqueue, keysFor: allStacks,
   });
   const owned = new Map(WATCHED_KINDS.map((k) => [k.kind, new ControllerInformer<KubernetesObject>({
     path: k.path,
-    list: () => objects.list(k.apiVersion, k.kind, undefined, undefined, undefined, undefined, undefined, MANAGED_SELECTOR),
+    list: () => objects.listKind(k.apiVersion, k.kind, { labelSelector: MANAGED_SELECTOR }),
     labelSelector: MANAGED_SELECTOR,
     // List items carry no apiVersion/kind; the inventory and the cleanup need both.
     transform: (o) => ({ ...o, apiVersion: k.apiVersion, kind: k.kind }),
@@ -96,12 +95,12 @@ async function main(): Promise<number> {
   const cacheOf = <T,>(kind: string) => owned.get(kind) as unknown as ObjectCache<T>;
   // Every stack depends on the node list (platform, flags); only metadata and addresses are kept (trimNode).
   const nodes = new ControllerInformer<V1Node>({
-    path: '/api/v1/nodes', list: () => core.listNode(), transform: trimNode,
+    path: '/api/v1/nodes', list: () => objects.listKind<V1Node>('v1', 'Node', {}, trimNode), transform: trimNode,
     updatePredicate: nodeFactsChanged, factory, logger: log, enqueue, keysFor: allStacks,
   });
   // Our own pods only (label-selected, trimmed): where metrics-server really runs, for the Fargate verifier.
   const pods = new ControllerInformer<V1Pod>({
-    path: '/api/v1/pods', list: () => core.listPodForAllNamespaces({ labelSelector: MANAGED_SELECTOR }), labelSelector: MANAGED_SELECTOR,
+    path: '/api/v1/pods', list: () => objects.listKind<V1Pod>('v1', 'Pod', { labelSelector: MANAGED_SELECTOR }), labelSelector: MANAGED_SELECTOR,
     transform: trimPod, updatePredicate: podPlacementChanged, factory, logger: log, enqueue,
     keysFor: (o) => { const owner = o.metadata?.labels?.[OWNER_LABEL]; return owner ? [owner] : []; },
   });
@@ -142,27 +141,27 @@ async function main(): Promise<number> {
       new AggregationPreflight(extensionAuth),
       new FargatePlacement({ aws, verifications: fargateVerifications, operatorRoleArn }),
       new BackendReconciler(new MetricsServerBackend({
-        readSecret: (name, namespace) => ignoreNotFound(core.readNamespacedSecret({ name, namespace })),
+        readSecret: (name, namespace) => ignoreNotFound(objects.read<V1Secret>(ref('v1', 'Secret', name, namespace))),
         apiServices: cacheOf<V1APIService>('APIService'),
-        kubeletTLS: new KubeletTLSFactsSource(core, Date.now),
-        listNodeMetrics: () => listNodeMetrics(custom),
+        kubeletTLS: new KubeletTLSFactsSource((namespace, name) => objects.read<V1ConfigMap>(ref('v1', 'ConfigMap', name, namespace)), Date.now),
+        listNodeMetrics: () => listNodeMetrics(objects),
       }), backendDeps),
       new BackendReconciler(new PrometheusAdapterBackend({
-        readSecret: (name, namespace) => ignoreNotFound(core.readNamespacedSecret({ name, namespace })),
+        readSecret: (name, namespace) => ignoreNotFound(objects.read<V1Secret>(ref('v1', 'Secret', name, namespace))),
         apiServices: cacheOf<V1APIService>('APIService'),
         checkPrometheus: (url) => prometheusProbe.check(url),
-        listAPIResources: (group, version) => listAPIResources(custom, group, version),
-        listNodeMetrics: () => listNodeMetrics(custom),
-        namespaceExists: async (name) => (await ignoreNotFound(core.readNamespace({ name }))) !== undefined,
+        listAPIResources: (group, version) => listAPIResources(objects, group, version),
+        listNodeMetrics: () => listNodeMetrics(objects),
+        namespaceExists: async (name) => (await ignoreNotFound(objects.read<V1Namespace>(ref('v1', 'Namespace', name)))) !== undefined,
         recheckHealthyMs: config.prometheusCheckPeriodMs,
       }), backendDeps),
       new FargatePlacementVerifier(pods, nodes, fargateVerifications),
       new ClusterAutoscalerReconciler({ aws, objects, serviceAccounts: cacheOf<V1ServiceAccount>('ServiceAccount'), applier: backendDeps.applier, operatorRoleArn }),
     ],
-    writer: new ApplyStackWriter(custom),
+    writer: new ApplyStackWriter(objects),
     objects,
     owned: () => [...owned.values()].flatMap((i) => i.list()),
-    events: new EventRecorder({ client: core, logger: log, instance: config.identity }),
+    events: new EventRecorder({ client: eventClientOf(objects), logger: log, instance: config.identity }),
     clock: () => new Date(),
     resyncPeriodMs: config.resyncPeriodMs,
     log,
@@ -172,7 +171,7 @@ async function main(): Promise<number> {
   const metricsServer = new HealthServer({ ...config.metricsBindAddress, registry: metrics.registry, logger });
   const leaderElector = config.leaderElect
     ? new LeaderElector({
-        client: kc.makeApiClient(CoordinationV1Api), namespace: config.leaderElectionNamespace, name: config.leaderElectionId,
+        client: leaseClientOf(objects), namespace: config.leaderElectionNamespace, name: config.leaderElectionId,
         identity: config.identity, leaseDurationSeconds: config.leaseDurationMs / 1000, renewDeadlineMs: config.renewDeadlineMs,
         retryPeriodMs: config.retryPeriodMs, logger,
       })
@@ -193,9 +192,9 @@ async function main(): Promise<number> {
 }
 
 /** A real list of node metrics: proof that metrics.k8s.io answers, beyond the APIService's Available condition. */
-async function listNodeMetrics(custom: CustomObjectsApi): Promise<NodeMetricsProbe> {
+async function listNodeMetrics(client: KubeClient): Promise<NodeMetricsProbe> {
   try {
-    const list = (await custom.listClusterCustomObject({ group: 'metrics.k8s.io', version: 'v1beta1', plural: 'nodes' })) as { items?: unknown[] };
+    const list = await client.request<{ items?: unknown[] }>('GET', '/apis/metrics.k8s.io/v1beta1/nodes');
     return { items: list.items?.length ?? 0 };
   } catch (err) {
     const code = statusCodeOf(err);
@@ -204,9 +203,9 @@ async function listNodeMetrics(custom: CustomObjectsApi): Promise<NodeMetricsPro
 }
 
 /** A real discovery request (what the HPA controller reads first): proof that a custom or external metrics API answers. */
-async function listAPIResources(custom: CustomObjectsApi, group: string, version: string): Promise<DiscoveryProbe> {
+async function listAPIResources(client: KubeClient, group: string, version: string): Promise<DiscoveryProbe> {
   try {
-    const list = await custom.getAPIResources({ group, version });
+    const list = await client.request<V1APIResourceList>('GET', `/apis/${group}/${version}`);
     return { resources: list.resources.map((r) => r.name) };
   } catch (err) {
     const code = statusCodeOf(err);

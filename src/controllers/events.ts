@@ -1,15 +1,23 @@
 import { hostname } from 'node:os';
 import type { CoreV1Event, KubernetesObject } from '@kubernetes/client-node';
+import type { ObjectClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Logger } from './logging.js';
 
-/** The two core/v1 calls the recorder makes; `CoreV1Api` satisfies it. */
+/** The two core/v1 calls the recorder makes; {@link eventClientOf} makes one from a KubeClient. */
 export interface EventClient {
   createNamespacedEvent(param: { namespace: string; body: CoreV1Event }): Promise<CoreV1Event>;
-  /** client-node 2.0.1 sends `application/json-patch+json` by default, which is what the body here is. */
   patchNamespacedEvent(param: { name: string; namespace: string; body: unknown }): Promise<CoreV1Event>;
 }
+
+const EVENT = { apiVersion: 'v1', kind: 'Event' } as const;
+
+/** The body of `patchNamespacedEvent` is a JSON patch. */
+export const eventClientOf = (c: Pick<ObjectClient, 'create' | 'patch'>): EventClient => ({
+  createNamespacedEvent: ({ namespace, body }) => c.create({ ...body, ...EVENT, metadata: { ...body.metadata, namespace } }),
+  patchNamespacedEvent: ({ name, namespace, body }) => c.patch({ ...EVENT, metadata: { name, namespace } }, body, 'json'),
+});
 
 /** core/v1 Event types. */
 export type EventType = 'Normal' | 'Warning';

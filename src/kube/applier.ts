@@ -1,4 +1,5 @@
-import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ObjectClient } from './client.js';
 import { decideApply, describeObject, type ApplyPolicy } from './apply-decision.js';
 import { apiMessage, ignoreNotFound, isConflict } from './errors.js';
 import { takeOverConflictingFields } from './adoption.js';
@@ -23,7 +24,7 @@ export type CacheLookup = (ref: KubernetesObject) => KubernetesObject | undefine
  */
 export class Applier {
   constructor(
-    private readonly api: KubernetesObjectApi,
+    private readonly api: Pick<ObjectClient, 'read' | 'apply'>,
     private readonly lookup: CacheLookup,
   ) {}
 
@@ -41,7 +42,7 @@ export class Applier {
     const wanted = adopting ? takeOverConflictingFields(desired, live) : desired;
     const body = precondition ? { ...wanted, metadata: { ...wanted.metadata, resourceVersion: precondition } } : wanted;
     try {
-      const object = await this.api.patch(body, undefined, undefined, FIELD_MANAGER, decision.force, PatchStrategy.ServerSideApply);
+      const object = await this.api.apply(body, { fieldManager: FIELD_MANAGER, force: decision.force });
       return { result: 'applied', object };
     } catch (err) {
       if (!isConflict(err)) throw err;

@@ -1,4 +1,5 @@
-import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ObjectClient } from './client.js';
 import { refOf } from './applier.js';
 import { ignoreNotFound } from './errors.js';
 import { MANAGED_BY_LABEL, OWNER_LABEL, ownerOf } from './labels.js';
@@ -34,7 +35,7 @@ export function mergeInventory(recorded: readonly InventoryRef[], cached: readon
  * uid just read as a precondition, so an object recreated by someone else in between is not deleted either.
  * Returns what was left alone because it is no longer ours.
  */
-export async function releaseInventory(api: KubernetesObjectApi, refs: readonly InventoryRef[], policy: DeletionPolicy, owner: string): Promise<string[]> {
+export async function releaseInventory(api: Pick<ObjectClient, 'read' | 'patch' | 'delete'>, refs: readonly InventoryRef[], policy: DeletionPolicy, owner: string): Promise<string[]> {
   const skipped: string[] = [];
   for (const r of refs) {
     const ref = refOf({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) } });
@@ -46,10 +47,9 @@ export async function releaseInventory(api: KubernetesObjectApi, refs: readonly 
     }
     if (policy === 'Delete') {
       const uid = live.metadata?.uid;
-      await ignoreNotFound(api.delete(ref, undefined, undefined, undefined, undefined, 'Background', uid ? { preconditions: { uid } } : undefined));
+      await ignoreNotFound(api.delete(ref, uid ? { uid } : {}));
     } else {
-      const patch = { ...ref, metadata: { ...ref.metadata, labels: { [OWNER_LABEL]: null, [MANAGED_BY_LABEL]: null } } };
-      await ignoreNotFound(api.patch(patch as unknown as KubernetesObject, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch));
+      await ignoreNotFound(api.patch(ref, { metadata: { labels: { [OWNER_LABEL]: null, [MANAGED_BY_LABEL]: null } } }, 'merge'));
     }
   }
   return skipped;

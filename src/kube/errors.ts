@@ -1,8 +1,5 @@
-import { ApiException } from '@kubernetes/client-node';
-
-/** HTTP status of a Kubernetes API error, or undefined for anything else (network errors, bugs). */
+/** HTTP status of a Kubernetes API error (KubeApiError, or client-node's ApiException in tests), else undefined (network errors, bugs). */
 export function statusCodeOf(err: unknown): number | undefined {
-  if (err instanceof ApiException) return err.code;
   const code = (err as { code?: unknown; statusCode?: unknown } | null)?.code ?? (err as { statusCode?: unknown } | null)?.statusCode;
   return typeof code === 'number' ? code : undefined;
 }
@@ -20,10 +17,10 @@ export async function ignoreNotFound<T>(p: Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** The apiserver's own message from an ApiException body (it names the field and rule), else the error's message. */
+/** The apiserver's own message from an error's Status body (it names the field and rule), else the error's message. */
 export function apiMessage(err: unknown): string {
-  if (err instanceof ApiException) {
-    const body: unknown = err.body;
+  if (statusCodeOf(err) !== undefined) {
+    const body: unknown = (err as { body?: unknown }).body;
     const parsed = typeof body === 'string' ? safeJson(body) : body;
     const msg = (parsed as { message?: unknown } | undefined)?.message;
     if (typeof msg === 'string') return msg;

@@ -1,6 +1,6 @@
-import { PatchStrategy, setHeaderOptions, type CustomObjectsApi } from '@kubernetes/client-node';
+import type { ObjectClient } from './client.js';
 import { ignoreNotFound } from './errors.js';
-import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type MetricsStack, type MetricsStackStatus } from '../api/v1alpha1/types.js';
+import { API_VERSION, KIND, type MetricsStack, type MetricsStackStatus } from '../api/v1alpha1/types.js';
 import { FIELD_MANAGER, FINALIZER } from './labels.js';
 
 /** The only writes the operator makes to a MetricsStack: its finalizer and its status. Never its spec (GitOps owns that). */
@@ -19,7 +19,7 @@ export const hasFinalizer = (stack: MetricsStack): boolean => (stack.metadata?.f
  * so a condition we stop reporting disappears.
  */
 export class ApplyStackWriter implements StackWriter {
-  constructor(private readonly custom: CustomObjectsApi) {}
+  constructor(private readonly api: Pick<ObjectClient, 'patch' | 'apply'>) {}
 
   async setFinalizer(stack: MetricsStack, present: boolean): Promise<boolean> {
     const list = stack.metadata?.finalizers ?? [];
@@ -37,14 +37,11 @@ export class ApplyStackWriter implements StackWriter {
     }
     // Gone already: nothing to add a finalizer to, nothing left to release. A failed `test` (422) means our cache
     // is stale; it propagates, and the retry reads the fresh object.
-    const patched = await ignoreNotFound(this.custom.patchClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, name: stack.metadata?.name ?? '', body: ops }));
+    const patched = await ignoreNotFound(this.api.patch({ apiVersion: API_VERSION, kind: KIND, metadata: { name: stack.metadata?.name ?? '' } }, ops, 'json'));
     return patched !== undefined;
   }
 
   async patchStatus(name: string, status: MetricsStackStatus): Promise<void> {
-    await this.custom.patchClusterCustomObjectStatus(
-      { group: GROUP, version: VERSION, plural: PLURAL, name, body: { apiVersion: API_VERSION, kind: KIND, metadata: { name }, status }, fieldManager: FIELD_MANAGER, force: true },
-      setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
-    );
+    await this.api.apply({ apiVersion: API_VERSION, kind: KIND, metadata: { name }, status } as MetricsStack, { fieldManager: FIELD_MANAGER, force: true, subresource: 'status' });
   }
 }

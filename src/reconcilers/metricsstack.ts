@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ObjectClient } from '../kube/client.js';
 import type { Logger } from 'pino';
 import { withDefaults } from '../api/v1alpha1/defaults.js';
 import type { MetricsStack } from '../api/v1alpha1/types.js';
@@ -21,7 +22,7 @@ export interface MetricsStackReconcilerDeps {
   readonly stacks: ObjectCache<MetricsStack>;
   readonly subs: readonly SubReconciler[];
   readonly writer: StackWriter;
-  readonly objects: KubernetesObjectApi;
+  readonly objects: ObjectClient;
   /** Everything our label-selected caches hold, to find children missing from the recorded inventory. */
   readonly owned: () => readonly KubernetesObject[];
   readonly events: EventSink;

@@ -1,6 +1,7 @@
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Applier } from '../../src/kube/applier.js';
+import { KubeClient } from '../../src/kube/client.js';
 import { FIELD_MANAGER, MANAGED_SELECTOR } from '../../src/kube/labels.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   core = cluster.kubeConfig.makeApiClient(CoreV1Api);
   objects = KubernetesObjectApi.makeApiClient(cluster.kubeConfig);
   // No cache: every apply reads the live object, which is the path a cache miss takes.
-  applier = new Applier(objects, () => undefined);
+  applier = new Applier(new KubeClient(cluster.kubeConfig), () => undefined);
 });
 afterAll(async () => cluster?.stop());
 

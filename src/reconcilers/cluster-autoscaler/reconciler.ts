@@ -3,7 +3,8 @@
  * discovery tags, and optionally Cluster Autoscaler itself. Each step reports a finding; one failing does not hide
  * the others, so the condition names every problem at once. Absent spec.clusterAutoscaler: nothing is done.
  */
-import type { KubernetesObjectApi, V1ServiceAccount } from '@kubernetes/client-node';
+import type { V1ServiceAccount } from '@kubernetes/client-node';
+import type { ObjectClient } from '../../kube/client.js';
 import { AwsError } from '../../cloud/aws/errors.js';
 import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
 import type { Applier } from '../../kube/applier.js';
@@ -19,7 +20,7 @@ import { annotateServiceAccount } from './service-account.js';
 
 export interface ClusterAutoscalerDeps {
   readonly aws: AwsSessionSource;
-  readonly objects: KubernetesObjectApi;
+  readonly objects: ObjectClient;
   readonly serviceAccounts: ObjectCache<V1ServiceAccount>;
   readonly applier: Applier;
   /** The operator's own IRSA role ($AWS_ROLE_ARN), named in AccessDenied messages. */

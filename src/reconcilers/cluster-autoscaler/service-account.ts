@@ -4,7 +4,8 @@
  * account that does not exist is created as ours (ownership labels, so the finalizer removes it again); one that
  * exists is never taken over, and a role-arn annotation another manager set to something else is reported, not forced.
  */
-import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi, type V1ServiceAccount } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ServiceAccount } from '@kubernetes/client-node';
+import type { ObjectClient } from '../../kube/client.js';
 import { apiMessage, ignoreNotFound, isConflict } from '../../kube/errors.js';
 import { FIELD_MANAGER, otherManagers, ownerOf, ownershipLabels } from '../../kube/labels.js';
 import type { ObjectCache, StackContext } from '../context.js';
@@ -20,7 +21,7 @@ export interface ServiceAccountRef {
 export type AnnotateOutcome = { readonly result: 'applied' | 'unchanged' } | { readonly result: 'conflict'; readonly message: string };
 
 export interface ServiceAccountDeps {
-  readonly objects: KubernetesObjectApi;
+  readonly objects: Pick<ObjectClient, 'read' | 'apply'>;
   /** Our label-selected ServiceAccount cache: a miss is confirmed with one GET (a user's SA is not in it). */
   readonly serviceAccounts: ObjectCache<V1ServiceAccount>;
 }
@@ -44,7 +45,7 @@ export async function annotateServiceAccount(d: ServiceAccountDeps, ctx: StackCo
     metadata: { ...id.metadata, annotations: { [ROLE_ARN_ANNOTATION]: roleArn }, ...(ours ? { labels: ownershipLabels(ctx.name) } : {}) },
   };
   try {
-    await d.objects.patch(body, undefined, undefined, FIELD_MANAGER, false, PatchStrategy.ServerSideApply);
+    await d.objects.apply(body, { fieldManager: FIELD_MANAGER, force: false });
     return { result: 'applied' };
   } catch (err) {
     if (!isConflict(err)) throw err;

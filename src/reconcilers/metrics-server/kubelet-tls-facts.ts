@@ -1,4 +1,4 @@
-import type { CoreV1Api } from '@kubernetes/client-node';
+import type { V1ConfigMap } from '@kubernetes/client-node';
 import { ignoreNotFound } from '../../kube/errors.js';
 import { inspectKubelets } from '../kubelet-certs-inspect.js';
 import type { KubeletCertSummary } from '../kubelet-certs.js';
@@ -25,7 +25,7 @@ export class KubeletTLSFactsSource {
   private cached: { key: string; at: number; facts: KubeletTLSFacts } | undefined;
 
   constructor(
-    private readonly core: Pick<CoreV1Api, 'readNamespacedConfigMap'>,
+    private readonly readConfigMap: (namespace: string, name: string) => Promise<V1ConfigMap>,
     private readonly now: () => number,
     private readonly inspect: Inspect = inspectKubelets,
   ) {}
@@ -37,7 +37,7 @@ export class KubeletTLSFactsSource {
     });
     const key = JSON.stringify([namespace, addressType, inspect, endpoints]);
     if (this.cached && this.cached.key === key && this.now() - this.cached.at < KUBELET_TLS_FACTS_TTL_MS) return this.cached.facts;
-    const cm = await ignoreNotFound(this.core.readNamespacedConfigMap({ namespace, name: CLUSTER_CA_CONFIGMAP.name }));
+    const cm = await ignoreNotFound(this.readConfigMap(namespace, CLUSTER_CA_CONFIGMAP.name));
     const caPem = cm?.data?.[CLUSTER_CA_CONFIGMAP.key];
     const certs = inspect ? await this.inspect(endpoints, caPem) : undefined;
     const facts = { clusterCAPresent: caPem !== undefined, certs };

@@ -1,5 +1,5 @@
-import type { KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
-import { ApiException } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { KubeApiError, type ObjectClient } from '../../../src/kube/client.js';
 import { describe, expect, it } from 'vitest';
 import { Applier } from '../../../src/kube/applier.js';
 import { FIELD_MANAGER, ownershipLabels } from '../../../src/kube/labels.js';
@@ -13,14 +13,14 @@ function recordingApi(existing?: KubernetesObject) {
   const api = {
     read: async (...args: unknown[]) => {
       calls.push({ verb: 'read', args });
-      if (!existing) throw new ApiException(404, 'not found', '{"message":"not found"}', {});
+      if (!existing) throw new KubeApiError('GET', '/x', 404, { message: 'not found' });
       return existing;
     },
-    patch: async (...args: unknown[]) => {
-      calls.push({ verb: 'patch', args });
+    apply: async (...args: unknown[]) => {
+      calls.push({ verb: 'apply', args });
       return args[0];
     },
-  } as unknown as KubernetesObjectApi;
+  } as unknown as Pick<ObjectClient, 'read' | 'apply'>;
   return { api, calls };
 }
 
@@ -32,10 +32,10 @@ describe('Applier', () => {
     const { api, calls } = recordingApi();
     const out = await new Applier(api, () => undefined).apply(cm, policy);
     expect(out.result).toBe('applied');
-    expect(calls.map((c) => c.verb)).toEqual(['read', 'patch']);
-    const [body, pretty, dryRun, manager, force, strategy] = calls[1]!.args;
+    expect(calls.map((c) => c.verb)).toEqual(['read', 'apply']);
+    const [body, options] = calls[1]!.args;
     expect(body).toMatchObject({ metadata: { name: 'rules', namespace: 'monitoring', labels: ownershipLabels('default') }, data: { a: '1' } });
-    expect([pretty, dryRun, manager, force, strategy]).toEqual([undefined, undefined, FIELD_MANAGER, false, 'application/apply-patch+yaml']);
+    expect(options).toEqual({ fieldManager: FIELD_MANAGER, force: false });
   });
 
   it('makes no request at all when the cached object already matches', async () => {
@@ -57,8 +57,8 @@ describe('Applier', () => {
 
   it('turns an apiserver 409 into a conflict outcome that names the adopt field', async () => {
     const { api } = recordingApi();
-    (api as unknown as { patch: () => never }).patch = () => {
-      throw new ApiException(409, 'conflict', '{"message":"Apply failed with 1 conflict: conflict with \\"kubectl-edit\\""}', {});
+    (api as unknown as { apply: () => never }).apply = () => {
+      throw new KubeApiError('PATCH', '/x', 409, { message: 'Apply failed with 1 conflict: conflict with "kubectl-edit"' });
     };
     const out = await new Applier(api, () => undefined).apply(cm, policy);
     expect(out).toMatchObject({ result: 'conflict' });
