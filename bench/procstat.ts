@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** One process's memory and CPU time, from /proc (Linux). */
-export interface ProcSample { at: number; rssMiB: number; hwmMiB: number; cpuS: number }
+/** rssAnonMiB: the private part of RSS; the rest is file pages, mostly the node binary's, shared with other node processes. */
+export interface ProcSample { at: number; rssMiB: number; rssAnonMiB: number; hwmMiB: number; cpuS: number }
 
 let clockTicks: number | undefined;
 const ticks = (): number => (clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
@@ -14,7 +15,7 @@ export function sample(pid: number): ProcSample {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpuTicks = Number(rest[11]) + Number(rest[12]);
-  return { at: performance.now(), rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024, cpuS: cpuTicks / ticks() };
+  return { at: performance.now(), rssMiB: kb('VmRSS') / 1024, rssAnonMiB: kb('RssAnon') / 1024, hwmMiB: kb('VmHWM') / 1024, cpuS: cpuTicks / ticks() };
 }
 
 /** CPU used between two samples, as a percentage of one core. */

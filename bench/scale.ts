@@ -18,7 +18,7 @@ import { median } from './stats.js';
  * never answers, so the operator re-verifies it every 10 s: the idle CPU includes that, and leader-election renewals.
  */
 /** RSS is the median of 1 s samples over the idle window (GC timing moves single readings by several MiB). */
-export interface ScaleRun { convergeS: number; rssMiB: number; rssMaxMiB: number; hwmMiB: number; heapUsedMiB: number; cpuPct: number }
+export interface ScaleRun { convergeS: number; rssMiB: number; rssMaxMiB: number; rssAnonMiB: number; hwmMiB: number; heapUsedMiB: number; cpuPct: number }
 export interface ScaleResult { nodes: number; pods: number; setup: Setup; runs: ScaleRun[] }
 
 export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleResult> {
@@ -40,13 +40,16 @@ export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleRe
         const convergeS = (performance.now() - t0) / 1000;
         const a = sample(op.pid);
         const rss: number[] = [];
+        const anon: number[] = [];
         while (performance.now() - a.at < cfg.idleMs) {
           await sleep(1_000);
-          rss.push(sample(op.pid).rssMiB);
+          const s = sample(op.pid);
+          rss.push(s.rssMiB);
+          anon.push(s.rssAnonMiB);
         }
         const b = sample(op.pid);
         const heapUsedMiB = (await op.metric('nodejs_heap_size_used_bytes')) / 2 ** 20;
-        const run = { convergeS, rssMiB: median(rss), rssMaxMiB: Math.max(...rss), hwmMiB: b.hwmMiB, heapUsedMiB, cpuPct: cpuPercent(a, b) };
+        const run = { convergeS, rssMiB: median(rss), rssMaxMiB: Math.max(...rss), rssAnonMiB: median(anon), hwmMiB: b.hwmMiB, heapUsedMiB, cpuPct: cpuPercent(a, b) };
         runs.push(run);
         progress(`scale ${nodes} nodes, run ${rep + 1}: converged in ${convergeS.toFixed(1)} s, RSS ${run.rssMiB.toFixed(1)} MiB ` +
           `(peak ${run.hwmMiB.toFixed(1)}), JS heap ${heapUsedMiB.toFixed(1)} MiB, idle CPU ${run.cpuPct.toFixed(2)} %`);

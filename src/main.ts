@@ -7,6 +7,7 @@ import {
   KubeConfig, type KubernetesObject, type V1APIResourceList, type V1APIService, type V1ConfigMap, type V1Namespace, type V1Node,
   type V1Pod, type V1Secret, type V1ServiceAccount,
 } from '@kubernetes/client-node';
+import { fetch as undiciFetch } from 'undici';
 import { AwsCallCounter } from './cloud/aws/call-counter.js';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
@@ -64,12 +65,12 @@ async function main(): Promise<number> {
   const metrics = new OperatorMetrics();
   const log = controllerLogger(logger, 'metricsstack');
   const queue = new WorkQueue({ concurrency: config.workers, observer: metrics.queueObserver('metricsstack') });
-  const factory = listWatchFactory(kc);
+  const factory = listWatchFactory(objects.watchConfig());
   const enqueue = (key: string): void => queue.add(key);
 
   const stacks = new ControllerInformer<MetricsStack>({
     path: `/apis/${GROUP}/${VERSION}/${PLURAL}`,
-    list: () => objects.listKind<MetricsStack>(API_VERSION, KIND),
+    list: (each) => objects.listKind<MetricsStack>(API_VERSION, KIND, {}, each),
     factory, logger: log, enqueue,
     keysFor: (s) => [s.metadata?.name ?? ''],
     // Our own status writes change neither generation nor deletion: they must not wake the reconciler.
@@ -78,13 +79,13 @@ async function main(): Promise<number> {
   const allStacks = (): string[] => stacks.list().map((s) => s.metadata?.name ?? '');
   const extensionAuth = new ControllerInformer<V1ConfigMap>({
     path: `/api/v1/namespaces/${EXTENSION_AUTH_CONFIGMAP.namespace}/configmaps`,
-    list: () => objects.listKind<V1ConfigMap>('v1', 'ConfigMap', { namespace: EXTENSION_AUTH_CONFIGMAP.namespace, fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}` }),
+    list: (each) => objects.listKind<V1ConfigMap>('v1', 'ConfigMap', { namespace: EXTENSION_AUTH_CONFIGMAP.namespace, fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}` }, each),
     fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}`,
     factory, logger: log, enqueue, keysFor: allStacks,
   });
   const owned = new Map(WATCHED_KINDS.map((k) => [k.kind, new ControllerInformer<KubernetesObject>({
     path: k.path,
-    list: () => objects.listKind(k.apiVersion, k.kind, { labelSelector: MANAGED_SELECTOR }),
+    list: (each) => objects.listKind(k.apiVersion, k.kind, { labelSelector: MANAGED_SELECTOR }, each),
     labelSelector: MANAGED_SELECTOR,
     // List items carry no apiVersion/kind; the inventory and the cleanup need both.
     transform: (o) => ({ ...o, apiVersion: k.apiVersion, kind: k.kind }),
@@ -95,12 +96,12 @@ async function main(): Promise<number> {
   const cacheOf = <T,>(kind: string) => owned.get(kind) as unknown as ObjectCache<T>;
   // Every stack depends on the node list (platform, flags); only metadata and addresses are kept (trimNode).
   const nodes = new ControllerInformer<V1Node>({
-    path: '/api/v1/nodes', list: () => objects.listKind<V1Node>('v1', 'Node', {}, trimNode), transform: trimNode,
+    path: '/api/v1/nodes', list: (each) => objects.listKind<V1Node>('v1', 'Node', {}, each), transform: trimNode,
     updatePredicate: nodeFactsChanged, factory, logger: log, enqueue, keysFor: allStacks,
   });
   // Our own pods only (label-selected, trimmed): where metrics-server really runs, for the Fargate verifier.
   const pods = new ControllerInformer<V1Pod>({
-    path: '/api/v1/pods', list: () => objects.listKind<V1Pod>('v1', 'Pod', { labelSelector: MANAGED_SELECTOR }), labelSelector: MANAGED_SELECTOR,
+    path: '/api/v1/pods', list: (each) => objects.listKind<V1Pod>('v1', 'Pod', { labelSelector: MANAGED_SELECTOR }, each), labelSelector: MANAGED_SELECTOR,
     transform: trimPod, updatePredicate: podPlacementChanged, factory, logger: log, enqueue,
     keysFor: (o) => { const owner = o.metadata?.labels?.[OWNER_LABEL]; return owner ? [owner] : []; },
   });
@@ -129,7 +130,8 @@ async function main(): Promise<number> {
   const operatorRoleArn = process.env.AWS_ROLE_ARN;
   const fargateVerifications = new FargateVerifications();
 
-  const prometheusProbe = new PrometheusProbe(fetch, Date.now, config.prometheusCheckPeriodMs);
+  // undici's fetch, already loaded for the Kubernetes client: the global fetch would load Node's own copy of undici.
+  const prometheusProbe = new PrometheusProbe(undiciFetch, Date.now, config.prometheusCheckPeriodMs);
   const backendDeps = {
     applier: new Applier(objects, (ref: KubernetesObject) => owned.get(ref.kind ?? '')?.get(ref.metadata?.name ?? '', ref.metadata?.namespace)),
     apiServices: cacheOf<V1APIService>('APIService'),

@@ -1,7 +1,7 @@
-import type { Informer, KubernetesObject, ListPromise, ObjectCache } from '@kubernetes/client-node';
+import type { Informer, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
 import { exponentialBackoff, type BackoffOptions } from './backoff.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
-import { stoppableDelay, type InformerFactory } from './list-watch.js';
+import { stoppableDelay, type InformerFactory, type TransformingList } from './list-watch.js';
 import type { Logger } from './logging.js';
 import type { Predicate } from './predicates.js';
 
@@ -13,8 +13,8 @@ export const objectKey = (obj: KubernetesObject): string =>
 export interface ControllerInformerOptions<T extends KubernetesObject> {
   /** API path to watch, e.g. `/api/v1/namespaces/kube-system/configmaps`. */
   readonly path: string;
-  /** Object-parameter list call, e.g. `() => api.listNamespacedConfigMap({ namespace, labelSelector })`. */
-  readonly list: ListPromise<T>;
+  /** The list call, passing each item through the transform it is given, e.g. `(each) => client.listKind('v1', 'ConfigMap', { namespace }, each)`. */
+  readonly list: TransformingList<T>;
   /** Same selector as `list` uses, applied to the watch. */
   readonly labelSelector?: string;
   /** Same field selector as `list` uses (e.g. `metadata.name=x`, to watch one object). */
@@ -60,8 +60,8 @@ export class ControllerInformer<T extends KubernetesObject> {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
     this.synced = new Promise((resolve) => (this.#markSynced = resolve));
-    const list: ListPromise<T> = async () => {
-      const result = await options.list();
+    const list: TransformingList<T> = async (each) => {
+      const result = await options.list(each);
       this.#listed = true;
       return result;
     };

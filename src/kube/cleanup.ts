@@ -2,6 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ObjectClient } from './client.js';
 import { refOf } from './applier.js';
 import { ignoreNotFound } from './errors.js';
+import { byOrdinal } from '../ordinal.js';
 import { MANAGED_BY_LABEL, OWNER_LABEL, ownerOf } from './labels.js';
 
 export type DeletionPolicy = 'Delete' | 'Orphan';
@@ -24,7 +25,7 @@ export function mergeInventory(recorded: readonly InventoryRef[], cached: readon
     const r: InventoryRef = { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '', ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}) };
     all.set(inventoryKey(r), r);
   }
-  return [...all.values()].sort((a, b) => inventoryKey(a).localeCompare(inventoryKey(b)));
+  return [...all.values()].sort((a, b) => byOrdinal(inventoryKey(a), inventoryKey(b)));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, KubernetesObject, RequestContext } from '@kubernetes/client-node';
 import { Agent, fetch, ProxyAgent, type Dispatcher } from 'undici';
 import { collectionPath, mappingOf, objectPath } from './resources.js';
 
@@ -127,6 +127,24 @@ export class KubeClient {
   async delete(ref: KubernetesObject, o: { uid?: string } = {}): Promise<void> {
     const body = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', ...(o.uid ? { preconditions: { uid: o.uid } } : {}) };
     await this.request('DELETE', objectPath(ref), { body });
+  }
+
+  /**
+   * A stand-in KubeConfig for client-node's Watch: the two methods Watch calls, answered with this client's
+   * credentials and connection pool. Watch would otherwise build a new Agent, one more TLS connection, per watch; on
+   * the shared pool the apiserver's HTTP/2 carries every watch and request of the operator on one connection.
+   */
+  watchConfig(): KubeConfig {
+    const adapter: Pick<KubeConfig, 'getCurrentCluster' | 'applySecurityAuthentication'> = {
+      getCurrentCluster: () => this.#kc.getCurrentCluster(),
+      applySecurityAuthentication: async (ctx: RequestContext) => {
+        for (const [k, v] of Object.entries(await this.#authHeaders())) ctx.setHeaderParam(k, v);
+        ctx.setHeaderParam('user-agent', this.#userAgent);
+        const dispatcher = await this.#sharedDispatcher();
+        if (dispatcher) ctx.setDispatcher(dispatcher);
+      },
+    };
+    return adapter as KubeConfig;
   }
 
   /** Headers are computed per request: tokens (projected service-account tokens, exec plugins) rotate. */

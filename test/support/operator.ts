@@ -61,11 +61,11 @@ export class OperatorRunner {
     const bundle = await operatorBundle();
     const [metricsPort, healthPort] = (await freePorts(2)) as [number, number];
     const args = [
-      '--max-semi-space-size=1', bundle, '--kubeconfig', kubeconfigPath,
+      ...nodeFlags(), bundle, '--kubeconfig', kubeconfigPath,
       '--metrics-bind-address', `127.0.0.1:${metricsPort}`, '--health-probe-bind-address', `127.0.0.1:${healthPort}`,
       '--leader-election-namespace', 'default', '--log-level', 'debug', ...extraArgs,
     ];
-    const proc = this.group.start(identity, process.execPath, args, { MALLOC_ARENA_MAX: '2', ...OFFLINE_AWS_ENV, ...options.env, POD_NAME: identity });
+    const proc = this.group.start(identity, process.execPath, args, { ...IMAGE_ENV, ...OFFLINE_AWS_ENV, ...options.env, POD_NAME: identity });
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     return {
       identity, proc, metricsUrl, healthUrl: `http://127.0.0.1:${healthPort}`,
@@ -81,4 +81,14 @@ export class OperatorRunner {
   stop(): Promise<void> {
     return this.group.stop();
   }
+}
+
+/** The node flags and environment of the image (Dockerfile ENTRYPOINT and ENV); test/unit/image-runtime.test.ts checks them. */
+export const IMAGE_NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size', '--max-opt=1'] as const;
+export const IMAGE_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
+
+/** The image's node flags; METRICSSTACK_OPERATOR_NODE_FLAGS replaces them, to compare runtime settings on the same bundle. */
+function nodeFlags(): string[] {
+  const flags = process.env.METRICSSTACK_OPERATOR_NODE_FLAGS;
+  return flags === undefined ? [...IMAGE_NODE_FLAGS] : flags.split(/\s+/).filter(Boolean);
 }

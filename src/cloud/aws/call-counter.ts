@@ -1,3 +1,5 @@
+import { byOrdinal } from '../../ordinal.js';
+
 /**
  * Counts AWS operations as the SDK sends them, so benchmarks and tests can assert that a steady-state resync makes
  * zero AWS calls. Counted in the SDK's `initialize` step: once per operation, before retries (a throttled call
@@ -22,7 +24,7 @@ export class AwsCallCounter {
 
   /** Every operation seen so far with its count, sorted by name (stable for snapshots and logs). */
   snapshot(): Record<string, number> {
-    return Object.fromEntries([...this.#counts].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.#counts].sort(([a], [b]) => byOrdinal(a, b)));
   }
 
   reset(): void {

@@ -4,6 +4,7 @@
  */
 import type { AutoScalingGroup, AwsPorts } from '../../cloud/aws/ports.js';
 import { missingDiscoveryTags } from '../eks/asg-tags.js';
+import { byOrdinal } from '../../ordinal.js';
 
 /** One row of status.clusterAutoscaler.autoScalingGroups. */
 export interface AsgRow {
@@ -24,7 +25,7 @@ export interface AsgPlan {
 
 /** Pure: which groups lack discovery tags, and what status shows once the planned tags are added. */
 export function planAsgTags(groups: readonly AutoScalingGroup[], clusterName: string, manage: boolean): AsgPlan {
-  const sorted = [...groups].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = [...groups].sort((a, b) => byOrdinal(a.name, b.name));
   const missing = sorted.map((g) => ({ name: g.name, tags: missingDiscoveryTags(g, clusterName) })).filter((m) => Object.keys(m.tags).length > 0);
   const lacking = new Set(missing.map((m) => m.name));
   return {

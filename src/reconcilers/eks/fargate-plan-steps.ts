@@ -4,6 +4,7 @@
  * is gone was deleted by us, after its replacement went ACTIVE.
  */
 import type { SelectorLike } from './fargate-match.js';
+import { byOrdinal } from '../../ordinal.js';
 
 /** What each step of a replacement does (as in status.fargate.plan). */
 export type StepAction = 'Create' | 'WaitActive' | 'Delete';
@@ -99,7 +100,7 @@ export function replacementState(
 /** Selector lists are equal as sets: EKS may return them in another order, and absent labels equal no labels. */
 export function sameSelectors(a: readonly SelectorLike[], b: readonly SelectorLike[]): boolean {
   const canon = (list: readonly SelectorLike[]): string[] =>
-    list.map((s) => JSON.stringify([s.namespace, Object.entries(s.labels ?? {}).sort(([x], [y]) => x.localeCompare(y))])).sort();
+    list.map((s) => JSON.stringify([s.namespace, Object.entries(s.labels ?? {}).sort(([x], [y]) => byOrdinal(x, y))])).sort();
   const [x, y] = [canon(a), canon(b)];
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }

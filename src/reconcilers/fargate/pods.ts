@@ -8,6 +8,7 @@ import { selectorLabels } from '../../render/metrics-server/labels.js';
 import type { ObjectCache } from '../context.js';
 import { METRICS_SERVER_NAME } from '../metrics-server/backend.js';
 import type { PodSeen } from './decision.js';
+import { byOrdinal } from '../../ordinal.js';
 
 const KEPT_LABELS = [OWNER_LABEL, ...Object.keys(selectorLabels({ name: METRICS_SERVER_NAME })), 'app.kubernetes.io/name'];
 
@@ -43,5 +44,5 @@ export function metricsServerPods(pods: ObjectCache<V1Pod>, owner: string, names
     .filter((p) => selector.every(([k, v]) => p.metadata?.labels?.[k] === v))
     .filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed')
     .map((p) => ({ name: `${p.metadata?.namespace}/${p.metadata?.name}`, nodeName: p.spec?.nodeName }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => byOrdinal(a.name, b.name));
 }

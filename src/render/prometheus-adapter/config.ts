@@ -4,6 +4,7 @@
  */
 import type { DefaultedMetricsStackSpec } from '../../api/v1alpha1/defaults.js';
 import { toYaml } from './yaml.js';
+import { byOrdinal } from '../../ordinal.js';
 
 type AdapterSpec = NonNullable<DefaultedMetricsStackSpec['prometheusAdapter']>;
 type SpecRule = AdapterSpec['rules'][number];
@@ -51,7 +52,7 @@ export const servedAPIs = (c: AdapterConfig): ServedAPIs =>
 // Fields copied one by one, in the adapter's order: deterministic output, and nothing the adapter would reject.
 const mapping = (r: SpecRule['resources']): ResourceMapping | undefined => r && {
   ...(r.overrides && {
-    overrides: Object.fromEntries(Object.entries(r.overrides).sort(([a], [b]) => a.localeCompare(b))
+    overrides: Object.fromEntries(Object.entries(r.overrides).sort(([a], [b]) => byOrdinal(a, b))
       .map(([label, gr]) => [label, { ...(gr.group !== undefined && { group: gr.group }), resource: gr.resource }])),
   }),
   ...(r.template !== undefined && { template: r.template }),

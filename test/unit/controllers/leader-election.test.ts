@@ -29,15 +29,17 @@ class LeaseStore implements LeaseClient {
   }
   async createNamespacedLease(p: { body: V1Lease }): Promise<V1Lease> {
     this.calls.push('create');
+    if (this.failWith) throw this.failWith;
     if (this.lease) throw new ApiException(409, 'already exists', {}, {});
     this.put(p.body.spec);
-    return this.lease!;
+    return structuredClone(this.lease!);
   }
   async replaceNamespacedLease(p: { body: V1Lease }): Promise<V1Lease> {
     this.calls.push('replace');
+    if (this.failWith) throw this.failWith;
     if (p.body.metadata?.resourceVersion !== this.lease?.metadata?.resourceVersion) throw new ApiException(409, 'conflict', {}, {});
     this.put(JSON.parse(JSON.stringify(p.body.spec)) as V1Lease['spec']);
-    return this.lease!;
+    return structuredClone(this.lease!);
   }
 }
 
@@ -74,10 +76,10 @@ describe('LeaderElector', () => {
     await elector.release();
   });
 
-  it('renews every retry period while leading', async () => {
+  it('renews every retry period while leading, with one replace from the lease it last wrote (no read)', async () => {
     const { clock, store, elector } = setup();
     await clock.advance(6_000);
-    expect(store.calls).toEqual(['read', 'create', 'read', 'replace', 'read', 'replace', 'read', 'replace']);
+    expect(store.calls).toEqual(['read', 'create', 'replace', 'replace', 'replace']);
     expect(new Date(store.lease!.spec!.renewTime!).getTime()).toBe(clock.now());
     await elector.release();
   });
@@ -95,13 +97,35 @@ describe('LeaderElector', () => {
     expect(clock.pending()).toBe(0);
   });
 
-  it('steps down at once when another holder has taken the lease', async () => {
+  it('steps down at once when another holder has taken the lease: the optimistic renewal gets 409, the read shows the holder', async () => {
     const { clock, store, events, done } = setup();
     await clock.advance(0);
     store.put({ holderIdentity: 'other', renewTime: new V1MicroTime(clock.now()), leaseDurationSeconds: 15 });
+    store.calls = [];
     await clock.advance(2_000);
+    expect(store.calls).toEqual(['replace', 'read']);
+    expect(store.lease?.spec?.holderIdentity).toBe('other');
     expect(events).toEqual(['started', 'stopped']);
     await done;
+  });
+
+  it('falls back to reading the lease when the optimistic renewal fails for another reason, and keeps leading', async () => {
+    const { clock, store, events, elector } = setup();
+    await clock.advance(0);
+    const replace = store.replaceNamespacedLease.bind(store);
+    let failures = 1;
+    store.replaceNamespacedLease = async (p) => {
+      if (failures-- > 0) {
+        store.calls.push('replace');
+        throw new ApiException(500, 'etcd timeout', {}, {});
+      }
+      return replace(p);
+    };
+    store.calls = [];
+    await clock.advance(4_000);
+    expect(store.calls).toEqual(['replace', 'read', 'replace', 'replace']);
+    expect(events).toEqual(['started']);
+    await elector.release();
   });
 
   it('on release hands the lease over at once and leaves no timers', async () => {
