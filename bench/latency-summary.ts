@@ -22,8 +22,6 @@ export interface SeriesResult {
   requestsUntilNext: number;
   /** Median apiserver-side time of one change's requests (sum over the change), from the audit log. */
   serverMs: number;
-  /** latency p99 ÷ (median requests × GET RTT), and the same for the operator-added p99. */
-  ratio: number; operatorRatio: number;
   /**
    * The budget's denominator, "the sum of its own API round trips": per change, its reads × the measured GET RTT plus
    * its writes × the measured write RTT (median over changes); ownRatio = operator-added p99 ÷ that (budget ≤ 2).
@@ -61,7 +59,6 @@ export function summarizeSeries(provider: string, createMs: number, marks: Mark[
     },
     requests, requestsMax: Math.max(...counts), writes: median(writes), requestsUntilNext: median(untilNext),
     serverMs: median(windows.map(serverMs)),
-    ratio: p99 / (requests * rtt.getMs), operatorRatio: operatorAddedP99 / (requests * rtt.getMs),
     ownRoundTripsMs, ownRatio: operatorAddedP99 / ownRoundTripsMs,
     byVerb: byVerb(windows.flat()),
   };

@@ -42,7 +42,7 @@ import { PlatformObserver } from './reconcilers/platform.js';
 import { AwsSessionSource, type RegionClients } from './reconcilers/aws/session.js';
 import { ClusterAutoscalerReconciler } from './reconcilers/cluster-autoscaler/index.js';
 import { FargatePlacement, FargatePlacementVerifier, FargateVerifications, podPlacementChanged, trimPod } from './reconcilers/fargate/index.js';
-import { WATCHED_KINDS } from './reconcilers/owned-kinds.js';
+import { ownedKindPath, WATCHED_KINDS } from './reconcilers/owned-kinds.js';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -84,7 +84,7 @@ async function main(): Promise<number> {
     factory, logger: log, enqueue, keysFor: allStacks,
   });
   const owned = new Map(WATCHED_KINDS.map((k) => [k.kind, new ControllerInformer<KubernetesObject>({
-    path: k.path,
+    path: ownedKindPath(k),
     list: (each) => objects.listKind(k.apiVersion, k.kind, { labelSelector: MANAGED_SELECTOR }, each),
     labelSelector: MANAGED_SELECTOR,
     // List items carry no apiVersion/kind; the inventory and the cleanup need both.

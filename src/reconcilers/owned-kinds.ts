@@ -1,3 +1,5 @@
+import { collectionPath, mappingOf } from '../kube/resources.js';
+
 /**
  * Every kind the operator creates, watched cluster-wide but only through the managed-by label selector, so the
  * caches hold our objects and nothing else. A change or deletion of one re-queues its owner (drift repair).
@@ -5,8 +7,6 @@
 export interface OwnedKind {
   readonly apiVersion: string;
   readonly kind: string;
-  /** Cluster-wide collection path for list+watch. */
-  readonly path: string;
   /** Kinds whose status churns (a Deployment's replica counts): only spec and metadata changes re-queue the owner. */
   readonly ignoreStatusChanges?: boolean;
   /**
@@ -17,17 +17,20 @@ export interface OwnedKind {
 }
 
 export const OWNED_KINDS: readonly OwnedKind[] = [
-  { apiVersion: 'v1', kind: 'ServiceAccount', path: '/api/v1/serviceaccounts' },
-  { apiVersion: 'v1', kind: 'Service', path: '/api/v1/services' },
-  { apiVersion: 'v1', kind: 'ConfigMap', path: '/api/v1/configmaps' },
-  { apiVersion: 'v1', kind: 'Secret', path: '/api/v1/secrets', watch: false },
-  { apiVersion: 'apps/v1', kind: 'Deployment', path: '/apis/apps/v1/deployments', ignoreStatusChanges: true },
-  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', path: '/apis/policy/v1/poddisruptionbudgets', ignoreStatusChanges: true },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', path: '/apis/rbac.authorization.k8s.io/v1/clusterroles' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', path: '/apis/rbac.authorization.k8s.io/v1/rolebindings' },
-  { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', path: '/apis/apiregistration.k8s.io/v1/apiservices' },
+  { apiVersion: 'v1', kind: 'ServiceAccount' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Secret', watch: false },
+  { apiVersion: 'apps/v1', kind: 'Deployment', ignoreStatusChanges: true },
+  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', ignoreStatusChanges: true },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
+  { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService' },
 ];
 
 /** The kinds the operator keeps label-selected informers for. */
 export const WATCHED_KINDS: readonly OwnedKind[] = OWNED_KINDS.filter((k) => k.watch !== false);
+
+/** The cluster-wide collection path of an owned kind, for list+watch (from the REST mapping table). */
+export const ownedKindPath = (k: OwnedKind): string => collectionPath(mappingOf(k.apiVersion, k.kind));

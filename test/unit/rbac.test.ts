@@ -14,7 +14,7 @@ import { GROUP, PLURAL } from '../../src/api/v1alpha1/types.js';
 import { EXTENSION_AUTH_CONFIGMAP } from '../../src/reconcilers/aggregation-decision.js';
 import { CLUSTER_CA_CONFIGMAP } from '../../src/reconcilers/metrics-server/kubelet-tls-facts.js';
 import { METRICS_SERVER_CERT_SECRET, METRICS_SERVER_NAME } from '../../src/reconcilers/metrics-server/backend.js';
-import { OWNED_KINDS, WATCHED_KINDS } from '../../src/reconcilers/owned-kinds.js';
+import { OWNED_KINDS, ownedKindPath, WATCHED_KINDS } from '../../src/reconcilers/owned-kinds.js';
 import { renderMetricsServer } from '../../src/render/metrics-server/index.js';
 import { CLUSTER_AUTOSCALER_NAME, CLUSTER_AUTOSCALER_CLUSTER_ROLE, CLUSTER_AUTOSCALER_STATUS_ROLE, renderClusterAutoscaler } from '../../src/render/cluster-autoscaler/index.js';
 import { PROMETHEUS_ADAPTER_CERT_SECRET, PROMETHEUS_ADAPTER_NAME } from '../../src/reconcilers/prometheus-adapter/backend.js';
@@ -47,7 +47,10 @@ const allows = (req: Request): boolean => rulesIn(req.namespace).some((r) =>
   (!r.resourceNames?.length || (req.name !== undefined && r.resourceNames.includes(req.name))));
 
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
-const resourceOf = (kind: string) => OWNED_KINDS.find((k) => k.kind === kind)?.path.split('/').pop() ?? `<${kind} is not an owned kind>`;
+const resourceOf = (kind: string): string => {
+  const k = OWNED_KINDS.find((o) => o.kind === kind);
+  return (k && ownedKindPath(k).split('/').pop()) ?? `<${kind} is not an owned kind>`;
+};
 
 // Everything the metrics-server reconciler applies: the rendered set (2 replicas, so with the PDB) and the serving cert.
 const spec = withDefaults({ metricsServer: { replicas: 2 } }).metricsServer;

@@ -7,6 +7,7 @@ import { commonLabels, selectorLabels } from './labels.js';
 import { CONFIG_DIR, CONFIG_KEY, HTTPS_PORT_NAME, SERVING_CERT_DIR, TMP_DIR } from './paths.js';
 import { configMapName } from './service.js';
 import { renderServerPodDisruptionBudget } from '../common/extension-apiserver.js';
+import { renderServerDeployment, restrictedSecurityContext, spreadOverNodes } from '../common/server-deployment.js';
 
 /** Pod annotations with the sha256 of the serving certificate and of the configuration: the adapter reads both only at start. */
 export const SERVING_CERT_HASH_ANNOTATION = 'metricsstack.io/serving-cert-sha256';
@@ -39,15 +40,8 @@ function podSpec(input: PrometheusAdapterRenderInput): V1PodSpec {
     livenessProbe: livenessProbe(),
     readinessProbe: readinessProbe(),
     resources: { requests: { cpu: '100m', memory: '180Mi' } },
-    // The Pod Security Standards "restricted" profile; the image runs as nobody.
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      runAsUser: 65534,
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    // The image runs as nobody.
+    securityContext: restrictedSecurityContext(65534),
     volumeMounts: [
       { name: 'tmp', mountPath: TMP_DIR },
       { name: 'serving-cert', mountPath: SERVING_CERT_DIR, readOnly: true },
@@ -57,12 +51,7 @@ function podSpec(input: PrometheusAdapterRenderInput): V1PodSpec {
   return {
     serviceAccountName: input.name,
     nodeSelector: { 'kubernetes.io/os': 'linux' },
-    ...(input.replicas >= 2 && {
-      topologySpreadConstraints: [{
-        maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: selectorLabels(input) },
-      }],
-    }),
+    ...spreadOverNodes(input.replicas, selectorLabels(input)),
     containers: [container],
     volumes: [
       { name: 'tmp', emptyDir: {} },
@@ -74,26 +63,14 @@ function podSpec(input: PrometheusAdapterRenderInput): V1PodSpec {
 
 /** The Deployment. maxUnavailable 0 keeps the metrics APIs served during a rollout. */
 export function renderPrometheusAdapterDeployment(input: PrometheusAdapterRenderInput): V1Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: input.name, namespace: input.namespace, labels: commonLabels(input) },
-    spec: {
-      replicas: input.replicas,
-      selector: { matchLabels: selectorLabels(input) },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } },
-      template: {
-        metadata: {
-          labels: commonLabels(input),
-          annotations: {
-            [SERVING_CERT_HASH_ANNOTATION]: sha256(input.servingCertPEM),
-            [CONFIG_HASH_ANNOTATION]: sha256(renderAdapterConfigFile(input.config)),
-          },
-        },
-        spec: podSpec(input),
-      },
+  return renderServerDeployment({
+    name: input.name, namespace: input.namespace, labels: commonLabels(input), selector: selectorLabels(input), replicas: input.replicas,
+    podAnnotations: {
+      [SERVING_CERT_HASH_ANNOTATION]: sha256(input.servingCertPEM),
+      [CONFIG_HASH_ANNOTATION]: sha256(renderAdapterConfigFile(input.config)),
     },
-  };
+    podSpec: podSpec(input),
+  });
 }
 
 /** A PodDisruptionBudget with minAvailable 1, or undefined for a single replica (it would block every drain). */
