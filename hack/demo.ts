@@ -3,9 +3,11 @@
  * in examples/, the real metrics-server binary running the pods the operator deployed, `kubectl top`, and an HPA
  * scaling on simulated CPU. Ctrl-C stops everything (and so does the end, when not run from a terminal).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { startCluster, type TestCluster } from '../test/support/cluster.js';
+import { shareWithMachine } from '../test/support/host-port.js';
 import { installCrd } from '../test/support/crd.js';
 import { OperatorRunner } from '../test/support/operator.js';
 import { runPod, type RunningPod } from '../test/support/pod-runner.js';
@@ -35,6 +37,18 @@ process.on('SIGTERM', () => void shutdown(0));
 async function show(args: string[]): Promise<void> {
   const r = await cluster!.kubectl(args);
   console.log(`$ kubectl ${args.join(' ')}\n${(r.stdout || r.stderr).trimEnd()}`);
+}
+
+/**
+ * The cluster runs with no route off the machine (hack/testenv/offline.sh), in a network namespace of its own: a
+ * terminal outside it reaches the apiserver through a relay on the machine's loopback (test/support/host-port.ts).
+ */
+async function kubeconfigForMachine(c: TestCluster): Promise<string> {
+  const shared = await shareWithMachine(c.ports.apiserver, c.dir);
+  if (!shared || shared.port === c.ports.apiserver) return c.kubeconfigPath;
+  const path = join(c.dir, 'machine.kubeconfig');
+  writeFileSync(path, readFileSync(c.kubeconfigPath, 'utf8').replaceAll(c.server, `https://127.0.0.1:${shared.port}`));
+  return path;
 }
 
 async function main(): Promise<void> {
@@ -93,7 +107,7 @@ async function main(): Promise<void> {
   await show(['-n', 'shop', 'get', 'hpa']);
 
   if (process.stdin.isTTY) {
-    step(`Demo running. KUBECONFIG=${cluster.kubeconfigPath} — try kubectl yourself; Ctrl-C stops everything`);
+    step(`Demo running. KUBECONFIG=${await kubeconfigForMachine(cluster)} — try kubectl yourself; Ctrl-C stops everything`);
     await new Promise(() => undefined);
   }
   await shutdown(0);

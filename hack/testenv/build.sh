@@ -70,9 +70,18 @@ install_debian_packages() {
     [ "$(id -u)" = 0 ] || { log "not root: install Debian's ${missing[*]} by hand"; return 1; }
     log "installing Debian's ${missing[*]} (apt)"
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    # The prometheus package starts a system service on :9090; the suite runs its own on free ports.
-    (systemctl stop prometheus || service prometheus stop || pkill -x prometheus || true) >/dev/null 2>&1
+    # The prometheus package starts a system service on :9090; the suite runs its own on free ports. Debian's
+    # policy-rc.d (exit 101: "action forbidden") keeps the package from starting it; where the machine already has a
+    # policy-rc.d of its own we leave it alone and stop the service afterwards through the service manager only,
+    # never by process name (that would kill whatever Prometheus a developer runs).
+    local policy=/usr/sbin/policy-rc.d ours=0
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && ours=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
+      [ "$ours" = 1 ] && rm -f "$policy"; return 1; }
+    [ "$ours" = 1 ] && rm -f "$policy"
+    if [ "$ours" = 0 ] && [[ " ${missing[*]} " == *" prometheus "* ]]; then
+      (systemctl stop prometheus || service prometheus stop || true) >/dev/null 2>&1
+    fi
   fi
   ln -sf "$(command -v prometheus || echo /usr/bin/prometheus)" "$bin/prometheus"
   ln -sf "$(command -v lua5.1)" "$bin/lua5.1"

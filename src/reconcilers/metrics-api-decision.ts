@@ -1,5 +1,6 @@
 import type { V1APIService } from '@kubernetes/client-node';
 import type { ConditionInput } from '../kube/conditions.js';
+import { describeAggregatorMessage } from './backends/aggregator-message.js';
 
 /** What a real list of node metrics returned: a count, or the apiserver's error. */
 export type NodeMetricsProbe = { readonly items: number } | { readonly error: string; readonly code?: number };
@@ -27,7 +28,7 @@ export function decideMetricsAPI(apiServiceName: string, apiService: V1APIServic
   if (available.status !== 'True') {
     const reason = available?.reason && /^[A-Za-z]\w*$/.test(available.reason) ? available.reason : 'APIServiceUnavailable';
     const hint = HINTS[reason] ?? 'the aggregator has not marked it Available yet.';
-    const said = available?.message ? ` (${available.message})` : '';
+    const said = available?.message ? ` (${describeAggregatorMessage(available.message)})` : '';
     return { type, status: 'False', reason, message: `APIService ${apiServiceName} is not Available${said}: ${hint}` };
   }
   if (!probe) return { type, status: 'Unknown', reason: 'APIServiceUnavailable', message: `APIService ${apiServiceName} is Available; node metrics not listed yet.` };

@@ -66,6 +66,18 @@ describe('metrics-server on a simulated EKS cluster with EC2 and Fargate nodes',
     expect(cond(s, 'Ready')).toMatchObject({ status: 'False', reason: c.reason });
   });
 
+  it('names the endpoint the aggregator could not reach (a pod IP with no route here), never a stranger\'s certificate', async () => {
+    // The test processes run with no route off the machine (hack/testenv/offline.sh): the aggregator's dial to the
+    // simulated pod IP fails at once instead of leaving through a default route.
+    const reached = /could not reach (10\.0\.\d+\.\d+):10251 \(network is unreachable\)/;
+    await until('MetricsAPIAvailable names the endpoint', async () => reached.test(cond(await get('default'), 'MetricsAPIAvailable')?.message ?? ''), 60_000);
+    const c = cond(await get('default'), 'MetricsAPIAvailable')!;
+    expect(c).toMatchObject({ status: 'False', reason: 'FailedDiscoveryCheck' });
+    expect(c.message).not.toMatch(/x509|certificate is valid for/);
+    const pods = await cluster.kubectl(['-n', 'kube-system', 'get', 'pods', '-l', 'k8s-app=metrics-server', '-o', 'jsonpath={.items[*].status.podIP}']);
+    expect(pods.stdout.split(' ')).toContain(reached.exec(c.message)![1]);
+  });
+
   it('restores a deleted ClusterRole and a hand-edited Deployment', async () => {
     await rbac.deleteClusterRole({ name: 'system:metrics-server' });
     await cluster.kubectl(['-n', 'kube-system', 'patch', 'deployment', 'metrics-server', '--type=json', '-p', '[{"op":"replace","path":"/spec/template/spec/containers/0/args","value":["--kubelet-insecure-tls=false"]}]']);

@@ -8,6 +8,7 @@ import { mustKubectl, probe, runKubectl, type Kubectl } from './kubectl.js';
 import { KWOK_CRD_FILES, KWOK_CRD_NAMES, KWOK_ASSETS, kwokArgs, kwokUsage, scrapeNodeMetrics } from './kwok.js';
 import { presetNodes, type Preset } from './kwok-nodes.js';
 import { createNetwork, GATEWAY, type ClusterNetwork } from './network.js';
+import { assertOffline } from './offline.js';
 import { freePorts } from './ports.js';
 import { ProcGroup, waitFor, type Proc } from './procs.js';
 
@@ -44,6 +45,8 @@ export interface TestCluster extends ReturnType<typeof kwokUsage> {
  */
 export async function startCluster(opts: StartOptions = {}): Promise<TestCluster> {
   const t0 = Date.now();
+  // The aggregator, kwok and the pods dial simulated addresses: with a route off the machine they would leave it.
+  await assertOffline('a test cluster');
   const name = opts.name ?? 'metricsstack-test';
   const binDir = resolveBinDir();
   const dir = mkdtempSync(join(tmpdir(), `${name}-`));

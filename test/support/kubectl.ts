@@ -25,6 +25,9 @@ export function runKubectl(kubectl: string, args: string[], o: { input?: string;
     child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
     child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
     child.on('error', reject).on('close', (code) => resolve({ stdout, stderr, code: code ?? -1 }));
+    // kubectl may exit before reading its input (the apiserver is down, a bad flag): that write fails with EPIPE.
+    // The exit code and stderr already say what happened, so the failed write is not an error of its own.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(o.input ?? '');
   });
 }

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { assertOffline } from './offline.js';
 
 export interface Moto {
   /** http://127.0.0.1:<port> — pass as `endpoint` to SDK clients. */
@@ -36,6 +37,7 @@ async function motoServerPath(): Promise<string> {
 }
 
 export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
+  await assertOffline('moto');
   const bin = await motoServerPath();
   // Port 0: the OS assigns a free port at bind time (no probe-then-bind race); werkzeug logs the real one.
   const child = spawn(bin, ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -7,6 +7,7 @@ import type { V1APIService } from '@kubernetes/client-node';
 import type { ConditionInput } from '../../kube/conditions.js';
 import type { NodeMetricsProbe } from '../metrics-api-decision.js';
 import type { PrometheusCheck } from './prometheus-probe.js';
+import { describeAggregatorMessage } from '../backends/aggregator-message.js';
 
 /** What listing an API group version's resources returned (the discovery document the HPA controller also reads). */
 export type DiscoveryProbe = { readonly resources: readonly string[] } | { readonly error: string; readonly code?: number };
@@ -50,7 +51,7 @@ export function decideAdapterAPI(api: AdapterAPI, facts: AdapterAPIFacts, w: Ada
     if (!available) return { type, status: 'Unknown', reason: 'APIServiceUnavailable', message: `APIService ${name} has not been checked by the aggregator yet.` };
     if (available.status !== 'True') {
       const reason = available.reason && /^[A-Za-z]\w*$/.test(available.reason) ? available.reason : 'APIServiceUnavailable';
-      return { type, status: 'False', reason, message: `APIService ${name} is not Available${available.message ? ` (${available.message})` : ''}: ${hint(reason, w)}` };
+      return { type, status: 'False', reason, message: `APIService ${name} is not Available${available.message ? ` (${describeAggregatorMessage(available.message)})` : ''}: ${hint(reason, w)}` };
     }
   }
   const probe = facts.probe;
