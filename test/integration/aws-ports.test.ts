@@ -6,9 +6,9 @@ import { accessDeniedMessage } from '../../src/cloud/aws/access-denied.js';
 import { createAwsClients, type AwsClients } from '../../src/cloud/aws/clients.js';
 import { AwsAccessDeniedError, AwsNotFoundError, classifyAwsError } from '../../src/cloud/aws/errors.js';
 import { AWS_TTL_MS } from '../../src/cloud/aws/ttl.js';
-import { missingDiscoveryTags } from '../../src/reconcilers/eks/asg-tags.js';
-import { planProfileRecreation, type RecreateStatus } from '../../src/reconcilers/eks/fargate-plan.js';
-import { checkTrustPolicy } from '../../src/reconcilers/eks/irsa.js';
+import { missingDiscoveryTags } from '../../src/reconcilers/cluster-autoscaler/asg-tags.js';
+import { planProfileRecreation, type RecreateStatus } from '../../src/reconcilers/fargate/recreate/plan.js';
+import { checkTrustPolicy } from '../../src/reconcilers/cluster-autoscaler/irsa/trust-policy.js';
 import { motoClientConfig, seedEks, type SeededEks } from '../support/aws-seed.js';
 import { startMoto, type Moto } from '../support/moto.js';
 

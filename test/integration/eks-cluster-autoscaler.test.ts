@@ -8,7 +8,7 @@ import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1ServiceAccount } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsStack } from '../../src/api/v1alpha1/types.js';
-import { clusterAutoscalerImage } from '../../src/reconcilers/eks/asg-tags.js';
+import { clusterAutoscalerImage } from '../../src/reconcilers/cluster-autoscaler/asg-tags.js';
 import { motoClientConfig, seedEks, type SeededEks } from '../support/aws-seed.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
 import { installCrd } from '../support/crd.js';

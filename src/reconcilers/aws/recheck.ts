@@ -4,7 +4,7 @@
  * stack keeps reading from the cache and makes no AWS call between drift checks.
  */
 import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
-import type { StackContext } from '../context.js';
+import type { StackContext } from '../stack/context.js';
 import type { AwsService, AwsSession } from './session.js';
 
 /** Per stack and condition: when its failing check last dropped the cache. */

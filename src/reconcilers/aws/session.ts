@@ -4,7 +4,7 @@
  * EKS whose spec needs AWS ever asks for them, so other clusters never load credentials or reach an AWS endpoint.
  */
 import type { AwsPorts } from '../../cloud/aws/ports.js';
-import type { StackContext } from '../context.js';
+import type { StackContext } from '../stack/context.js';
 
 /** AWS services whose cached answers a reconciler can drop, to re-read a check that failed. */
 export type AwsService = 'eks' | 'iam' | 'autoscaling';

@@ -2,8 +2,8 @@ import type { KubernetesObject, V1APIService } from '@kubernetes/client-node';
 import { OwnershipConflictError } from '../../kube/apply-decision.js';
 import { ownerOf } from '../../kube/labels.js';
 import type { Applier } from '../../kube/applier.js';
-import { applySet, objectId, type ApplySetResult } from '../apply-set.js';
-import type { ObjectCache, StackContext, SubReconciler } from '../context.js';
+import { applySet, objectId, type ApplySetResult } from '../stack/apply-set.js';
+import type { ObjectCache, StackContext, SubReconciler } from '../stack/context.js';
 import { conditionTypeForAPIService, HANDOVER_POLL_MS, pendingHandovers, workloadsReady, type Handover } from './handover.js';
 
 /** What a backend wants applied this pass, in apply order, and how adoption is allowed. */

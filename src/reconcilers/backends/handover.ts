@@ -6,8 +6,8 @@
  */
 import type { KubernetesObject, V1APIService, V1Deployment } from '@kubernetes/client-node';
 import { ownerOf } from '../../kube/labels.js';
-import { objectId } from '../apply-set.js';
-import type { ObjectCache } from '../context.js';
+import { objectId } from '../stack/apply-set.js';
+import type { ObjectCache } from '../stack/context.js';
 
 /** An APIService this stack already has, pointing at another Service than the one the backend renders. */
 export interface Handover {

@@ -3,7 +3,7 @@
  * pure plan says which tags each group lacks; the step adds them when spec.clusterAutoscaler.manageASGTags is true.
  */
 import type { AutoScalingGroup, AwsPorts } from '../../cloud/aws/ports.js';
-import { missingDiscoveryTags } from '../eks/asg-tags.js';
+import { missingDiscoveryTags } from './asg-tags.js';
 import { byOrdinal } from '../../ordinal.js';
 
 /** One row of status.clusterAutoscaler.autoScalingGroups. */

@@ -4,10 +4,10 @@
  */
 import type { Applier } from '../../kube/applier.js';
 import { CLUSTER_AUTOSCALER_NAME, renderClusterAutoscaler } from '../../render/cluster-autoscaler/index.js';
-import { applySet } from '../apply-set.js';
+import { applySet } from '../stack/apply-set.js';
 import type { AwsSession } from '../aws/session.js';
-import type { StackContext } from '../context.js';
-import { clusterAutoscalerImage } from '../eks/asg-tags.js';
+import type { StackContext } from '../stack/context.js';
+import { clusterAutoscalerImage } from './asg-tags.js';
 import type { Finding } from './decision.js';
 
 type CaSpec = NonNullable<StackContext['spec']['clusterAutoscaler']>;

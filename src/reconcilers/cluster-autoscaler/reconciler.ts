@@ -11,10 +11,10 @@ import type { Applier } from '../../kube/applier.js';
 import { awsFailure } from '../aws/condition.js';
 import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
-import type { ObjectCache, StackContext, SubReconciler } from '../context.js';
+import type { ObjectCache, StackContext, SubReconciler } from '../stack/context.js';
 import { asgFinding, CA_CONDITION, decideClusterAutoscaler, type Finding } from './decision.js';
 import { deployClusterAutoscaler } from './deploy.js';
-import { checkIrsa } from './irsa-check.js';
+import { checkIrsa } from './irsa/check.js';
 import { reconcileAsgTags } from './asgs.js';
 import { annotateServiceAccount } from './service-account.js';
 

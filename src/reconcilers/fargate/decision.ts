@@ -3,8 +3,8 @@
  * all, whether a Fargate profile would take its pods, and whether the pods really landed on EC2.
  */
 import type { ConditionInput } from '../../kube/conditions.js';
-import type { MetricsServerPlacementDecision } from '../context.js';
-import { matchingProfiles, type PodPlacementKey, type ProfileLike } from '../eks/fargate-match.js';
+import type { MetricsServerPlacementDecision } from '../stack/context.js';
+import { matchingProfiles, type PodPlacementKey, type ProfileLike } from './profile-match.js';
 
 export const FARGATE_CONDITION = 'FargatePlacementSafe';
 

@@ -9,14 +9,14 @@ import { commonLabels } from '../../render/metrics-server/labels.js';
 import { awsFailure } from '../aws/condition.js';
 import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
-import type { StackContext, SubReconciler } from '../context.js';
-import { matchingProfiles, type PodPlacementKey } from '../eks/fargate-match.js';
-import type { RecreateSpec } from '../eks/fargate-plan.js';
+import type { StackContext, SubReconciler } from '../stack/context.js';
+import { matchingProfiles, type PodPlacementKey } from './profile-match.js';
+import type { RecreateSpec } from './recreate/plan.js';
 import { METRICS_SERVER_NAME } from '../metrics-server/backend.js';
-import { summarizeNodes } from '../node-facts.js';
+import { summarizeNodes } from '../platform/node-facts.js';
 import { decideNamespace, decidePlacement, describeProfiles, FARGATE_CONDITION } from './decision.js';
 import { readFargateProfiles } from './profiles.js';
-import { stepProfileRecreation, type RecreateOutcome } from './recreate.js';
+import { stepProfileRecreation, type RecreateOutcome } from './recreate/step.js';
 import type { FargateVerifications } from './verifier.js';
 
 export interface FargatePlacementDeps {

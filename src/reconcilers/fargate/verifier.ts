@@ -3,8 +3,8 @@
  * a hint to EKS's Fargate webhook, so the verdict comes from the pods (label-selected cache) and their nodes.
  */
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import type { ObjectCache, StackContext, SubReconciler } from '../context.js';
-import { isFargateNode } from '../node-facts.js';
+import type { ObjectCache, StackContext, SubReconciler } from '../stack/context.js';
+import { isFargateNode } from '../platform/node-facts.js';
 import { decidePodPlacement } from './decision.js';
 import { metricsServerPods } from './pods.js';
 

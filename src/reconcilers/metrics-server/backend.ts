@@ -1,12 +1,12 @@
 import type { V1APIService } from '@kubernetes/client-node';
 import { METRICS_API_SERVICE_NAME, renderMetricsServer } from '../../render/metrics-server/index.js';
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
-import type { ObjectCache, StackContext } from '../context.js';
-import { decideMetricsAPI, type NodeMetricsProbe } from '../metrics-api-decision.js';
-import { decideMetricsServerFlags, preferAddressTypes } from '../metrics-server-flags.js';
-import { summarizeNodes } from '../node-facts.js';
-import { CLUSTER_CA_CONFIGMAP, type KubeletTLSFactsSource } from './kubelet-tls-facts.js';
-import { ensureServingCert, type SecretReader } from './serving-cert-step.js';
+import type { ObjectCache, StackContext } from '../stack/context.js';
+import { decideMetricsAPI, type NodeMetricsProbe } from '../backends/metrics-api-decision.js';
+import { decideMetricsServerFlags, preferAddressTypes } from './flags.js';
+import { summarizeNodes } from '../platform/node-facts.js';
+import { CLUSTER_CA_CONFIGMAP, type KubeletTLSFactsSource } from './kubelet-tls/facts.js';
+import { ensureServingCert, type SecretReader } from '../backends/serving-cert-step.js';
 
 export const METRICS_SERVER_NAME = 'metrics-server';
 export const METRICS_SERVER_CERT_SECRET = 'metrics-server-serving-cert';

@@ -5,7 +5,7 @@
  */
 import type { V1APIService } from '@kubernetes/client-node';
 import type { ConditionInput } from '../../kube/conditions.js';
-import type { NodeMetricsProbe } from '../metrics-api-decision.js';
+import type { NodeMetricsProbe } from '../backends/metrics-api-decision.js';
 import type { PrometheusCheck } from './prometheus-probe.js';
 import { describeAggregatorMessage } from '../backends/aggregator-message.js';
 

@@ -5,12 +5,12 @@ import {
   renderPrometheusAdapter, RESOURCE_METRICS_API_SERVICE, type PrometheusAdapterRenderInput,
 } from '../../render/prometheus-adapter/index.js';
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
-import type { ObjectCache, StackContext } from '../context.js';
-import type { NodeMetricsProbe } from '../metrics-api-decision.js';
-import { ensureServingCert, type SecretReader } from '../metrics-server/serving-cert-step.js';
+import type { ObjectCache, StackContext } from '../stack/context.js';
+import type { NodeMetricsProbe } from '../backends/metrics-api-decision.js';
+import { ensureServingCert, type SecretReader } from '../backends/serving-cert-step.js';
 import { API_CONDITION, decideAdapterAPI, type AdapterAPI, type DiscoveryProbe } from './api-decision.js';
 import { PROMETHEUS_CHECK_TTL_MS, type PrometheusCheck } from './prometheus-probe.js';
-import { validateAdapterRules } from './rules-validation.js';
+import { validateAdapterRules } from './rules/validate.js';
 
 export const PROMETHEUS_ADAPTER_NAME = 'prometheus-adapter';
 export const PROMETHEUS_ADAPTER_CERT_SECRET = 'prometheus-adapter-serving-cert';

@@ -1,0 +1,127 @@
+/**
+ * Strategy RecreateProfile as a pure function of (profiles, spec, status) → (plan, next action). Fargate profiles are
+ * immutable, so each requested change is: create the replacement → wait until ACTIVE → delete the original. Rules:
+ * - never delete an original before its replacement is ACTIVE (deleting a profile deletes its pods);
+ * - never create or delete while any profile of the cluster is CREATING or DELETING: EKS refuses a new profile while
+ *   one is DELETING, and serialising all changes is what eksctl does too;
+ * - replacements run one at a time, in spec order, and stop at the first failure;
+ * - dryRun computes the plan and does nothing.
+ */
+import {
+  type ObservedProfile,
+  type PlanStep,
+  type ProfileReplacement,
+  type ReplacementState,
+  replacementState,
+  type StepAction,
+} from './plan-steps.js';
+
+export { replacementNameFor, type ObservedProfile, type PlanStep, type ProfileReplacement } from './plan-steps.js';
+
+/** spec.fargate.recreateProfile. */
+export interface RecreateSpec {
+  readonly dryRun: boolean;
+  readonly profiles: readonly ProfileReplacement[];
+}
+
+/** status.fargate as persisted by the last reconcile. */
+export interface RecreateStatus {
+  readonly phase?: RecreatePhase;
+  readonly plan?: readonly PlanStep[];
+}
+
+/** Overall progress, as in status.fargate.phase. */
+export type RecreatePhase = 'Planned' | 'InProgress' | 'Completed' | 'Failed';
+
+/** The one AWS change to make now, or why to wait. The caller requeues after a Wait (profiles on the short TTL). */
+export type NextAction =
+  | { readonly type: 'None' }
+  | {
+      readonly type: 'Create';
+      readonly profile: string;
+      readonly replaces: string;
+      readonly podExecutionRoleArn: string;
+      readonly subnets: readonly string[];
+      readonly selectors: ProfileReplacement['selectors'];
+    }
+  | { readonly type: 'Delete'; readonly profile: string }
+  | { readonly type: 'Wait'; readonly profile: string; readonly until: 'Active' | 'Deleted' | 'Settled' };
+
+/** The plan to persist in status, the next AWS change to make, and the condition message. */
+export interface RecreateDecision {
+  readonly phase: RecreatePhase;
+  readonly plan: PlanStep[];
+  readonly nextAction: NextAction;
+  /** For the FargatePlacementSafe condition: what is happening or what to fix. */
+  readonly message: string;
+}
+
+const ACTIONS: readonly StepAction[] = ['Create', 'WaitActive', 'Delete'];
+const BUSY = new Set(['CREATING', 'DELETING']);
+
+/** Decides the next step of the profile recreation. Pure: same inputs, same answer, so a restart resumes. */
+export function planProfileRecreation(profiles: readonly ObservedProfile[], spec: RecreateSpec, status: RecreateStatus = {}): RecreateDecision {
+  const byName = new Map(profiles.map((p) => [p.name, p]));
+  const entries = spec.profiles.map((e) => replacementState(e, byName, status.plan ?? []));
+  const plan = entries.flatMap((e, i) =>
+    ACTIONS.map((action, j): PlanStep => ({ step: i * 3 + j + 1, profile: j === 2 ? e.original : e.replacement, action, state: e.states[j]! })),
+  );
+  const decide = (phase: RecreatePhase, nextAction: NextAction, message: string): RecreateDecision => ({ phase, plan, nextAction, message });
+
+  const failed = entries.find((e) => e.failure);
+  if (failed?.failure) return decide('Failed', { type: 'None' }, failed.failure);
+  const index = entries.findIndex((e) => e.states.some((s) => s !== 'Done'));
+  if (index === -1) {
+    return decide('Completed', { type: 'None' }, `Recreated ${entries.map((e) => `${e.original} as ${e.replacement}`).join(', ')}.`);
+  }
+  if (spec.dryRun) {
+    const steps = entries.map((e) => `create ${e.replacement}, wait until ACTIVE, delete ${e.original}`).join('; then ');
+    return decide(
+      'Planned',
+      { type: 'None' },
+      `Plan only (dryRun): ${steps}. Deleting a profile deletes its pods: set fargate.recreateProfile.dryRun to false to carry it out.`,
+    );
+  }
+
+  const entry = entries[index] as ReplacementState;
+  const [create, waitActive, del] = entry.states;
+  const mark = (j: number): void => {
+    plan[index * 3 + j] = { ...plan[index * 3 + j]!, state: 'InProgress' };
+  };
+  const progress = (nextAction: NextAction, message: string): RecreateDecision => decide('InProgress', nextAction, message);
+  // Any profile mid-change blocks our next write (our own CREATING replacement and DELETING original are waited on first).
+  const busy = profiles.find((p) => BUSY.has(p.status));
+
+  if (waitActive === 'InProgress') {
+    return progress(
+      { type: 'Wait', profile: entry.replacement, until: 'Active' },
+      `Waiting for Fargate profile ${entry.replacement} to become ACTIVE before deleting ${entry.original}.`,
+    );
+  }
+  if (del === 'InProgress') {
+    return progress({ type: 'Wait', profile: entry.original, until: 'Deleted' }, `Waiting for Fargate profile ${entry.original} to finish deleting.`);
+  }
+  if (busy) {
+    return progress(
+      { type: 'Wait', profile: busy.name, until: 'Settled' },
+      `Waiting for Fargate profile ${busy.name} to finish ${busy.status}: EKS changes one profile at a time.`,
+    );
+  }
+  if (create === 'Pending') {
+    const original = byName.get(entry.original) as ObservedProfile;
+    mark(0);
+    return progress(
+      {
+        type: 'Create',
+        profile: entry.replacement,
+        replaces: entry.original,
+        podExecutionRoleArn: original.podExecutionRoleArn,
+        subnets: original.subnets,
+        selectors: spec.profiles[index]!.selectors,
+      },
+      `Creating Fargate profile ${entry.replacement} to replace ${entry.original}.`,
+    );
+  }
+  mark(2);
+  return progress({ type: 'Delete', profile: entry.original }, `Deleting Fargate profile ${entry.original}: ${entry.replacement} is ACTIVE.`);
+}

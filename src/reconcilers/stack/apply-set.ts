@@ -1,0 +1,51 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ApplyPolicy } from '../../kube/apply-decision.js';
+import type { Applier } from '../../kube/applier.js';
+import type { StackContext } from './context.js';
+
+/** What applying a set of rendered objects came to. */
+export interface ApplySetResult {
+  readonly applied: number;
+  readonly unchanged: number;
+  /** One message per object left untouched because someone else owns it. */
+  readonly conflicts: readonly string[];
+  /** The objects as they are now, by `Kind/namespace/name`, for verification. */
+  readonly live: ReadonlyMap<string, KubernetesObject>;
+}
+
+export const objectId = (o: KubernetesObject): string => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+/**
+ * Applies each object in order (RBAC and Service before the Deployment, APIService last, as rendered), records the
+ * ones this stack owns in the context's inventory, and collects conflicts instead of stopping at the first, so the
+ * status lists every object that needs attention.
+ */
+export async function applySet(applier: Applier, ctx: StackContext, objects: readonly KubernetesObject[], policy: Omit<ApplyPolicy, 'owner'>): Promise<ApplySetResult> {
+  let applied = 0;
+  let unchanged = 0;
+  const conflicts: string[] = [];
+  const live = new Map<string, KubernetesObject>();
+  for (const obj of objects) {
+    const out = await applier.apply(obj, { ...policy, owner: ctx.name });
+    if (out.result === 'conflict') {
+      conflicts.push(out.message ?? `${objectId(obj)} conflicts`);
+      continue;
+    }
+    ctx.recordOwned(obj);
+    if (out.object) live.set(objectId(obj), out.object);
+    if (out.result === 'applied') applied++;
+    else unchanged++;
+  }
+  return { applied, unchanged, conflicts, live };
+}
+
+/** ResourcesApplied, from one or more apply sets. */
+export function resourcesAppliedCondition(results: readonly ApplySetResult[]) {
+  const conflicts = results.flatMap((r) => r.conflicts);
+  const applied = results.reduce((n, r) => n + r.applied, 0);
+  const unchanged = results.reduce((n, r) => n + r.unchanged, 0);
+  if (conflicts.length > 0) {
+    return { type: 'ResourcesApplied', status: 'False' as const, reason: 'Conflict', message: conflicts.join(' ') };
+  }
+  return { type: 'ResourcesApplied', status: 'True' as const, reason: 'Applied', message: `${applied + unchanged} managed objects are in place` };
+}
