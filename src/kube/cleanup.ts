@@ -13,6 +13,8 @@ export interface InventoryRef {
   readonly kind: string;
   readonly namespace?: string;
   readonly name: string;
+  /** The sub-reconciler whose object it is; its statement alone decides whether it is pruned. */
+  readonly concern?: string;
 }
 
 export const inventoryKey = (r: InventoryRef): string => `${r.apiVersion}/${r.kind}/${r.namespace ?? ''}/${r.name}`;

@@ -155,6 +155,31 @@ describe('Cluster Autoscaler on EKS', () => {
     expect(await versions()).toEqual(before);
   });
 
+  it('keeps Cluster Autoscaler when a pass cannot tell which EKS cluster this is (a region with no cluster): pruning needs a positive statement', async () => {
+    const apps = cluster.kubeConfig.makeApiClient(AppsV1Api);
+    const rbac = cluster.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+    const uids = async () => [
+      (await apps.readNamespacedDeployment({ name: 'cluster-autoscaler', namespace: 'kube-system' })).metadata?.uid,
+      (await rbac.readClusterRoleBinding({ name: 'cluster-autoscaler' })).metadata?.uid,
+      (await rbac.readNamespacedRoleBinding({ name: 'cluster-autoscaler', namespace: 'kube-system' })).metadata?.uid,
+    ];
+    const before = await uids();
+    expect(before.every(Boolean)).toBe(true);
+    // moto has no EKS cluster in us-west-2: "the account's only cluster" finds none, so the pass cannot say what
+    // Cluster Autoscaler needs. That is "unknown", which must keep last pass's objects, not "nothing wanted".
+    await stacks.patchSpec('default', '/spec/cluster', { region: 'us-west-2' });
+    await untilStack('ClusterUnknown', (s) => ca(s)?.reason === 'ClusterUnknown');
+    const reconciles = await op.reconciles();
+    await until('two more passes', async () => (await op.reconciles()) >= reconciles + 2, 30_000);
+    expect(await uids().catch((err: Error) => [`gone: ${err.message}`])).toEqual(before);
+    const inventory = (await stacks.get('default')).status?.inventory?.map((i) => `${i.kind}/${i.name}`) ?? [];
+    expect(inventory).toEqual(expect.arrayContaining(['Deployment/cluster-autoscaler', 'ClusterRoleBinding/cluster-autoscaler', 'RoleBinding/cluster-autoscaler']));
+    expect(op.logs()).not.toMatch(/pruning objects no longer wanted[^\n]*cluster-autoscaler/);
+    await stacks.patchSpec('default', '/spec/cluster', { region: 'us-east-1' });
+    await untilStack('ClusterAutoscalerReady True again', (s) => ca(s)?.status === 'True');
+    expect(await uids()).toEqual(before);
+  });
+
   it('on deletion removes the Deployment and bindings it made, and leaves the user’s service account in place', async () => {
     await stacks.delete('default');
     await until('default gone', async () => !(await stacks.exists('default')));

@@ -71,6 +71,7 @@ export const InventoryEntrySchema = Type.Object(
     kind: Str('Kind of the object.', 63),
     namespace: Type.Optional(Str('Namespace; absent for cluster-scoped objects.', 63)),
     name: Str('Name of the object.', 253),
+    concern: Type.Optional(Str('The part of the operator that wants it (metrics-server, cluster-autoscaler, ...).', 63)),
   },
   { description: 'One object the operator created.' },
 );

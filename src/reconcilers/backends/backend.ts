@@ -3,7 +3,8 @@ import { OwnershipConflictError } from '../../kube/apply-decision.js';
 import { ownerOf } from '../../kube/labels.js';
 import type { Applier } from '../../kube/applier.js';
 import { applySet, objectId, type ApplySetResult } from '../stack/apply-set.js';
-import type { ObjectCache, StackContext, SubReconciler } from '../stack/context.js';
+import type { ObjectCache, OwningReconciler, StackContext } from '../stack/context.js';
+import { wantsExactly, wantsUnknown, type OwningResult } from '../stack/wanted.js';
 import { conditionTypeForAPIService, HANDOVER_POLL_MS, pendingHandovers, workloadsReady, type Handover } from './handover.js';
 
 /** What a backend wants applied this pass, in apply order, and how adoption is allowed. */
@@ -46,18 +47,19 @@ export interface BackendDeps {
 }
 
 /** Runs a backend: claim check → plan → apply with ownership rules → hand APIs over → verify. */
-export class BackendReconciler implements SubReconciler {
+export class BackendReconciler implements OwningReconciler {
   readonly name: string;
+  readonly owns = 'objects';
 
   constructor(private readonly backend: MetricsBackend, private readonly d: BackendDeps) {
     this.name = backend.name;
   }
 
-  async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
+  async reconcile(ctx: StackContext): Promise<OwningResult> {
     const b = this.backend;
     if (!b.enabled(ctx)) {
       b.clear(ctx);
-      return {};
+      return wantsExactly([]); // the spec asks for another provider (or none)
     }
     const claims = b.apiServices(ctx).flatMap((name) => {
       const owner = ownerOf(this.d.apiServices.get(name) ?? {});
@@ -67,7 +69,7 @@ export class BackendReconciler implements SubReconciler {
       const message = `${claims.join('; ')}; only one MetricsStack may serve an API group. Delete one of them or change spec.resourceMetrics.provider; ${b.name} was not deployed and nothing was changed.`;
       ctx.applyResults.push({ applied: 0, unchanged: 0, conflicts: [message], live: new Map() });
       for (const type of b.conditionTypes(ctx)) ctx.setCondition({ type, status: 'False', reason: 'Conflict', message });
-      return {};
+      return wantsUnknown(message);
     }
     let plan: BackendPlan;
     try {
@@ -76,21 +78,24 @@ export class BackendReconciler implements SubReconciler {
       if (!(err instanceof OwnershipConflictError)) throw err;
       ctx.applyResults.push({ applied: 0, unchanged: 0, conflicts: [err.message], live: new Map() });
       for (const type of b.conditionTypes(ctx)) ctx.setCondition({ type, status: 'False', reason: 'Conflict', message: err.message });
-      return {};
+      return wantsUnknown(err.message);
     }
     if (plan.rejected) {
       const { reason, message, retryAfterMs } = plan.rejected;
       ctx.holdPruning(`${b.name}: ${reason}`);
       for (const type of b.conditionTypes(ctx)) ctx.setCondition({ type, status: 'False', reason, message });
-      return retryAfterMs ? { requeueAfterMs: retryAfterMs } : {};
+      return wantsUnknown(`${reason}: ${message}`, retryAfterMs || undefined);
     }
     const handovers = pendingHandovers(plan.objects, this.d.apiServices, ctx.name);
     const waiting = (o: KubernetesObject) => o.kind === 'APIService' && handovers.some((h) => h.name === o.metadata?.name);
     const policy = { adopt: plan.adopt, adoptField: plan.adoptField };
     const applied = await applySet(this.d.applier, ctx, plan.objects.filter((o) => !waiting(o)), policy);
     ctx.applyResults.push(applied);
-    if (applied.conflicts.length > 0) return this.conflicted(ctx, plan.objects.filter((o) => !waiting(o)), applied);
-    if (handovers.length === 0) return b.verify(ctx, applied);
+    if (applied.conflicts.length > 0) {
+      const r = await this.conflicted(ctx, plan.objects.filter((o) => !waiting(o)), applied);
+      return wantsUnknown(applied.conflicts.join(' '), r.requeueAfterMs);
+    }
+    if (handovers.length === 0) return wantsExactly(ctx.recorded(), (await b.verify(ctx, applied)).requeueAfterMs);
     const readiness = workloadsReady(plan.objects, applied.live);
     await this.handOver(ctx, handovers, plan.objects.filter(waiting), readiness.ready, policy);
     await b.verify(ctx, applied);
@@ -101,7 +106,7 @@ export class BackendReconciler implements SubReconciler {
         : `APIService ${h.name} still routes to ${h.from}, which keeps serving until ${b.name} is ready (${readiness.detail}); then it is repointed to ${h.to}.`;
       if (type) ctx.setCondition({ type, status: 'Unknown', reason: 'HandoverInProgress', message });
     }
-    return { requeueAfterMs: HANDOVER_POLL_MS };
+    return wantsExactly(ctx.recorded(), HANDOVER_POLL_MS);
   }
 
   /**

@@ -12,17 +12,11 @@ import type { Finding } from './decision.js';
 
 type CaSpec = NonNullable<StackContext['spec']['clusterAutoscaler']>;
 
-/** Applies the Cluster Autoscaler objects; a failure before the apply keeps the previous ones from being pruned. */
+/** Applies the Cluster Autoscaler objects; a finding that is not ok makes the pass keep the previous ones. */
 export async function deployClusterAutoscaler(applier: Applier, ctx: StackContext, session: AwsSession, ca: CaSpec): Promise<Finding> {
   let image = ca.image;
-  try {
-    image ??= clusterAutoscalerImage((await session.ports.eks.describeCluster(session.clusterName)).version);
-  } catch (err) {
-    keepPrevious(ctx, ca.serviceAccount.namespace);
-    throw err;
-  }
+  image ??= clusterAutoscalerImage((await session.ports.eks.describeCluster(session.clusterName)).version);
   if (!image) {
-    keepPrevious(ctx, ca.serviceAccount.namespace);
     return { ok: false, reason: 'InvalidSpec', message: `Cannot tell the Kubernetes version of EKS cluster ${session.clusterName} to pick a Cluster Autoscaler image: set spec.clusterAutoscaler.image.` };
   }
   const objects = renderClusterAutoscaler({
@@ -41,13 +35,4 @@ export async function deployClusterAutoscaler(applier: Applier, ctx: StackContex
     return { ok: false, reason: 'Conflict', message: `Cluster Autoscaler was not (fully) deployed: ${applied.conflicts.join(' ')}` };
   }
   return { ok: true, message: `Cluster Autoscaler ${image} is deployed in ${ca.serviceAccount.namespace}, discovering node groups by tag.` };
-}
-
-/** Re-records last pass's Cluster Autoscaler objects, so a pass that could not render them does not delete them. */
-function keepPrevious(ctx: StackContext, namespace: string): void {
-  for (const r of ctx.status.inventory ?? []) {
-    if (r.name === CLUSTER_AUTOSCALER_NAME && (r.namespace === undefined || r.namespace === namespace) && r.kind !== 'ServiceAccount') {
-      ctx.recordOwned({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) } });
-    }
-  }
 }

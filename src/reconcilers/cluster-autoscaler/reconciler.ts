@@ -11,7 +11,8 @@ import type { Applier } from '../../kube/applier.js';
 import { awsFailure } from '../aws/condition.js';
 import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
-import type { ObjectCache, StackContext, SubReconciler } from '../stack/context.js';
+import type { ObjectCache, OwningReconciler, StackContext } from '../stack/context.js';
+import { wantsExactly, wantsUnknown, type OwningResult } from '../stack/wanted.js';
 import { asgFinding, CA_CONDITION, decideClusterAutoscaler, type Finding } from './decision.js';
 import { deployClusterAutoscaler } from './deploy.js';
 import { checkIrsa } from './irsa/check.js';
@@ -30,18 +31,19 @@ export interface ClusterAutoscalerDeps {
 /** Reasons whose cause lives in AWS: while one stands, IAM and Auto Scaling answers are re-read every few minutes. */
 const AWS_SIDE = new Set(['RoleTrustPolicyMismatch', 'OIDCProviderMissing', 'NotFound', 'ASGDiscoveryTagsMissing', 'NoAutoScalingGroups', 'AccessDenied', 'AWSError', 'ClusterUnknown']);
 
-export class ClusterAutoscalerReconciler implements SubReconciler {
+export class ClusterAutoscalerReconciler implements OwningReconciler {
   readonly name = 'cluster-autoscaler';
+  readonly owns = 'objects';
   readonly #recheck = new FailureRecheck();
 
   constructor(private readonly d: ClusterAutoscalerDeps) {}
 
-  async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
+  async reconcile(ctx: StackContext): Promise<OwningResult> {
     const ca = ctx.spec.clusterAutoscaler;
     if (!ca) {
       ctx.removeCondition(CA_CONDITION);
       delete ctx.status.clusterAutoscaler;
-      return {};
+      return wantsExactly([]); // the spec no longer asks for it
     }
     if (ctx.nodeFacts?.kind !== 'EKS') {
       delete ctx.status.clusterAutoscaler;
@@ -49,13 +51,14 @@ export class ClusterAutoscalerReconciler implements SubReconciler {
         type: CA_CONDITION, status: 'False', reason: 'NotApplicable',
         message: "spec.clusterAutoscaler is set, but this cluster is not Amazon EKS (no node has an aws:// providerID or eks.amazonaws.com labels): IRSA and ASG discovery tags are EKS features. Remove spec.clusterAutoscaler, or set it on the EKS cluster's MetricsStack.",
       });
-      return {};
+      return wantsUnknown('the cluster does not look like EKS this pass');
     }
     let session: AwsSession;
     try {
       session = await this.d.aws.resolve(ctx);
     } catch (err) {
-      return this.#failed(ctx, awsFailure(CA_CONDITION, 'identifying the EKS cluster', err, this.d.operatorRoleArn), err);
+      const failure = awsFailure(CA_CONDITION, 'identifying the EKS cluster', err, this.d.operatorRoleArn);
+      return wantsUnknown(failure.condition.message, this.#failed(ctx, failure, err).requeueAfterMs);
     }
     this.#recheck.maybeRefresh(ctx, session, CA_CONDITION, ['iam', 'autoscaling', 'eks'], AWS_SIDE);
 
@@ -92,15 +95,23 @@ export class ClusterAutoscalerReconciler implements SubReconciler {
       groups = plan.rows;
       return asgFinding(plan, session.clusterName);
     });
+    let deployed = true;
     if (ca.deploy && roleArn) {
-      await step(`deploying Cluster Autoscaler to cluster ${session.clusterName}`, () => deployClusterAutoscaler(this.d.applier, ctx, session, ca));
+      await step(`deploying Cluster Autoscaler to cluster ${session.clusterName}`, async () => {
+        deployed = false;
+        const finding = await deployClusterAutoscaler(this.d.applier, ctx, session, ca);
+        deployed = finding.ok;
+        return finding;
+      });
     }
 
     ctx.status.clusterAutoscaler = { ...(annotated && roleArn ? { roleARN: roleArn } : {}), ...(groups ? { autoScalingGroups: groups } : {}) };
     const condition = decideClusterAutoscaler(findings);
     ctx.setCondition(condition);
     if (retryable.length > 0) throw new AggregateError(retryable, condition.message);
-    return condition.status === 'True' ? {} : { requeueAfterMs: AWS_TTL_MS.failureRecheck };
+    const requeueAfterMs = condition.status === 'True' ? undefined : AWS_TTL_MS.failureRecheck;
+    // Not deployed this pass (AWS did not say the version, a conflict): what was deployed before stays.
+    return deployed ? wantsExactly(ctx.recorded(), requeueAfterMs) : wantsUnknown(condition.message, requeueAfterMs);
   }
 
   #failed(ctx: StackContext, failure: ReturnType<typeof awsFailure>, err: unknown): { requeueAfterMs?: number } {

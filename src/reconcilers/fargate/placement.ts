@@ -9,7 +9,7 @@ import { commonLabels } from '../../render/metrics-server/labels.js';
 import { awsFailure } from '../aws/condition.js';
 import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
-import type { StackContext, SubReconciler } from '../stack/context.js';
+import type { StackContext, ObservingReconciler } from '../stack/context.js';
 import { matchingProfiles, type PodPlacementKey } from './profile-match.js';
 import type { RecreateSpec } from './recreate/plan.js';
 import { METRICS_SERVER_NAME } from '../metrics-server/backend.js';
@@ -30,8 +30,9 @@ export interface FargatePlacementDeps {
 const AWS_SIDE_FAILURES = new Set(['SelectedByFargateProfile', 'RecreateProfileFailed', 'AccessDenied', 'NotFound', 'AWSError', 'ClusterUnknown']);
 
 /** Sets ctx.placement and the FargatePlacementSafe verdict that needs no pod check, or hands the check on. */
-export class FargatePlacement implements SubReconciler {
+export class FargatePlacement implements ObservingReconciler {
   readonly name = 'fargate-placement';
+  readonly owns = 'nothing';
   readonly #recheck = new FailureRecheck();
 
   constructor(private readonly d: FargatePlacementDeps) {}

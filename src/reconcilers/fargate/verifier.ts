@@ -3,7 +3,7 @@
  * a hint to EKS's Fargate webhook, so the verdict comes from the pods (label-selected cache) and their nodes.
  */
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import type { ObjectCache, StackContext, SubReconciler } from '../stack/context.js';
+import type { ObjectCache, StackContext, ObservingReconciler } from '../stack/context.js';
 import { isFargateNode } from '../platform/node-facts.js';
 import { decidePodPlacement } from './decision.js';
 import { metricsServerPods } from './pods.js';
@@ -33,8 +33,9 @@ export class FargateVerifications {
 }
 
 /** Sets FargatePlacementSafe from the pods, when FargatePlacement asked for it this pass. */
-export class FargatePlacementVerifier implements SubReconciler {
+export class FargatePlacementVerifier implements ObservingReconciler {
   readonly name = 'fargate-verify';
+  readonly owns = 'nothing';
 
   constructor(
     private readonly pods: ObjectCache<V1Pod>,

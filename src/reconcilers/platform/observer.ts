@@ -1,13 +1,14 @@
 import type { V1Node } from '@kubernetes/client-node';
-import type { ObjectCache, StackContext, SubReconciler } from '../stack/context.js';
+import type { ObjectCache, StackContext, ObservingReconciler } from '../stack/context.js';
 import { summarizeNodes } from './node-facts.js';
 
 /**
  * Observes what the cluster is (EKS or not, EC2 and Fargate node counts) from the trimmed node cache and records it
  * in status.platform. Runs first: the backends decide their flags and placement from these facts.
  */
-export class PlatformObserver implements SubReconciler {
+export class PlatformObserver implements ObservingReconciler {
   readonly name = 'platform';
+  readonly owns = 'nothing';
 
   constructor(private readonly nodes: ObjectCache<V1Node>) {}
 

@@ -6,6 +6,7 @@ import type { InventoryRef } from '../../kube/cleanup.js';
 import { setCondition, removeCondition, type ConditionInput } from '../../kube/conditions.js';
 import type { ApplySetResult } from './apply-set.js';
 import type { NodeFacts } from '../platform/node-facts.js';
+import type { OwningResult } from './wanted.js';
 
 /** Placement of metrics-server's pods, as the Fargate reconciler decided it. */
 export interface MetricsServerPlacementDecision {
@@ -55,11 +56,26 @@ export class StackContext {
     this.pruningHeldBy.push(reason);
   }
 
-  /** Notes that this pass wants `obj` to exist (applied or unchanged). */
+  /** Notes that this pass wants `obj` to exist (applied or unchanged), as an object of the running concern. */
   recordOwned(obj: KubernetesObject): void {
     const namespace = obj.metadata?.namespace;
-    this.owned.push({ apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '', name: obj.metadata?.name ?? '', ...(namespace ? { namespace } : {}) });
+    this.owned.push({
+      apiVersion: obj.apiVersion ?? '', kind: obj.kind ?? '', name: obj.metadata?.name ?? '', ...(namespace ? { namespace } : {}),
+      ...(this.#concern ? { concern: this.#concern } : {}),
+    });
   }
+
+  /** The parent names the sub-reconciler about to run: what it records belongs to that concern. */
+  beginConcern(name: string): void {
+    this.#concern = name;
+  }
+
+  /** What the running concern has recorded so far this pass: its positive statement, usually. */
+  recorded(): InventoryRef[] {
+    return this.owned.filter((r) => r.concern === this.#concern);
+  }
+
+  #concern: string | undefined;
 
   get name(): string {
     return this.stack.metadata?.name ?? '';
@@ -78,10 +94,24 @@ export class StackContext {
   }
 }
 
-/** One concern of the MetricsStack: observe → decide (pure) → apply → set conditions on the draft status. */
-export interface SubReconciler {
+/**
+ * One concern of the MetricsStack: observe → decide (pure) → apply → set conditions on the draft status. A concern
+ * either owns no objects, or states on every return path which objects it wants (or that it cannot tell).
+ */
+export type SubReconciler = ObservingReconciler | OwningReconciler;
+
+/** Observes, decides and sets conditions; creates no object, so nothing of its can ever be pruned. */
+export interface ObservingReconciler {
   readonly name: string;
+  readonly owns: 'nothing';
   reconcile(ctx: StackContext): Promise<{ readonly requeueAfterMs?: number }>;
+}
+
+/** Creates objects: each pass ends with {@link OwningResult}'s statement, which decides what is pruned. */
+export interface OwningReconciler {
+  readonly name: string;
+  readonly owns: 'objects';
+  reconcile(ctx: StackContext): Promise<OwningResult>;
 }
 
 /** A named object cache (an informer's store), so reconcilers never list from the API. */

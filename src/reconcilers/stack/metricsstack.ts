@@ -5,13 +5,14 @@ import type { Logger } from 'pino';
 import { withDefaults } from '../../api/v1alpha1/defaults.js';
 import type { MetricsStack } from '../../api/v1alpha1/types.js';
 import { TerminalError, isTerminalError, type ReconcileResult, type Reconciler } from '../../controllers/reconciler.js';
-import { inventoryKey, mergeInventory, releaseInventory, type InventoryRef } from '../../kube/cleanup.js';
+import { mergeInventory, releaseInventory, type InventoryRef } from '../../kube/cleanup.js';
 import { computeReady, findCondition } from '../../kube/conditions.js';
 import { apiMessage } from '../../kube/errors.js';
 import { hasFinalizer, type StackWriter } from '../../kube/stack-writer.js';
 import { ownerOf } from '../../kube/labels.js';
 import { resourcesAppliedCondition } from './apply-set.js';
-import { StackContext, type ObjectCache, type SubReconciler } from './context.js';
+import { StackContext, type ObjectCache, type OwningReconciler, type SubReconciler } from './context.js';
+import { decideInventory, type ConcernStatement } from './inventory.js';
 
 /** Best-effort Kubernetes Events on the MetricsStack. */
 export interface EventSink {
@@ -53,15 +54,18 @@ export class MetricsStackReconciler implements Reconciler {
     const ctx = new StackContext(stack, withDefaults(stack.spec ?? {}), this.d.clock(), log, this.lastWritten(stack));
     const errors: unknown[] = [];
     const failures: string[] = [];
+    const statements: ConcernStatement[] = [];
     let requeueAfterMs = this.d.resyncPeriodMs;
     for (const sub of this.d.subs) {
+      ctx.beginConcern(sub.name);
       try {
-        const r = await sub.reconcile(ctx);
+        const r = sub.owns === 'objects' ? await this.#owning(sub, ctx, statements) : await sub.reconcile(ctx);
         if (r.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs, r.requeueAfterMs);
       } catch (err) {
         log.warn({ err, sub: sub.name }, 'sub-reconciler failed');
         errors.push(err);
         failures.push(`${sub.name}: ${apiMessage(err)}`);
+        if (sub.owns === 'objects') statements.push({ concern: sub.name, wanted: { known: false, why: apiMessage(err) }, recorded: ctx.recorded() });
       }
     }
     if (failures.length > 0) {
@@ -72,7 +76,7 @@ export class MetricsStackReconciler implements Reconciler {
     if (ctx.pruningHeldBy.length > 0) log.info({ reasons: ctx.pruningHeldBy }, 'not pruning this pass');
     // A conflict leaves a wanted object unrecorded: pruning then would delete what was ours a pass ago.
     const conflicts = ctx.applyResults.some((r) => r.conflicts.length > 0);
-    await this.recordInventory(stack, ctx, errors.length === 0 && !conflicts && ctx.pruningHeldBy.length === 0);
+    await this.recordInventory(stack, ctx, statements, errors.length === 0 && !conflicts && ctx.pruningHeldBy.length === 0);
     ctx.setCondition(computeReady(ctx.status.conditions ?? [], dependentTypes(ctx)));
     ctx.status.observedGeneration = ctx.generation;
     await this.writeStatus(stack, ctx);
@@ -80,27 +84,30 @@ export class MetricsStackReconciler implements Reconciler {
     return { requeueAfterMs };
   }
 
+  /** Runs a sub-reconciler that owns objects and keeps its statement about them. */
+  async #owning(sub: OwningReconciler, ctx: StackContext, statements: ConcernStatement[]): Promise<{ requeueAfterMs?: number }> {
+    const r = await sub.reconcile(ctx);
+    if (!r.wanted.known) ctx.log.info({ sub: sub.name, why: r.wanted.why }, 'keeping its objects: it cannot tell what it wants');
+    statements.push({ concern: sub.name, wanted: r.wanted, recorded: ctx.recorded() });
+    return r;
+  }
+
   /**
-   * The inventory is what this pass wanted to exist. After a clean pass, whatever the last inventory had and this one
-   * lacks is deleted (a PodDisruptionBudget after scaling to 1 replica, a backend after a provider switch). After a
-   * failed pass nothing is pruned: a sub-reconciler that threw may simply not have said what it wants. Nor while a
-   * sub-reconciler holds pruning (an API handover between backends, a rejected spec).
+   * The inventory is what this pass wanted to exist, by concern (see stack/inventory.ts). After a clean pass,
+   * whatever a concern had and now positively no longer names is deleted (a PodDisruptionBudget after scaling to 1
+   * replica, a backend after a provider switch). A concern that cannot tell keeps its objects; after a failed or
+   * conflicted pass, or while a sub-reconciler holds pruning (an API handover), nothing is pruned.
    */
-  private async recordInventory(stack: MetricsStack, ctx: StackContext, clean: boolean): Promise<void> {
+  private async recordInventory(stack: MetricsStack, ctx: StackContext, statements: readonly ConcernStatement[], clean: boolean):
+    Promise<void> {
     const previous = (stack.status?.inventory ?? []) as InventoryRef[];
-    const wanted = mergeInventory(ctx.owned, []);
-    if (!clean) {
-      ctx.status.inventory = mergeInventory([...previous, ...wanted], []);
-      return;
-    }
-    const keep = new Set(wanted.map(inventoryKey));
-    const stale = previous.filter((r) => !keep.has(inventoryKey(r)));
-    if (stale.length > 0) {
-      ctx.log.info({ stale }, 'pruning objects no longer wanted');
-      const skipped = await releaseInventory(this.d.objects, stale, 'Delete', ctx.name);
+    const { inventory, prune } = decideInventory(previous, statements, !clean);
+    if (prune.length > 0) {
+      ctx.log.info({ stale: prune }, 'pruning objects no longer wanted');
+      const skipped = await releaseInventory(this.d.objects, prune, 'Delete', ctx.name);
       if (skipped.length > 0) ctx.log.warn({ skipped }, 'left alone: no longer ours');
     }
-    if (wanted.length > 0 || previous.length > 0) ctx.status.inventory = wanted;
+    if (inventory.length > 0 || previous.length > 0) ctx.status.inventory = inventory;
   }
 
   /**

@@ -72,7 +72,12 @@ describe('handing metrics.k8s.io from one backend to another', () => {
     const { applier } = recordingApplier({ Deployment: deployment(1) });
     const b = backend();
     const c = ctx();
-    expect(await new BackendReconciler(b, { applier, apiServices: cache([apiService('monitoring', 'prometheus-adapter')]) }).reconcile(c)).toEqual({});
+    const r = await new BackendReconciler(b, { applier, apiServices: cache([apiService('monitoring', 'prometheus-adapter')]) }).reconcile(c);
+    // A positive statement naming what it applied: anything else of this backend's last inventory may be pruned.
+    expect(r).toEqual({ wanted: { known: true, objects: [
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: 'prometheus-adapter', namespace: 'monitoring' },
+      { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', name: 'v1beta1.metrics.k8s.io' },
+    ] } });
     expect(b.verified).toBe(1);
     expect(c.pruningHeldBy).toEqual([]);
   });
@@ -128,6 +133,7 @@ describe('APIServices someone else holds', () => {
       ['ExternalMetricsAPIAvailable', 'False', 'Conflict'],
     ]);
     expect(c.status.conditions?.[1]?.message).toMatch(/^prometheus-adapter does not serve it: APIService v1beta1.external.metrics.k8s.io already exists and is managed by keda-operator/);
-    expect(r).toEqual({}); // polling cannot resolve a conflict
+    expect(r.requeueAfterMs).toBeUndefined(); // polling cannot resolve a conflict
+    expect(r.wanted).toMatchObject({ known: false, why: expect.stringMatching(/managed by keda-operator/) }); // keeps what it had
   });
 });

@@ -104,9 +104,24 @@ describe('ClusterAutoscalerReconciler without AWS', () => {
     ctx.setCondition({ type: 'ClusterAutoscalerReady', status: 'True', reason: 'ClusterAutoscalerConfigured', message: 'before' });
     const clientsFor = () => { throw new Error('no AWS client may be made'); };
     const r = new ClusterAutoscalerReconciler({ aws: new AwsSessionSource({ clientsFor }), objects: undefined as never, serviceAccounts: undefined as never, applier: undefined as never });
-    await r.reconcile(ctx);
+    const result = await r.reconcile(ctx);
+    if (!spec.clusterAutoscaler) expect(result.wanted).toEqual({ known: true, objects: [] }); // turned off: prune
+    else expect(result.wanted.known).toBe(false); // not EKS this pass: keep what was deployed
     return ctx.status.conditions?.find((c) => c.type === 'ClusterAutoscalerReady');
   };
+
+  it('says "unknown" (keep last pass\'s objects) when ListClusters finds two EKS clusters and none is named', async () => {
+    const spec: MetricsStackSpec = { clusterAutoscaler: { roleARN: 'arn:aws:iam::123456789012:role/ca', deploy: true } };
+    const stack: MetricsStack = { apiVersion: 'metricsstack.io/v1alpha1', kind: 'MetricsStack', metadata: { name: 'default', generation: 1 }, spec };
+    const ctx = new StackContext(stack, withDefaults(spec), new Date('2026-01-01T00:00:00Z'), pino({ level: 'silent' }));
+    ctx.nodeFacts = { ...summarizeNodes([]), kind: 'EKS', region: 'us-east-1' };
+    const eks = { listClusters: async () => ['demo', 'other'] };
+    const clientsFor = () => ({ eks, refresh: () => undefined }) as never;
+    const r = new ClusterAutoscalerReconciler({ aws: new AwsSessionSource({ clientsFor }), objects: undefined as never, serviceAccounts: undefined as never, applier: undefined as never });
+    const result = await r.reconcile(ctx);
+    expect(result.wanted).toEqual({ known: false, why: expect.stringContaining('found 2 EKS clusters (demo, other)') });
+    expect(ctx.status.conditions?.find((c) => c.type === 'ClusterAutoscalerReady')).toMatchObject({ status: 'False', reason: 'ClusterUnknown' });
+  });
 
   it('removes ClusterAutoscalerReady when spec.clusterAutoscaler is absent', async () => {
     expect(await run({}, 'EKS')).toBeUndefined();
