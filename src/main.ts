@@ -7,7 +7,7 @@ import {
   KubeConfig, type KubernetesObject, type V1APIResourceList, type V1APIService, type V1ConfigMap, type V1Namespace, type V1Node,
   type V1Pod, type V1Secret, type V1ServiceAccount,
 } from '@kubernetes/client-node';
-import { fetch as undiciFetch } from 'undici';
+import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import { AwsCallCounter } from './cloud/aws/call-counter.js';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
@@ -35,7 +35,7 @@ import { BackendReconciler } from './reconcilers/backends/backend.js';
 import { MetricsServerBackend } from './reconcilers/metrics-server/backend.js';
 import { PrometheusAdapterBackend } from './reconcilers/prometheus-adapter/backend.js';
 import type { DiscoveryProbe } from './reconcilers/prometheus-adapter/api-decision.js';
-import { PrometheusProbe } from './reconcilers/prometheus-adapter/prometheus-probe.js';
+import { guardedLookup, PrometheusProbe } from './reconcilers/prometheus-adapter/prometheus-probe.js';
 import { MetricsStackReconciler } from './reconcilers/stack/metricsstack.js';
 import { nodeFactsChanged, trimNode } from './reconcilers/platform/node-facts.js';
 import { PlatformObserver } from './reconcilers/platform/observer.js';
@@ -131,7 +131,10 @@ async function main(): Promise<number> {
   const fargateVerifications = new FargateVerifications();
 
   // undici's fetch, already loaded for the Kubernetes client: the global fetch would load Node's own copy of undici.
-  const prometheusProbe = new PrometheusProbe(undiciFetch, Date.now, config.prometheusCheckPeriodMs);
+  // Its sockets refuse loopback and link-local (instance metadata) addresses when they connect.
+  const probeAgent = new UndiciAgent({ connect: { lookup: guardedLookup } });
+  const prometheusProbe = new PrometheusProbe((url, init) => undiciFetch(url, { ...init, dispatcher: probeAgent }), Date.now,
+    config.prometheusCheckPeriodMs);
   const backendDeps = {
     applier: new Applier(objects, (ref: KubernetesObject) => owned.get(ref.kind ?? '')?.get(ref.metadata?.name ?? '', ref.metadata?.namespace)),
     apiServices: cacheOf<V1APIService>('APIService'),

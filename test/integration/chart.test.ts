@@ -89,7 +89,7 @@ const EVERYONE = /^selfsubject|^$/;
 const STACK_SPEC = {
   metricsServer: { kubeletTLS: 'Insecure' },
   prometheusAdapter: {
-    prometheusURL: 'http://127.0.0.1:9',
+    prometheusURL: 'http://10.0.0.1:9',
     rules: [{
       seriesQuery: 'httpd_requests_total{namespace!="",pod!=""}', resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
       name: { matches: '^(.*)_total$', as: '${1}_per_second' }, metricsQuery: 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)',

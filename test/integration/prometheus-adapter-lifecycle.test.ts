@@ -3,6 +3,8 @@
  * rules that do not parse (reported with their index, the running adapter left as it was), KEDA's external metrics
  * APIService (reported, never overwritten unless adopted), and clean-up. No adapter or Prometheus really runs here.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { AppsV1Api, CoreV1Api, type V1APIService } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../support/cluster.js';
@@ -53,7 +55,7 @@ afterAll(async () => {
 
 describe('prometheus-adapter failure modes', () => {
   it('reports a namespace that does not exist instead of failing on every apply, then deploys once it exists', async () => {
-    await stacks.create('default', { resourceMetrics: { provider: 'none' }, prometheusAdapter: { namespace: 'metrics', prometheusURL: 'http://127.0.0.1:9', rules: [RULE] } });
+    await stacks.create('default', { resourceMetrics: { provider: 'none' }, prometheusAdapter: { namespace: 'metrics', prometheusURL: 'http://10.0.0.1:9', rules: [RULE] } });
     await until('NamespaceNotFound', async () => condition(await get(), 'CustomMetricsAPIAvailable')?.reason === 'NamespaceNotFound');
     expect(condition(await get(), 'CustomMetricsAPIAvailable')?.message).toContain('kubectl create namespace metrics');
     expect((await cluster.kubectl(['get', 'apiservice', 'v1beta1.custom.metrics.k8s.io'])).code).not.toBe(0); // nothing deployed
@@ -115,6 +117,33 @@ describe('prometheus-adapter failure modes', () => {
     const api = await apiService('v1beta1.external.metrics.k8s.io');
     expect(api.metadata?.labels).toMatchObject({ 'metricsstack.io/owner': 'default' });
     expect(api.spec?.insecureSkipTLSVerify ?? false).toBe(false);
+  });
+
+  it('refuses a prometheusURL on loopback or the instance-metadata address, asks nothing there and copies nothing', async () => {
+    // A loopback server answering like an instance-metadata credentials endpoint: it must never be asked.
+    const asked: string[] = [];
+    const secret = '{"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG","Token":"IQoJb3JpZ2luX2Vj"}';
+    const server = createServer((req, res) => { asked.push(req.url ?? ''); res.end(secret); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      for (const [url, address] of [[`http://127.0.0.1:${port}`, '127.0.0.1'], ['http://169.254.169.254/', '169.254.169.254']] as const) {
+        await patch([{ op: 'replace', path: '/spec/prometheusAdapter/prometheusURL', value: url }]);
+        await until(`InvalidSpec for ${url}`, async () => condition(await get(), 'CustomMetricsAPIAvailable')?.message.includes(address) ?? false, 30_000);
+        const s = await get();
+        expect(condition(s, 'CustomMetricsAPIAvailable')).toMatchObject({ status: 'False', reason: 'InvalidSpec',
+          message: expect.stringContaining(`spec.prometheusAdapter.prometheusURL ${url} resolves to ${address}`) });
+        expect(JSON.stringify(s.status)).not.toMatch(/ASIAEXAMPLE|SecretAccessKey/);
+      }
+      const events = await cluster.kubectl(['get', 'events', '-A', '-o', 'json']);
+      expect(events.stdout).not.toMatch(/ASIAEXAMPLE|SecretAccessKey/);
+      expect(opLogs()).not.toMatch(/ASIAEXAMPLE|SecretAccessKey/);
+      expect(asked).toEqual([]);
+    } finally {
+      server.close();
+    }
+    await patch([{ op: 'replace', path: '/spec/prometheusAdapter/prometheusURL', value: 'http://10.0.0.1:9' }]);
+    await until('PrometheusUnreachable again', async () => condition(await get(), 'CustomMetricsAPIAvailable')?.reason === 'PrometheusUnreachable', 30_000);
   });
 
   it('removes everything it made when the MetricsStack is deleted', async () => {

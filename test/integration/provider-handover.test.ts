@@ -12,7 +12,7 @@ import { installCrd } from '../support/crd.js';
 import { OperatorRunner } from '../support/operator.js';
 import { condition, stackApi, until } from '../support/stacks.js';
 
-const PROMETHEUS_URL = 'http://127.0.0.1:9'; // nothing listens: the adapter's conditions say PrometheusUnreachable
+const PROMETHEUS_URL = 'http://10.0.0.1:9'; // no route here (offline.sh): the adapter's conditions say PrometheusUnreachable
 const RESOURCE_RULES = {
   cpu: { containerQuery: 'sum(rate(container_cpu_usage_seconds_total{<<.LabelMatchers>>}[3m])) by (<<.GroupBy>>)', nodeQuery: 'sum(rate(node_cpu_seconds_total{<<.LabelMatchers>>,mode!="idle"}[3m])) by (<<.GroupBy>>)', resources: { overrides: { node: { resource: 'node' }, namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } } },
   memory: { containerQuery: 'sum(container_memory_working_set_bytes{<<.LabelMatchers>>}) by (<<.GroupBy>>)', nodeQuery: 'sum(node_memory_MemTotal_bytes{<<.LabelMatchers>>} - node_memory_MemAvailable_bytes{<<.LabelMatchers>>}) by (<<.GroupBy>>)', resources: { overrides: { node: { resource: 'node' }, namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } } },

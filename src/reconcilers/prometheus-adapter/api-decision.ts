@@ -39,6 +39,9 @@ export interface AdapterAPIFacts {
 export function decideAdapterAPI(api: AdapterAPI, facts: AdapterAPIFacts, w: AdapterWhere): ConditionInput {
   const type = API_CONDITION[api];
   const group = GROUP[api];
+  if (!facts.prometheus.ok && facts.prometheus.refused) {
+    return { type, status: 'False', reason: 'InvalidSpec', message: facts.prometheus.error };
+  }
   if (!facts.prometheus.ok) {
     return {
       type, status: 'False', reason: 'PrometheusUnreachable',

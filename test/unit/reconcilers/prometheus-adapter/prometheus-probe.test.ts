@@ -52,9 +52,41 @@ describe('PrometheusProbe', () => {
     expect(await new PrometheusProbe(fetch, () => 0).check('http://thanos/prometheus')).toEqual({ ok: true });
   });
 
-  it('rejects something that answers but is not Prometheus, quoting the answer', async () => {
+  it('rejects something that answers but is not Prometheus, without quoting what it answered', async () => {
     const { fetch } = fakeFetch({ 'http://web/api/v1/status/buildinfo': { status: 200, body: '<html>hello</html>' } });
-    expect(await new PrometheusProbe(fetch, () => 0).check('http://web')).toEqual({ ok: false, error: 'GET http://web/api/v1/status/buildinfo answered HTTP 200: <html>hello</html>' });
+    expect(await new PrometheusProbe(fetch, () => 0).check('http://web')).toEqual({ ok: false, error: 'GET http://web/api/v1/status/buildinfo answered HTTP 200, not a Prometheus API answer' });
+  });
+
+  it('never copies a fetched body: an in-cluster endpoint handing out credentials stays out of the result', async () => {
+    const creds = '{"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"wJalrXUtnFEMI","Token":"IQoJb3JpZ2luX2Vj"}';
+    const { fetch } = fakeFetch({
+      'http://creds/api/v1/status/buildinfo': { status: 404, body: creds },
+      'http://creds/api/v1/query?query=vector(1)': { status: 200, body: creds },
+    });
+    const check = await new PrometheusProbe(fetch, () => 0, undefined, async () => ['10.0.7.7']).check('http://creds');
+    expect(check).toEqual({ ok: false, error: 'GET http://creds/api/v1/query?query=vector(1) answered HTTP 200, not a Prometheus API answer' });
+  });
+
+  it('does not follow a redirect, and says so', async () => {
+    const seen: { redirect: string }[] = [];
+    const fetch: Fetch = async (_url, init) => { seen.push(init); return { status: 302, text: async () => 'Found' }; };
+    expect(await new PrometheusProbe(fetch, () => 0, undefined, async () => ['10.0.7.7']).check('http://moved')).toEqual({
+      ok: false, error: 'GET http://moved/api/v1/status/buildinfo answered with a redirect (HTTP 302), which the operator does not follow',
+    });
+    expect(seen.map((i) => i.redirect)).toEqual(['manual']);
+  });
+
+  it.each([
+    ['http://169.254.169.254/', ['169.254.169.254'], '169.254.169.254, a link-local address (the cloud\'s instance-metadata range)'],
+    ['http://metadata.internal', ['169.254.169.254'], '169.254.169.254, a link-local address'],
+    ['http://[fd00:ec2::254]/', ['fd00:ec2::254'], 'fd00:ec2::254, the EC2 instance-metadata address'],
+    ['http://localhost:9090', ['::1', '127.0.0.1'], '::1, a loopback address'],
+    ['http://127.0.0.1:9090', ['127.0.0.1'], '127.0.0.1, a loopback address'],
+  ])('refuses %s (resolving to %j) before asking anything, as a spec error', async (url, addresses, said) => {
+    const { fetch, calls } = fakeFetch({});
+    const check = await new PrometheusProbe(fetch, () => 0, undefined, async () => addresses).check(url);
+    expect(check).toMatchObject({ ok: false, refused: true, error: expect.stringContaining(`spec.prometheusAdapter.prometheusURL ${url.replace(/\/+$/, '')} resolves to ${said}`) });
+    expect(calls).toEqual([]);
   });
 
   it('says so when Prometheus does not answer in time', async () => {
