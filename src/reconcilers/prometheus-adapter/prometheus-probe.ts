@@ -74,14 +74,13 @@ export class PrometheusProbe {
     const hit = this.#cache.get(baseURL);
     const ttl = hit?.check.ok ? this.healthyTtlMs : PROMETHEUS_CHECK_TTL_MS.failed;
     if (hit && this.now() - hit.at < ttl) return hit.check;
-    const check = await this.#ask(baseURL.replace(/\/+$/, ''));
+    const refused = await this.#refused(baseURL);
+    const check: PrometheusCheck = refused ? { ok: false, error: refused, refused: true } : await this.#ask(baseURL.replace(/\/+$/, ''));
     this.#cache.set(baseURL, { at: this.now(), check });
     return check;
   }
 
   async #ask(base: string): Promise<PrometheusCheck> {
-    const refused = await this.#refused(base);
-    if (refused) return { ok: false, error: refused, refused: true };
     const info = await this.#get(`${base}/api/v1/status/buildinfo`);
     if ('error' in info) return { ok: false, error: info.error };
     const answer = info.json as { status?: string; data?: { version?: unknown } } | undefined;
