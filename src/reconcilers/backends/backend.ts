@@ -3,7 +3,7 @@ import { OwnershipConflictError } from '../../kube/apply-decision.js';
 import { ownerOf } from '../../kube/labels.js';
 import type { Applier } from '../../kube/applier.js';
 import { applySet, objectId, type ApplySetResult } from '../stack/apply-set.js';
-import type { ObjectCache, StackContext, SubReconciler } from '../stack/context.js';
+import type { HandOff, ObjectCache, StackContext, SubReconciler } from '../stack/context.js';
 import { conditionTypeForAPIService, HANDOVER_POLL_MS, pendingHandovers, workloadsReady, type Handover } from './handover.js';
 
 /** What a backend wants applied this pass, in apply order, and how adoption is allowed. */
@@ -26,6 +26,8 @@ export interface BackendPlan {
  */
 export interface MetricsBackend {
   readonly name: string;
+  /** Context hand-offs its plan reads (metrics-server: the placement FargatePlacement decided). */
+  readonly reads?: readonly HandOff[];
   /** Whether the spec asks for this backend at all. */
   enabled(ctx: StackContext): boolean;
   /** The APIServices it registers for this spec (claimed: another MetricsStack's claim is a conflict). */
@@ -48,9 +50,11 @@ export interface BackendDeps {
 /** Runs a backend: claim check → plan → apply with ownership rules → hand APIs over → verify. */
 export class BackendReconciler implements SubReconciler {
   readonly name: string;
+  readonly reads: readonly HandOff[];
 
   constructor(private readonly backend: MetricsBackend, private readonly d: BackendDeps) {
     this.name = backend.name;
+    this.reads = backend.reads ?? [];
   }
 
   async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {

@@ -32,6 +32,7 @@ const AWS_SIDE = new Set(['RoleTrustPolicyMismatch', 'OIDCProviderMissing', 'Not
 
 export class ClusterAutoscalerReconciler implements SubReconciler {
   readonly name = 'cluster-autoscaler';
+  readonly reads = ['nodeFacts'] as const;
   readonly #recheck = new FailureRecheck();
 
   constructor(private readonly d: ClusterAutoscalerDeps) {}

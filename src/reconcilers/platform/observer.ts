@@ -8,6 +8,7 @@ import { summarizeNodes } from './node-facts.js';
  */
 export class PlatformObserver implements SubReconciler {
   readonly name = 'platform';
+  readonly provides = ['nodeFacts'] as const;
 
   constructor(private readonly nodes: ObjectCache<V1Node>) {}
 
