@@ -41,8 +41,9 @@ import { nodeFactsChanged, trimNode } from './reconcilers/platform/node-facts.js
 import { PlatformObserver } from './reconcilers/platform/observer.js';
 import { AwsSessionSource, type RegionClients } from './reconcilers/aws/session.js';
 import { ClusterAutoscalerReconciler } from './reconcilers/cluster-autoscaler/index.js';
-import { FargatePlacement, FargatePlacementVerifier, FargateVerifications, podPlacementChanged, trimPod } from './reconcilers/fargate/index.js';
+import { FargatePlacement, FargatePlacementVerifier, podPlacementChanged, trimPod } from './reconcilers/fargate/index.js';
 import { ownedKindPath, WATCHED_KINDS } from './reconcilers/stack/owned-kinds.js';
+import { orderSubReconcilers } from './reconcilers/stack/order.js';
 
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -128,7 +129,6 @@ async function main(): Promise<number> {
     },
   });
   const operatorRoleArn = process.env.AWS_ROLE_ARN;
-  const fargateVerifications = new FargateVerifications();
 
   // undici's fetch, already loaded for the Kubernetes client: the global fetch would load Node's own copy of undici.
   // Its sockets refuse loopback and link-local (instance metadata) addresses when they connect.
@@ -141,11 +141,11 @@ async function main(): Promise<number> {
   };
   const parent = new MetricsStackReconciler({
     stacks,
-    subs: [
-      new PlatformObserver(nodes),
-      new AggregationPreflight(extensionAuth),
-      new FargatePlacement({ aws, verifications: fargateVerifications, operatorRoleArn }),
-      new BackendReconciler(new MetricsServerBackend({
+    subs: orderSubReconcilers({
+      platform: new PlatformObserver(nodes),
+      aggregation: new AggregationPreflight(extensionAuth),
+      fargatePlacement: new FargatePlacement({ aws, operatorRoleArn }),
+      backends: [new BackendReconciler(new MetricsServerBackend({
         readSecret: (name, namespace) => ignoreNotFound(objects.read<V1Secret>(ref('v1', 'Secret', name, namespace))),
         apiServices: cacheOf<V1APIService>('APIService'),
         kubeletTLS: new KubeletTLSFactsSource((namespace, name) => objects.read<V1ConfigMap>(ref('v1', 'ConfigMap', name, namespace)), Date.now),
@@ -159,10 +159,12 @@ async function main(): Promise<number> {
         listNodeMetrics: () => listNodeMetrics(objects),
         namespaceExists: async (name) => (await ignoreNotFound(objects.read<V1Namespace>(ref('v1', 'Namespace', name)))) !== undefined,
         recheckHealthyMs: config.prometheusCheckPeriodMs,
-      }), backendDeps),
-      new FargatePlacementVerifier(pods, nodes, fargateVerifications),
-      new ClusterAutoscalerReconciler({ aws, objects, serviceAccounts: cacheOf<V1ServiceAccount>('ServiceAccount'), applier: backendDeps.applier, operatorRoleArn }),
-    ],
+      }), backendDeps)],
+      fargateVerifier: new FargatePlacementVerifier(pods, nodes),
+      clusterAutoscaler: new ClusterAutoscalerReconciler({
+        aws, objects, serviceAccounts: cacheOf<V1ServiceAccount>('ServiceAccount'), applier: backendDeps.applier, operatorRoleArn,
+      }),
+    }),
     writer: new ApplyStackWriter(objects),
     objects,
     owned: () => [...owned.values()].flatMap((i) => i.list()),

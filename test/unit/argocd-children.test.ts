@@ -5,8 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../../src/api/v1alpha1/defaults.js';
 import { withOwnership } from '../../src/kube/labels.js';
-import { METRICS_SERVER_NAME } from '../../src/reconcilers/metrics-server/backend.js';
-import { renderMetricsServer } from '../../src/render/metrics-server/index.js';
+import { METRICS_SERVER_NAME, renderMetricsServer } from '../../src/render/metrics-server/index.js';
 
 // Argo CD's tracking: the label (default before 3.0, configurable via application.instanceLabelKey) or the annotation.
 const TRACKING_LABEL = 'app.kubernetes.io/instance';

@@ -28,6 +28,3 @@ export function wildcardMatch(pattern: string, value: string): boolean {
   while (p < pattern.length && pattern[p] === '*') p++;
   return p === pattern.length;
 }
-
-/** Whether the pattern uses a wildcard at all (then a literal comparison would be wrong). */
-export const hasWildcard = (pattern: string): boolean => pattern.includes('*') || pattern.includes('?');

@@ -3,7 +3,7 @@ import { OwnershipConflictError } from '../../kube/apply-decision.js';
 import { ownerOf } from '../../kube/labels.js';
 import type { Applier } from '../../kube/applier.js';
 import { applySet, objectId, type ApplySetResult } from '../stack/apply-set.js';
-import type { ObjectCache, OwningReconciler, StackContext } from '../stack/context.js';
+import type { HandOff, ObjectCache, OwningReconciler, StackContext } from '../stack/context.js';
 import { wantsExactly, wantsUnknown, type OwningResult } from '../stack/wanted.js';
 import { conditionTypeForAPIService, HANDOVER_POLL_MS, pendingHandovers, workloadsReady, type Handover } from './handover.js';
 
@@ -27,6 +27,8 @@ export interface BackendPlan {
  */
 export interface MetricsBackend {
   readonly name: string;
+  /** Context hand-offs its plan reads (metrics-server: the placement FargatePlacement decided). */
+  readonly reads?: readonly HandOff[];
   /** Whether the spec asks for this backend at all. */
   enabled(ctx: StackContext): boolean;
   /** The APIServices it registers for this spec (claimed: another MetricsStack's claim is a conflict). */
@@ -50,9 +52,11 @@ export interface BackendDeps {
 export class BackendReconciler implements OwningReconciler {
   readonly name: string;
   readonly owns = 'objects';
+  readonly reads: readonly HandOff[];
 
   constructor(private readonly backend: MetricsBackend, private readonly d: BackendDeps) {
     this.name = backend.name;
+    this.reads = backend.reads ?? [];
   }
 
   async reconcile(ctx: StackContext): Promise<OwningResult> {

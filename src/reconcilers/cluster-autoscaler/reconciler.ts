@@ -34,6 +34,7 @@ const AWS_SIDE = new Set(['RoleTrustPolicyMismatch', 'OIDCProviderMissing', 'Not
 export class ClusterAutoscalerReconciler implements OwningReconciler {
   readonly name = 'cluster-autoscaler';
   readonly owns = 'objects';
+  readonly reads = ['nodeFacts'] as const;
   readonly #recheck = new FailureRecheck();
 
   constructor(private readonly d: ClusterAutoscalerDeps) {}

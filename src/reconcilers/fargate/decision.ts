@@ -2,9 +2,10 @@
  * Fargate placement of metrics-server as pure decisions (seed 001): where it runs, whether the cluster can host it at
  * all, whether a Fargate profile would take its pods, and whether the pods really landed on EC2.
  */
+import type { FargateProfile } from '../../cloud/aws/ports.js';
 import type { ConditionInput } from '../../kube/conditions.js';
-import type { MetricsServerPlacementDecision } from '../stack/context.js';
-import { matchingProfiles, type PodPlacementKey, type ProfileLike } from './profile-match.js';
+import type { MetricsServerPlacementDecision, PlacementCheck } from '../stack/context.js';
+import { matchingProfiles, type PodPlacementKey } from './profile-match.js';
 
 export const FARGATE_CONDITION = 'FargatePlacementSafe';
 
@@ -35,7 +36,8 @@ const unsafe = (reason: string, message: string): ConditionInput => ({ type: FAR
 export function decidePlacement(f: PlacementFacts): PlacementDecision {
   const plain = { namespace: f.namespace, annotateEC2: false, avoidFargateAffinity: false };
   if (f.provider !== 'metrics-server') {
-    return { placement: plain, condition: safe('NotApplicable', `metrics-server is not deployed (resourceMetrics.provider is ${f.provider}), so nothing needs keeping off Fargate.`) };
+    const message = `metrics-server is not deployed (resourceMetrics.provider is ${f.provider}), so nothing needs keeping off Fargate.`;
+    return { placement: plain, condition: safe('NotApplicable', message) };
   }
   if (f.kind !== 'EKS') return { placement: plain, condition: safe('NotApplicable', 'The cluster is not Amazon EKS: there are no Fargate nodes to avoid.') };
   if (f.placement === 'Ignore') {
@@ -63,14 +65,14 @@ export function decidePlacement(f: PlacementFacts): PlacementDecision {
 }
 
 /** `fp-a (namespace kube-system)`, `fp-b (namespace default, labels compute=fargate)`. */
-export function describeProfiles(profiles: readonly ProfileLike[]): string {
-  return profiles
-    .map((p) => `${p.name} (${p.selectors.map((s) => [`namespace ${s.namespace}`, ...Object.entries(s.labels ?? {}).map(([k, v]) => `${k}=${v}`)].join(', ')).join('; ')})`)
-    .join(', ');
+export function describeProfiles(profiles: readonly Pick<FargateProfile, 'name' | 'selectors'>[]): string {
+  const selector = (s: FargateProfile['selectors'][number]): string =>
+    [`namespace ${s.namespace}`, ...Object.entries(s.labels ?? {}).map(([k, v]) => `${k}=${v}`)].join(', ');
+  return profiles.map((p) => `${p.name} (${p.selectors.map(selector).join('; ')})`).join(', ');
 }
 
 /** Strategy Namespace: the namespace must be one no profile selects for metrics-server's labels. */
-export function decideNamespace(profiles: readonly ProfileLike[], pod: PodPlacementKey): ConditionInput | undefined {
+export function decideNamespace(profiles: readonly Pick<FargateProfile, 'name' | 'selectors'>[], pod: PodPlacementKey): ConditionInput | undefined {
   const hits = matchingProfiles(profiles, pod);
   if (hits.length === 0) return undefined;
   return unsafe(
@@ -87,7 +89,7 @@ export interface PodSeen {
 }
 
 /** After the apply: where the pods actually run. `ok` is the True condition to report when none is on Fargate. */
-export function decidePodPlacement(pods: readonly PodSeen[], isFargate: (node: string) => boolean, ok: { reason: string; message: string }): ConditionInput {
+export function decidePodPlacement(pods: readonly PodSeen[], isFargate: (node: string) => boolean, ok: PlacementCheck): ConditionInput {
   const onFargate = pods.filter((p) => p.nodeName && isFargate(p.nodeName));
   if (onFargate.length > 0) {
     return unsafe(
@@ -104,10 +106,13 @@ export function decidePodPlacement(pods: readonly PodSeen[], isFargate: (node: s
       type: FARGATE_CONDITION,
       status: 'Unknown',
       reason: 'PodsNotScheduled',
-      message: pods.length === 0 ? 'No metrics-server pod exists yet; where it runs is checked once it does.' : `${pods.length} metrics-server pod(s) are not scheduled yet.`,
+      message: pods.length === 0
+        ? 'No metrics-server pod exists yet; where it runs is checked once it does.'
+        : `${pods.length} metrics-server pod(s) are not scheduled yet.`,
     };
   }
   const pending = pods.length - scheduled.length;
   const nodes = [...new Set(scheduled.map((p) => p.nodeName))].join(', ');
-  return safe(ok.reason, `${ok.message} ${scheduled.length} metrics-server pod(s) run on EC2 node(s) ${nodes}${pending ? `; ${pending} not scheduled yet` : ''}.`);
+  const where = `${scheduled.length} metrics-server pod(s) run on EC2 node(s) ${nodes}${pending ? `; ${pending} not scheduled yet` : ''}`;
+  return safe(ok.reason, `${ok.message} ${where}.`);
 }

@@ -1,38 +1,39 @@
 /**
  * FargatePlacement, before the backends: decides where metrics-server runs (ctx.placement: namespace, EC2 annotation,
  * node affinity) and checks the chosen strategy against the cluster's Fargate profiles. What can only be known after
- * the apply (where the pods actually landed) is handed to the {@link FargatePlacementVerifier}.
+ * the apply (where the pods actually landed) is left for the {@link FargatePlacementVerifier} in ctx.placementCheck.
  */
 import type { FargateProfile } from '../../cloud/aws/ports.js';
 import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
-import { commonLabels } from '../../render/metrics-server/labels.js';
+import { commonLabels, METRICS_SERVER_NAME } from '../../render/metrics-server/labels.js';
 import { awsFailure } from '../aws/condition.js';
 import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
 import type { StackContext, ObservingReconciler } from '../stack/context.js';
 import { matchingProfiles, type PodPlacementKey } from './profile-match.js';
 import type { RecreateSpec } from './recreate/plan.js';
-import { METRICS_SERVER_NAME } from '../metrics-server/backend.js';
 import { summarizeNodes } from '../platform/node-facts.js';
 import { decideNamespace, decidePlacement, describeProfiles, FARGATE_CONDITION } from './decision.js';
 import { readFargateProfiles } from './profiles.js';
 import { stepProfileRecreation, type RecreateOutcome } from './recreate/step.js';
-import type { FargateVerifications } from './verifier.js';
 
 export interface FargatePlacementDeps {
   readonly aws: AwsSessionSource;
-  readonly verifications: FargateVerifications;
   /** The operator's own IRSA role ($AWS_ROLE_ARN), named in AccessDenied messages. */
   readonly operatorRoleArn?: string | undefined;
 }
 
 /** Failing verdicts whose cause lives in AWS: while one stands, the profiles are re-read every few minutes. */
-const AWS_SIDE_FAILURES = new Set(['SelectedByFargateProfile', 'RecreateProfileFailed', 'AccessDenied', 'NotFound', 'AWSError', 'ClusterUnknown']);
+const AWS_SIDE_FAILURES = new Set([
+  'SelectedByFargateProfile', 'RecreateProfileFailed', 'AccessDenied', 'NotFound', 'AWSError', 'ClusterUnknown',
+]);
 
-/** Sets ctx.placement and the FargatePlacementSafe verdict that needs no pod check, or hands the check on. */
+/** Sets ctx.placement and the FargatePlacementSafe verdict that needs no pod check, or the check (ctx.placementCheck). */
 export class FargatePlacement implements ObservingReconciler {
   readonly name = 'fargate-placement';
   readonly owns = 'nothing';
+  readonly reads = ['nodeFacts'] as const;
+  readonly provides = ['placement', 'placementCheck'] as const;
   readonly #recheck = new FailureRecheck();
 
   constructor(private readonly d: FargatePlacementDeps) {}
@@ -42,7 +43,8 @@ export class FargatePlacement implements ObservingReconciler {
     const { fargate, metricsServer } = ctx.spec;
     const decision = decidePlacement({
       kind: facts.kind, provider: ctx.spec.resourceMetrics.provider, placement: fargate.placement, strategy: fargate.strategy,
-      namespace: metricsServer.namespace, fargateNamespace: fargate.namespace, ec2Nodes: facts.ec2Nodes, fargateNodes: facts.fargateNodes,
+      namespace: metricsServer.namespace, fargateNamespace: fargate.namespace,
+      ec2Nodes: facts.ec2Nodes, fargateNodes: facts.fargateNodes,
     });
     ctx.placement = decision.placement;
     if (fargate.strategy !== 'RecreateProfile') delete ctx.status.fargate;
@@ -50,7 +52,10 @@ export class FargatePlacement implements ObservingReconciler {
       ctx.setCondition(decision.condition);
       return {};
     }
-    const pod: PodPlacementKey = { namespace: decision.placement.namespace, labels: commonLabels({ name: METRICS_SERVER_NAME, owner: ctx.name }) };
+    const pod: PodPlacementKey = {
+      namespace: decision.placement.namespace,
+      labels: commonLabels({ name: METRICS_SERVER_NAME, owner: ctx.name }),
+    };
     let session: AwsSession | undefined;
     let profiles: FargateProfile[];
     try {
@@ -58,11 +63,15 @@ export class FargatePlacement implements ObservingReconciler {
       this.#recheck.maybeRefresh(ctx, session, FARGATE_CONDITION, ['eks'], AWS_SIDE_FAILURES);
       profiles = await readFargateProfiles(session.ports.eks, session.clusterName);
     } catch (err) {
-      const failure = awsFailure(FARGATE_CONDITION, `reading the Fargate profiles${session ? ` of cluster ${session.clusterName}` : ''}`, err, this.d.operatorRoleArn);
+      const what = `reading the Fargate profiles${session ? ` of cluster ${session.clusterName}` : ''}`;
+      const failure = awsFailure(FARGATE_CONDITION, what, err, this.d.operatorRoleArn);
       if (fargate.strategy === 'Annotate') {
         // Annotate does not depend on the profiles: the pods themselves are the proof, so AWS trouble is only noted.
-        const ok = { reason: 'PodsOnEC2', message: `The pods carry eks.amazonaws.com/compute-type: ec2 and avoid Fargate nodes (the Fargate profiles could not be read: ${failure.condition.message}).` };
-        this.d.verifications.expect(ctx, ok);
+        ctx.placementCheck = {
+          reason: 'PodsOnEC2',
+          message: 'The pods carry eks.amazonaws.com/compute-type: ec2 and avoid Fargate nodes ' +
+            `(the Fargate profiles could not be read: ${failure.condition.message}).`,
+        };
         return { requeueAfterMs: AWS_TTL_MS.failureRecheck };
       }
       ctx.setCondition(failure.condition);
@@ -74,9 +83,10 @@ export class FargatePlacement implements ObservingReconciler {
       case 'Annotate': {
         const hits = matchingProfiles(profiles, pod);
         const message = hits.length > 0
-          ? `Fargate profile ${describeProfiles(hits)} selects metrics-server's pods; their eks.amazonaws.com/compute-type: ec2 annotation and node affinity keep them on EC2.`
+          ? `Fargate profile ${describeProfiles(hits)} selects metrics-server's pods; ` +
+            'their eks.amazonaws.com/compute-type: ec2 annotation and node affinity keep them on EC2.'
           : `No Fargate profile selects metrics-server's pods, which also carry eks.amazonaws.com/compute-type: ec2 and avoid Fargate nodes.`;
-        this.d.verifications.expect(ctx, { reason: 'PodsOnEC2', message });
+        ctx.placementCheck = { reason: 'PodsOnEC2', message };
         return {};
       }
       case 'Namespace': {
@@ -85,14 +95,17 @@ export class FargatePlacement implements ObservingReconciler {
           ctx.setCondition(selected);
           return { requeueAfterMs: AWS_TTL_MS.failureRecheck };
         }
-        this.d.verifications.expect(ctx, { reason: 'NotSelectedByFargateProfile', message: `No Fargate profile selects namespace ${pod.namespace} for metrics-server's pods.` });
+        ctx.placementCheck = {
+          reason: 'NotSelectedByFargateProfile',
+          message: `No Fargate profile selects namespace ${pod.namespace} for metrics-server's pods.`,
+        };
         return {};
       }
       case 'RecreateProfile': {
         const spec = fargate.recreateProfile ?? { dryRun: true, profiles: [] };
         const outcome = await this.#recreate(ctx, session, profiles, spec, pod);
         if ('verifyOk' in outcome) {
-          this.d.verifications.expect(ctx, outcome.verifyOk);
+          ctx.placementCheck = outcome.verifyOk;
           return {};
         }
         ctx.setCondition(outcome.condition);
@@ -101,11 +114,14 @@ export class FargatePlacement implements ObservingReconciler {
     }
   }
 
-  async #recreate(ctx: StackContext, session: AwsSession, profiles: FargateProfile[], spec: RecreateSpec, pod: PodPlacementKey): Promise<RecreateOutcome> {
+  async #recreate(
+    ctx: StackContext, session: AwsSession, profiles: FargateProfile[], spec: RecreateSpec, pod: PodPlacementKey,
+  ): Promise<RecreateOutcome> {
     try {
       return await stepProfileRecreation(ctx, session.ports.eks, session.clusterName, profiles, spec, pod);
     } catch (err) {
-      const failure = awsFailure(FARGATE_CONDITION, `recreating Fargate profiles of cluster ${session.clusterName}`, err, this.d.operatorRoleArn);
+      const what = `recreating Fargate profiles of cluster ${session.clusterName}`;
+      const failure = awsFailure(FARGATE_CONDITION, what, err, this.d.operatorRoleArn);
       ctx.setCondition(failure.condition);
       if (failure.retryable) throw err;
       return { condition: failure.condition, requeueAfterMs: AWS_TTL_MS.failureRecheck };

@@ -4,9 +4,8 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { OWNER_LABEL } from '../../kube/labels.js';
-import { selectorLabels } from '../../render/metrics-server/labels.js';
+import { METRICS_SERVER_NAME, selectorLabels } from '../../render/metrics-server/labels.js';
 import type { ObjectCache } from '../stack/context.js';
-import { METRICS_SERVER_NAME } from '../metrics-server/backend.js';
 import type { PodSeen } from './decision.js';
 import { byOrdinal } from '../../ordinal.js';
 

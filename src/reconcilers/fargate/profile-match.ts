@@ -4,19 +4,8 @@
  * `*` and `?` in the namespace, label keys and label values (EKS user guide, "Fargate profile wildcards").
  * Matching is case-sensitive, as Kubernetes names and labels are.
  */
+import type { FargateProfile, FargateSelector } from '../../cloud/aws/ports.js';
 import { wildcardMatch } from '../aws/wildcard.js';
-
-/** One Fargate selector (same shape as the AWS port's, restated so this module stays pure). */
-export interface SelectorLike {
-  readonly namespace: string;
-  readonly labels?: Readonly<Record<string, string>>;
-}
-
-/** What the matcher needs of a profile; the AWS port's FargateProfile fits. */
-export interface ProfileLike {
-  readonly name: string;
-  readonly selectors: readonly SelectorLike[];
-}
 
 /** The pod as the Fargate admission webhook sees it: its namespace and labels. */
 export interface PodPlacementKey {
@@ -25,7 +14,7 @@ export interface PodPlacementKey {
 }
 
 /** True when `selector` selects `pod`. A selector with no labels selects every pod in its namespace(s). */
-export function selectorSelectsPod(selector: SelectorLike, pod: PodPlacementKey): boolean {
+export function selectorSelectsPod(selector: FargateSelector, pod: PodPlacementKey): boolean {
   if (!wildcardMatch(selector.namespace, pod.namespace)) return false;
   const podLabels = Object.entries(pod.labels ?? {});
   // A wildcard key may be satisfied by any pod label whose key and value both match.
@@ -35,7 +24,7 @@ export function selectorSelectsPod(selector: SelectorLike, pod: PodPlacementKey)
 }
 
 /** True when any selector of `profile` selects `pod`. */
-export function profileSelectsPod(profile: ProfileLike, pod: PodPlacementKey): boolean {
+export function profileSelectsPod(profile: Pick<FargateProfile, 'name' | 'selectors'>, pod: PodPlacementKey): boolean {
   return profile.selectors.some((s) => selectorSelectsPod(s, pod));
 }
 
@@ -43,6 +32,6 @@ export function profileSelectsPod(profile: ProfileLike, pod: PodPlacementKey): b
  * The profiles that select `pod`, in input order. Status is not considered: callers decide whether a CREATING or
  * DELETING profile counts (for "could this pod land on Fargate", it should).
  */
-export function matchingProfiles<P extends ProfileLike>(profiles: readonly P[], pod: PodPlacementKey): P[] {
+export function matchingProfiles<P extends Pick<FargateProfile, 'name' | 'selectors'>>(profiles: readonly P[], pod: PodPlacementKey): P[] {
   return profiles.filter((p) => profileSelectsPod(p, pod));
 }

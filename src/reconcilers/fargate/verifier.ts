@@ -11,42 +11,21 @@ import { metricsServerPods } from './pods.js';
 /** While pods are unscheduled, look again this soon (pod events usually come first). */
 export const UNSCHEDULED_RETRY_MS = 30_000;
 
-/** The True verdict to report when no pod is on Fargate. */
-export interface VerifyOk {
-  readonly reason: string;
-  readonly message: string;
-}
-
-/** Hand-over from FargatePlacement to the verifier, for one reconcile pass only (keyed by the pass's context). */
-export class FargateVerifications {
-  readonly #pending = new WeakMap<StackContext, VerifyOk>();
-
-  expect(ctx: StackContext, ok: VerifyOk): void {
-    this.#pending.set(ctx, ok);
-  }
-
-  take(ctx: StackContext): VerifyOk | undefined {
-    const ok = this.#pending.get(ctx);
-    this.#pending.delete(ctx);
-    return ok;
-  }
-}
-
-/** Sets FargatePlacementSafe from the pods, when FargatePlacement asked for it this pass. */
+/** Sets FargatePlacementSafe from the pods, when FargatePlacement left a check for it this pass (ctx.placementCheck). */
 export class FargatePlacementVerifier implements ObservingReconciler {
   readonly name = 'fargate-verify';
   readonly owns = 'nothing';
+  readonly reads = ['placement', 'placementCheck'] as const;
 
   constructor(
     private readonly pods: ObjectCache<V1Pod>,
     private readonly nodes: ObjectCache<V1Node>,
-    private readonly verifications: FargateVerifications,
   ) {}
 
   async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
-    const ok = this.verifications.take(ctx);
-    if (!ok || !ctx.placement) return {};
-    const pods = metricsServerPods(this.pods, ctx.name, ctx.placement.namespace);
+    const ok = ctx.placementCheck;
+    if (!ok) return {};
+    const pods = metricsServerPods(this.pods, ctx.name, ctx.need('placement').namespace);
     const isFargate = (name: string): boolean => {
       const node = this.nodes.get(name);
       return node ? isFargateNode(node) : name.startsWith('fargate-');

@@ -1,5 +1,5 @@
 import type { V1APIService } from '@kubernetes/client-node';
-import { METRICS_API_SERVICE_NAME, renderMetricsServer } from '../../render/metrics-server/index.js';
+import { METRICS_API_SERVICE_NAME, METRICS_SERVER_NAME, renderMetricsServer } from '../../render/metrics-server/index.js';
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
 import type { ObjectCache, StackContext } from '../stack/context.js';
 import { decideMetricsAPI, type NodeMetricsProbe } from '../backends/metrics-api-decision.js';
@@ -8,7 +8,6 @@ import { summarizeNodes } from '../platform/node-facts.js';
 import { CLUSTER_CA_CONFIGMAP, type KubeletTLSFactsSource } from './kubelet-tls/facts.js';
 import { ensureServingCert, type SecretReader } from '../backends/serving-cert-step.js';
 
-export const METRICS_SERVER_NAME = 'metrics-server';
 export const METRICS_SERVER_CERT_SECRET = 'metrics-server-serving-cert';
 /** While the metrics API is not yet proven, look again this soon instead of waiting for the resync. */
 export const VERIFY_RETRY_MS = 10_000;
@@ -27,6 +26,7 @@ export interface MetricsServerDeps {
  */
 export class MetricsServerBackend implements MetricsBackend {
   readonly name = 'metrics-server';
+  readonly reads = ['nodeFacts', 'placement'] as const;
 
   constructor(private readonly d: MetricsServerDeps) {}
 
@@ -51,7 +51,7 @@ export class MetricsServerBackend implements MetricsBackend {
   async plan(ctx: StackContext): Promise<BackendPlan> {
     const ms = ctx.spec.metricsServer;
     const facts = ctx.nodeFacts ?? summarizeNodes([]);
-    const placement = ctx.placement ?? defaultPlacement(ctx);
+    const placement = ctx.need('placement');
     const addressType = preferAddressTypes(ms.kubeletPreferredAddressTypes, facts.nodeAddressTypes).types[0] ?? 'InternalIP';
     const tls = await this.d.kubeletTLS.get(placement.namespace, facts.samples, addressType, ms.kubeletTLS === 'Auto');
     const flags = decideMetricsServerFlags(ms, {
@@ -105,10 +105,4 @@ function previousKubeletTLS(ctx: StackContext): 'Verify' | 'Insecure' | undefine
   if (flags.some((f) => f.flag === '--kubelet-certificate-authority')) return 'Verify';
   if (flags.some((f) => f.flag === '--kubelet-insecure-tls' && f.value === 'true')) return 'Insecure';
   return undefined;
-}
-
-/** Without a Fargate decision (the Fargate reconciler sets ctx.placement): the spec's namespace, off Fargate on EKS. */
-function defaultPlacement(ctx: StackContext) {
-  const avoid = ctx.nodeFacts?.kind === 'EKS' && ctx.spec.fargate.placement === 'AvoidFargate';
-  return { namespace: ctx.spec.metricsServer.namespace, annotateEC2: avoid && ctx.spec.fargate.strategy === 'Annotate', avoidFargateAffinity: avoid };
 }

@@ -9,6 +9,7 @@ import { summarizeNodes } from './node-facts.js';
 export class PlatformObserver implements ObservingReconciler {
   readonly name = 'platform';
   readonly owns = 'nothing';
+  readonly provides = ['nodeFacts'] as const;
 
   constructor(private readonly nodes: ObjectCache<V1Node>) {}
 

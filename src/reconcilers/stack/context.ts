@@ -15,6 +15,12 @@ export interface MetricsServerPlacementDecision {
   readonly avoidFargateAffinity: boolean;
 }
 
+/** The True verdict FargatePlacement expects, for the verifier to confirm from where the pods actually run. */
+export interface PlacementCheck {
+  readonly reason: string;
+  readonly message: string;
+}
+
 /**
  * What one pass of the parent reconciler hands each sub-reconciler. `status` is a private draft: sub-reconcilers
  * change only it, and the parent writes it once at the end, and only if it changed.
@@ -30,10 +36,12 @@ export class StackContext {
   /** Why this pass must not prune (see {@link StackContext.holdPruning}); empty: the parent prunes after a clean pass. */
   readonly pruningHeldBy: string[] = [];
   /**
-   * Where metrics-server runs: decided by the Fargate reconciler (namespace for strategy Namespace, annotation and
-   * affinity for Annotate) before the backend renders; undefined means the backend's own default.
+   * Where metrics-server runs: decided by FargatePlacement (namespace for strategy Namespace, annotation and affinity
+   * for Annotate), which runs before the backends render (stack/order.ts).
    */
   placement: MetricsServerPlacementDecision | undefined;
+  /** Set by FargatePlacement when the pods must prove the verdict; the verifier, after the backends, checks them. */
+  placementCheck: PlacementCheck | undefined;
 
   constructor(
     readonly stack: MetricsStack,
@@ -46,6 +54,14 @@ export class StackContext {
     this.status = structuredClone(writtenStatus ?? stack.status ?? {});
     this.nodeFacts = undefined;
     this.placement = undefined;
+    this.placementCheck = undefined;
+  }
+
+  /** A hand-off an earlier sub-reconciler of this pass must have set; unset means the order is wrong. */
+  need<K extends HandOff>(key: K): NonNullable<StackContext[K]> {
+    const value = this[key];
+    if (value === undefined) throw new Error(`ctx.${key} is read before any sub-reconciler set it this pass`);
+    return value as NonNullable<StackContext[K]>;
   }
 
   /**
@@ -94,22 +110,31 @@ export class StackContext {
   }
 }
 
+/** The context fields one sub-reconciler sets for those after it (Pick rejects a name that is not a field). */
+export type HandOff = keyof Pick<StackContext, 'nodeFacts' | 'placement' | 'placementCheck'>;
+
 /**
  * One concern of the MetricsStack: observe → decide (pure) → apply → set conditions on the draft status. A concern
  * either owns no objects, or states on every return path which objects it wants (or that it cannot tell).
  */
 export type SubReconciler = ObservingReconciler | OwningReconciler;
 
-/** Observes, decides and sets conditions; creates no object, so nothing of its can ever be pruned. */
-export interface ObservingReconciler {
+interface SubReconcilerBase {
   readonly name: string;
+  /** Hand-offs it reads: an earlier sub-reconciler must provide each (checked by stack/order.ts). */
+  readonly reads?: readonly HandOff[];
+  /** Hand-offs it sets (or, when nothing applies, leaves unset) for the sub-reconcilers after it. */
+  readonly provides?: readonly HandOff[];
+}
+
+/** Observes, decides and sets conditions; creates no object, so nothing of its can ever be pruned. */
+export interface ObservingReconciler extends SubReconcilerBase {
   readonly owns: 'nothing';
   reconcile(ctx: StackContext): Promise<{ readonly requeueAfterMs?: number }>;
 }
 
 /** Creates objects: each pass ends with {@link OwningResult}'s statement, which decides what is pruned. */
-export interface OwningReconciler {
-  readonly name: string;
+export interface OwningReconciler extends SubReconcilerBase {
   readonly owns: 'objects';
   reconcile(ctx: StackContext): Promise<OwningResult>;
 }

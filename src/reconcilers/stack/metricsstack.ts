@@ -13,6 +13,7 @@ import { ownerOf } from '../../kube/labels.js';
 import { resourcesAppliedCondition } from './apply-set.js';
 import { StackContext, type ObjectCache, type OwningReconciler, type SubReconciler } from './context.js';
 import { decideInventory, type ConcernStatement } from './inventory.js';
+import { checkOrder } from './order.js';
 
 /** Best-effort Kubernetes Events on the MetricsStack. */
 export interface EventSink {
@@ -21,6 +22,7 @@ export interface EventSink {
 
 export interface MetricsStackReconcilerDeps {
   readonly stacks: ObjectCache<MetricsStack>;
+  /** In pass order (see orderSubReconcilers); a reader before its provider is rejected here. */
   readonly subs: readonly SubReconciler[];
   readonly writer: StackWriter;
   readonly objects: ObjectClient;
@@ -41,7 +43,9 @@ export class MetricsStackReconciler implements Reconciler {
   /** By uid: a MetricsStack recreated under the same name starts afresh. */
   private readonly written = new Map<string, NonNullable<MetricsStack['status']>>();
 
-  constructor(private readonly d: MetricsStackReconcilerDeps) {}
+  constructor(private readonly d: MetricsStackReconcilerDeps) {
+    checkOrder(d.subs);
+  }
 
   async reconcile(key: string): Promise<ReconcileResult> {
     const stack = this.d.stacks.get(key);
@@ -139,7 +143,8 @@ export class MetricsStackReconciler implements Reconciler {
     const refs = mergeInventory(recorded, this.d.owned().filter((o) => ownerOf(o) === name));
     const skipped = await releaseInventory(this.d.objects, refs, policy, name);
     if (skipped.length > 0) this.d.log.warn({ key: name, skipped }, 'left alone on delete: no longer ours');
-    await this.d.events.event(stack, 'Normal', policy === 'Delete' ? 'Deleted' : 'Orphaned', `${refs.length} managed objects ${policy === 'Delete' ? 'deleted' : 'left in place'} (deletionPolicy ${policy})`);
+    const what = `${refs.length} managed objects ${policy === 'Delete' ? 'deleted' : 'left in place'} (deletionPolicy ${policy})`;
+    await this.d.events.event(stack, 'Normal', policy === 'Delete' ? 'Deleted' : 'Orphaned', what);
     await this.d.writer.setFinalizer(stack, false);
     this.written.delete(stack.metadata?.uid ?? '');
     return {};

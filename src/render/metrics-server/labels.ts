@@ -6,6 +6,9 @@
 import { ownershipLabels } from '../../kube/labels.js';
 import type { MetricsServerRenderInput } from './input.js';
 
+/** Name of metrics-server's Deployment, Service and ServiceAccount (upstream's), and of its pods' selector label. */
+export const METRICS_SERVER_NAME = 'metrics-server';
+
 /** Selects the metrics-server pods: the label upstream's manifests select on, so an adopted Deployment keeps its selector. */
 export const selectorLabels = (input: Pick<MetricsServerRenderInput, 'name'>): Record<string, string> => ({ 'k8s-app': input.name });
 

@@ -3,7 +3,7 @@
  * resumes from AWS itself. The persisted plan is consulted for the one thing AWS cannot tell: that an original which
  * is gone was deleted by us, after its replacement went ACTIVE.
  */
-import type { SelectorLike } from '../profile-match.js';
+import type { FargateProfile, FargateSelector } from '../../../cloud/aws/ports.js';
 import { byOrdinal } from '../../../ordinal.js';
 
 /** What each step of a replacement does (as in status.fargate.plan). */
@@ -19,20 +19,11 @@ export interface PlanStep {
   readonly state: StepState;
 }
 
-/** A Fargate profile as EKS reports it: the matcher's fields plus what a replacement copies. */
-export interface ObservedProfile {
-  readonly name: string;
-  readonly status: string;
-  readonly selectors: readonly SelectorLike[];
-  readonly podExecutionRoleArn: string;
-  readonly subnets: readonly string[];
-}
-
 /** One requested replacement, from spec.fargate.recreateProfile.profiles. */
 export interface ProfileReplacement {
   readonly name: string;
   readonly replacementName?: string;
-  readonly selectors: readonly SelectorLike[];
+  readonly selectors: readonly FargateSelector[];
 }
 
 /** The three step states of one replacement, and why it failed if it did. */
@@ -51,7 +42,7 @@ export function replacementNameFor(name: string): string {
 /** Derives where the replacement of `entry` stands from the observed profiles (by name) and the persisted plan. */
 export function replacementState(
   entry: ProfileReplacement,
-  byName: ReadonlyMap<string, ObservedProfile>,
+  byName: ReadonlyMap<string, FargateProfile>,
   persisted: readonly PlanStep[],
 ): ReplacementState {
   const original = entry.name;
@@ -69,12 +60,16 @@ export function replacementState(
     if (o) return at(['Pending', 'Pending', 'Pending']);
     const weDeleted = persisted.some((s) => s.profile === original && s.action === 'Delete' && s.state === 'Done');
     if (weDeleted) return at(['Done', 'Done', 'Done']);
-    return at(['Failed', 'Pending', 'Pending'], `Fargate profile ${original} does not exist, so there is nothing to replace: check fargate.recreateProfile.profiles[].name.`);
+    return at(
+      ['Failed', 'Pending', 'Pending'],
+      `Fargate profile ${original} does not exist, so there is nothing to replace: check fargate.recreateProfile.profiles[].name.`,
+    );
   }
   if (!sameSelectors(r.selectors, entry.selectors)) {
     return at(
       ['Failed', 'Pending', 'Pending'],
-      `Fargate profile ${replacement} already exists with other selectors than requested; profiles are immutable, so set a new replacementName. ${original} is untouched.`,
+      `Fargate profile ${replacement} already exists with other selectors than requested; profiles are immutable, ` +
+        `so set a new replacementName. ${original} is untouched.`,
     );
   }
   switch (r.status) {
@@ -83,7 +78,8 @@ export function replacementState(
     case 'CREATE_FAILED':
       return at(
         ['Failed', 'Pending', 'Pending'],
-        `EKS could not create Fargate profile ${replacement} (CREATE_FAILED): delete it, check the pod execution role and subnets copied from ${original}, and the operator will try again. ${original} is untouched.`,
+        `EKS could not create Fargate profile ${replacement} (CREATE_FAILED): delete it, check the pod execution role and ` +
+          `subnets copied from ${original}, and the operator will try again. ${original} is untouched.`,
       );
     case 'DELETING':
     case 'DELETE_FAILED':
@@ -92,14 +88,17 @@ export function replacementState(
   if (!o) return at(['Done', 'Done', 'Done']);
   if (o.status === 'DELETING') return at(['Done', 'Done', 'InProgress']);
   if (o.status === 'DELETE_FAILED') {
-    return at(['Done', 'Done', 'Failed'], `EKS could not delete Fargate profile ${original} (DELETE_FAILED); see the EKS console for the cause and delete it by hand.`);
+    return at(
+      ['Done', 'Done', 'Failed'],
+      `EKS could not delete Fargate profile ${original} (DELETE_FAILED); see the EKS console for the cause and delete it by hand.`,
+    );
   }
   return at(['Done', 'Done', 'Pending']);
 }
 
 /** Selector lists are equal as sets: EKS may return them in another order, and absent labels equal no labels. */
-export function sameSelectors(a: readonly SelectorLike[], b: readonly SelectorLike[]): boolean {
-  const canon = (list: readonly SelectorLike[]): string[] =>
+export function sameSelectors(a: readonly FargateSelector[], b: readonly FargateSelector[]): boolean {
+  const canon = (list: readonly FargateSelector[]): string[] =>
     list.map((s) => JSON.stringify([s.namespace, Object.entries(s.labels ?? {}).sort(([x], [y]) => byOrdinal(x, y))])).sort();
   const [x, y] = [canon(a), canon(b)];
   return x.length === y.length && x.every((v, i) => v === y[i]);

@@ -7,8 +7,9 @@
  * - replacements run one at a time, in spec order, and stop at the first failure;
  * - dryRun computes the plan and does nothing.
  */
+import type { FargateProfile } from '../../../cloud/aws/ports.js';
+import { TRANSITIONAL_FARGATE_STATUSES } from '../../../cloud/aws/ttl.js';
 import {
-  type ObservedProfile,
   type PlanStep,
   type ProfileReplacement,
   type ReplacementState,
@@ -16,7 +17,7 @@ import {
   type StepAction,
 } from './plan-steps.js';
 
-export { replacementNameFor, type ObservedProfile, type PlanStep, type ProfileReplacement } from './plan-steps.js';
+export { replacementNameFor, type PlanStep, type ProfileReplacement } from './plan-steps.js';
 
 /** spec.fargate.recreateProfile. */
 export interface RecreateSpec {
@@ -57,10 +58,9 @@ export interface RecreateDecision {
 }
 
 const ACTIONS: readonly StepAction[] = ['Create', 'WaitActive', 'Delete'];
-const BUSY = new Set(['CREATING', 'DELETING']);
 
 /** Decides the next step of the profile recreation. Pure: same inputs, same answer, so a restart resumes. */
-export function planProfileRecreation(profiles: readonly ObservedProfile[], spec: RecreateSpec, status: RecreateStatus = {}): RecreateDecision {
+export function planProfileRecreation(profiles: readonly FargateProfile[], spec: RecreateSpec, status: RecreateStatus = {}): RecreateDecision {
   const byName = new Map(profiles.map((p) => [p.name, p]));
   const entries = spec.profiles.map((e) => replacementState(e, byName, status.plan ?? []));
   const plan = entries.flatMap((e, i) =>
@@ -90,7 +90,7 @@ export function planProfileRecreation(profiles: readonly ObservedProfile[], spec
   };
   const progress = (nextAction: NextAction, message: string): RecreateDecision => decide('InProgress', nextAction, message);
   // Any profile mid-change blocks our next write (our own CREATING replacement and DELETING original are waited on first).
-  const busy = profiles.find((p) => BUSY.has(p.status));
+  const busy = profiles.find((p) => TRANSITIONAL_FARGATE_STATUSES.has(p.status));
 
   if (waitActive === 'InProgress') {
     return progress(
@@ -108,7 +108,7 @@ export function planProfileRecreation(profiles: readonly ObservedProfile[], spec
     );
   }
   if (create === 'Pending') {
-    const original = byName.get(entry.original) as ObservedProfile;
+    const original = byName.get(entry.original) as FargateProfile;
     mark(0);
     return progress(
       {

@@ -6,7 +6,7 @@
 import type { EKSPort, FargateProfile } from '../../../cloud/aws/ports.js';
 import { AWS_TTL_MS } from '../../../cloud/aws/ttl.js';
 import type { ConditionInput } from '../../../kube/conditions.js';
-import type { StackContext } from '../../stack/context.js';
+import type { PlacementCheck, StackContext } from '../../stack/context.js';
 import { matchingProfiles, type PodPlacementKey } from '../profile-match.js';
 import { planProfileRecreation, type RecreateSpec } from './plan.js';
 import { describeProfiles, FARGATE_CONDITION } from '../decision.js';
@@ -17,7 +17,7 @@ export const AFTER_WRITE_REQUEUE_MS = 2_000;
 /** What the step came to: a condition to set now, or the True verdict to report once the pods are verified. */
 export type RecreateOutcome =
   | { readonly condition: ConditionInput; readonly requeueAfterMs?: number }
-  | { readonly verifyOk: { readonly reason: string; readonly message: string } };
+  | { readonly verifyOk: PlacementCheck };
 
 const cond = (status: 'True' | 'False' | 'Unknown', reason: string, message: string): ConditionInput => ({ type: FARGATE_CONDITION, status, reason, message });
 
@@ -54,12 +54,14 @@ export async function stepProfileRecreation(
       return { condition: cond('False', 'RecreateProfileFailed', decision.message), requeueAfterMs: AWS_TTL_MS.failureRecheck };
     case 'InProgress': {
       const wrote = next.type === 'Create' || next.type === 'Delete';
-      return { condition: cond('Unknown', 'RecreatingProfile', decision.message), requeueAfterMs: wrote ? AFTER_WRITE_REQUEUE_MS : AWS_TTL_MS.fargateTransitioning };
+      const requeueAfterMs = wrote ? AFTER_WRITE_REQUEUE_MS : AWS_TTL_MS.fargateTransitioning;
+      return { condition: cond('Unknown', 'RecreatingProfile', decision.message), requeueAfterMs };
     }
     case 'Completed': {
       const hits = matchingProfiles(profiles, pod);
       if (hits.length > 0) {
-        const message = `${decision.message} But Fargate profile ${describeProfiles(hits)} still selects metrics-server's pods in namespace ${pod.namespace}: add it to fargate.recreateProfile.profiles with selectors that do not match them.`;
+        const message = `${decision.message} But Fargate profile ${describeProfiles(hits)} still selects metrics-server's pods ` +
+          `in namespace ${pod.namespace}: add it to fargate.recreateProfile.profiles with selectors that do not match them.`;
         return { condition: cond('False', 'SelectedByFargateProfile', message) };
       }
       return { verifyOk: { reason: 'NotSelectedByFargateProfile', message: `${decision.message} No Fargate profile selects metrics-server's pods.` } };

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { matchingProfiles, profileSelectsPod, selectorSelectsPod, type SelectorLike } from '../../../../src/reconcilers/fargate/profile-match.js';
+import type { FargateSelector } from '../../../../src/cloud/aws/ports.js';
+import { matchingProfiles, profileSelectsPod, selectorSelectsPod } from '../../../../src/reconcilers/fargate/profile-match.js';
 import { wildcardMatch } from '../../../../src/reconcilers/aws/wildcard.js';
 
 const METRICS_SERVER = { namespace: 'kube-system', labels: { 'app.kubernetes.io/name': 'metrics-server', 'k8s-app': 'metrics-server' } };
-const sel = (namespace: string, labels?: Record<string, string>): SelectorLike => ({ namespace, ...(labels ? { labels } : {}) });
+const sel = (namespace: string, labels?: Record<string, string>): FargateSelector => ({ namespace, ...(labels ? { labels } : {}) });
 
 // [name, selectors of one profile, pod, selected?]
-const cases: [string, SelectorLike[], { namespace: string; labels?: Record<string, string> }, boolean][] = [
+const cases: [string, FargateSelector[], { namespace: string; labels?: Record<string, string> }, boolean][] = [
   ['a namespace-only selector selects every pod in that namespace', [sel('kube-system')], METRICS_SERVER, true],
   ['a namespace-only selector does not select pods of another namespace', [sel('default')], METRICS_SERVER, false],
   ['a selector with an empty label map behaves like a namespace-only one', [sel('kube-system', {})], METRICS_SERVER, true],

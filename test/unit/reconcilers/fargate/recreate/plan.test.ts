@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { FargateProfile } from '../../../../../src/cloud/aws/ports.js';
 import {
   type NextAction,
-  type ObservedProfile,
   planProfileRecreation,
   type RecreatePhase,
   type RecreateSpec,
@@ -14,7 +14,7 @@ const SUBNETS = ['subnet-1', 'subnet-2'];
 const OLD = [{ namespace: 'kube-system' }];
 const NEW = [{ namespace: 'kube-system', labels: { compute: 'fargate' } }];
 
-const fp = (name: string, status: string, selectors: ObservedProfile['selectors'] = OLD): ObservedProfile => ({
+const fp = (name: string, status: string, selectors: FargateProfile['selectors'] = OLD): FargateProfile => ({
   name,
   status,
   selectors,
@@ -33,7 +33,7 @@ const deletedByUs: RecreateStatus = { phase: 'InProgress', plan: [{ step: 3, pro
 const create = (profile: string, replaces: string): NextAction => ({ type: 'Create', profile, replaces, podExecutionRoleArn: ROLE, subnets: SUBNETS, selectors: NEW });
 
 // [name, profiles, spec, persisted status, phase, next action, step states]
-const cases: [string, ObservedProfile[], RecreateSpec, RecreateStatus, RecreatePhase, NextAction, string][] = [
+const cases: [string, FargateProfile[], RecreateSpec, RecreateStatus, RecreatePhase, NextAction, string][] = [
   ['creates the replacement first, copying role and subnets, with the new selectors', [fp('fp-ks', 'ACTIVE')], spec(), {}, 'InProgress', create('fp-ks-v2', 'fp-ks'), 'InProgress Pending Pending'],
   ['only plans when dryRun is set', [fp('fp-ks', 'ACTIVE')], spec(true), {}, 'Planned', { type: 'None' }, 'Pending Pending Pending'],
   ['waits while the replacement is CREATING, and does not delete the original', [fp('fp-ks', 'ACTIVE'), fp('fp-ks-v2', 'CREATING', NEW)], spec(), {}, 'InProgress', { type: 'Wait', profile: 'fp-ks-v2', until: 'Active' }, 'Done InProgress Pending'],

@@ -11,7 +11,7 @@ import type { MetricsStack, MetricsStackStatus } from '../../../../../src/api/v1
 import type { CreateFargateProfileInput, EKSPort, FargateProfile } from '../../../../../src/cloud/aws/ports.js';
 import { AwsSessionSource, type RegionClients } from '../../../../../src/reconcilers/aws/session.js';
 import { StackContext } from '../../../../../src/reconcilers/stack/context.js';
-import { FargatePlacement, FargateVerifications } from '../../../../../src/reconcilers/fargate/index.js';
+import { FargatePlacement } from '../../../../../src/reconcilers/fargate/index.js';
 import { summarizeNodes } from '../../../../../src/reconcilers/platform/node-facts.js';
 import { ec2Node, fargateNode } from '../../../../support/kwok-nodes.js';
 
@@ -70,7 +70,7 @@ const spec = (dryRun: boolean) => ({
 /** Runs passes like the parent does: each pass starts from the status the last one wrote. */
 function harness(eks: SlowEks, dryRun: boolean) {
   const ports = { eks: eks as unknown as EKSPort, refresh: () => undefined } as unknown as RegionClients;
-  const reconciler = new FargatePlacement({ aws: new AwsSessionSource({ clientsFor: () => ports }), verifications: new FargateVerifications() });
+  const reconciler = new FargatePlacement({ aws: new AwsSessionSource({ clientsFor: () => ports }) });
   const nodes = summarizeNodes([ec2Node({ ip: '10.0.1.23' }), fargateNode({ ip: '10.0.2.45' })]);
   let status: MetricsStackStatus = {};
   return async () => {
