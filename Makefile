@@ -27,8 +27,10 @@ build: install
 typecheck: install
 	tsc --noEmit -p .
 
+# ESLint holds the layering (import-x); dependency-cruiser finds import cycles, type-only imports included.
 lint: install
 	eslint --max-warnings=0 .
+	depcruise --validate .dependency-cruiser.mjs src
 
 crd: install
 	npm run --silent gen:crd

@@ -2,11 +2,7 @@
  * Composition root: config → clients → controllers → manager. The only place clients are made; everything else
  * receives them as parameters.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import {
-  KubeConfig, type KubernetesObject, type V1APIResourceList, type V1APIService, type V1ConfigMap, type V1Namespace, type V1Node,
-  type V1Pod, type V1Secret, type V1ServiceAccount,
-} from '@kubernetes/client-node';
+import type { KubernetesObject, V1APIService, V1ConfigMap, V1Namespace, V1Node, V1Pod, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
 import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import { AwsCallCounter } from './cloud/aws/call-counter.js';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
@@ -16,25 +12,27 @@ import { HealthServer } from './controllers/health.js';
 import { ControllerInformer } from './controllers/informer.js';
 import { LeaderElector, leaseClientOf } from './controllers/leader-election.js';
 import { listWatchFactory } from './controllers/list-watch.js';
-import { createLogger, controllerLogger, type Logger } from './controllers/logging.js';
-import { Manager } from './controllers/manager.js';
+import { createLogger, controllerLogger } from './controllers/logging.js';
+import { Manager, stopOnSignals } from './controllers/manager.js';
 import { OperatorMetrics } from './controllers/metrics.js';
 import { annotationsChanged, deletionTimestampSet, generationChanged, labelsChanged, or } from './controllers/predicates.js';
 import { WorkQueue } from './controllers/workqueue.js';
 import { Applier } from './kube/applier.js';
 import { KubeClient } from './kube/client.js';
-import { apiMessage, ignoreNotFound, statusCodeOf } from './kube/errors.js';
-import { MANAGED_SELECTOR, OWNER_LABEL } from './kube/labels.js';
+import { listAPIResources, listNodeMetrics } from './kube/api-probes.js';
+import { ignoreNotFound } from './kube/errors.js';
+import { loadKubeConfig, podNamespace } from './kube/in-cluster.js';
+import { MANAGED_SELECTOR } from './kube/labels.js';
+import { objectRef } from './kube/resources.js';
+import { OWNER_LABEL } from './render/common/ownership.js';
 import { ApplyStackWriter } from './kube/stack-writer.js';
 import { AggregationPreflight } from './reconcilers/aggregation/preflight.js';
 import { EXTENSION_AUTH_CONFIGMAP } from './reconcilers/aggregation/decision.js';
 import type { ObjectCache } from './reconcilers/stack/context.js';
-import type { NodeMetricsProbe } from './reconcilers/backends/metrics-api-decision.js';
 import { KubeletTLSFactsSource } from './reconcilers/metrics-server/kubelet-tls/facts.js';
 import { BackendReconciler } from './reconcilers/backends/backend.js';
 import { MetricsServerBackend } from './reconcilers/metrics-server/backend.js';
 import { PrometheusAdapterBackend } from './reconcilers/prometheus-adapter/backend.js';
-import type { DiscoveryProbe } from './reconcilers/prometheus-adapter/api-decision.js';
 import { guardedLookup, PrometheusProbe } from './reconcilers/prometheus-adapter/prometheus-probe.js';
 import { MetricsStackReconciler } from './reconcilers/stack/metricsstack.js';
 import { nodeFactsChanged, trimNode } from './reconcilers/platform/node-facts.js';
@@ -45,24 +43,18 @@ import { FargatePlacement, FargatePlacementVerifier, podPlacementChanged, trimPo
 import { ownedKindPath, WATCHED_KINDS } from './reconcilers/stack/owned-kinds.js';
 import { orderSubReconcilers } from './reconcilers/stack/order.js';
 
-const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
-
 async function main(): Promise<number> {
   let config: Config;
   try {
-    config = parseConfig(process.argv.slice(2), process.env, () => (existsSync(SA_NAMESPACE_FILE) ? readFileSync(SA_NAMESPACE_FILE, 'utf8').trim() : undefined));
+    config = parseConfig(process.argv.slice(2), process.env, podNamespace);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`metricsstack-operator: ${err.message}\n`);
     return 2;
   }
   const logger = createLogger({ level: config.logLevel });
-  const kc = new KubeConfig();
-  if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
-  else kc.loadFromDefault();
 
-  const objects = new KubeClient(kc, { userAgent: `metricsstack-operator/${config.identity}` });
-  const ref = (apiVersion: string, kind: string, name: string, namespace?: string): KubernetesObject => ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
+  const objects = new KubeClient(loadKubeConfig(config.kubeconfig), { userAgent: `metricsstack-operator/${config.identity}` });
   const metrics = new OperatorMetrics();
   const log = controllerLogger(logger, 'metricsstack');
   const queue = new WorkQueue({ concurrency: config.workers, observer: metrics.queueObserver('metricsstack') });
@@ -78,9 +70,11 @@ async function main(): Promise<number> {
     updatePredicate: or(generationChanged, deletionTimestampSet),
   });
   const allStacks = (): string[] => stacks.list().map((s) => s.metadata?.name ?? '');
+  const byOwner = (o: KubernetesObject): string[] => { const owner = o.metadata?.labels?.[OWNER_LABEL]; return owner ? [owner] : []; };
   const extensionAuth = new ControllerInformer<V1ConfigMap>({
     path: `/api/v1/namespaces/${EXTENSION_AUTH_CONFIGMAP.namespace}/configmaps`,
-    list: (each) => objects.listKind<V1ConfigMap>('v1', 'ConfigMap', { namespace: EXTENSION_AUTH_CONFIGMAP.namespace, fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}` }, each),
+    list: (each) => objects.listKind<V1ConfigMap>(
+      'v1', 'ConfigMap', { namespace: EXTENSION_AUTH_CONFIGMAP.namespace, fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}` }, each),
     fieldSelector: `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}`,
     factory, logger: log, enqueue, keysFor: allStacks,
   });
@@ -92,7 +86,7 @@ async function main(): Promise<number> {
     transform: (o) => ({ ...o, apiVersion: k.apiVersion, kind: k.kind }),
     ...(k.ignoreStatusChanges ? { updatePredicate: or(generationChanged, labelsChanged, annotationsChanged) } : {}),
     factory, logger: log, enqueue,
-    keysFor: (o) => { const owner = o.metadata?.labels?.[OWNER_LABEL]; return owner ? [owner] : []; },
+    keysFor: byOwner,
   })] as const));
   const cacheOf = <T,>(kind: string) => owned.get(kind) as unknown as ObjectCache<T>;
   // Every stack depends on the node list (platform, flags); only metadata and addresses are kept (trimNode).
@@ -104,16 +98,11 @@ async function main(): Promise<number> {
   const pods = new ControllerInformer<V1Pod>({
     path: '/api/v1/pods', list: (each) => objects.listKind<V1Pod>('v1', 'Pod', { labelSelector: MANAGED_SELECTOR }, each), labelSelector: MANAGED_SELECTOR,
     transform: trimPod, updatePredicate: podPlacementChanged, factory, logger: log, enqueue,
-    keysFor: (o) => { const owner = o.metadata?.labels?.[OWNER_LABEL]; return owner ? [owner] : []; },
+    keysFor: byOwner,
   });
   // AWS clients per region, made on first use: only a stack on EKS whose spec needs AWS ever asks for them.
   const awsRegions = new Map<string, RegionClients>();
-  const awsCalls = new (class extends AwsCallCounter {
-    override record(operation: string): void {
-      super.record(operation);
-      metrics.awsCalls.inc({ operation });
-    }
-  })();
+  const awsCalls = new AwsCallCounter((operation) => metrics.awsCalls.inc({ operation }));
   const aws = new AwsSessionSource({
     defaultRegion: config.awsRegion,
     clientsFor: async (region) => {
@@ -135,6 +124,7 @@ async function main(): Promise<number> {
   const probeAgent = new UndiciAgent({ connect: { lookup: guardedLookup } });
   const prometheusProbe = new PrometheusProbe((url, init) => undiciFetch(url, { ...init, dispatcher: probeAgent }), Date.now,
     config.prometheusCheckPeriodMs);
+  const readSecret = (name: string, namespace: string) => ignoreNotFound(objects.read<V1Secret>(objectRef('v1', 'Secret', name, namespace)));
   const backendDeps = {
     applier: new Applier(objects, (ref: KubernetesObject) => owned.get(ref.kind ?? '')?.get(ref.metadata?.name ?? '', ref.metadata?.namespace)),
     apiServices: cacheOf<V1APIService>('APIService'),
@@ -146,18 +136,18 @@ async function main(): Promise<number> {
       aggregation: new AggregationPreflight(extensionAuth),
       fargatePlacement: new FargatePlacement({ aws, operatorRoleArn }),
       backends: [new BackendReconciler(new MetricsServerBackend({
-        readSecret: (name, namespace) => ignoreNotFound(objects.read<V1Secret>(ref('v1', 'Secret', name, namespace))),
+        readSecret,
         apiServices: cacheOf<V1APIService>('APIService'),
-        kubeletTLS: new KubeletTLSFactsSource((namespace, name) => objects.read<V1ConfigMap>(ref('v1', 'ConfigMap', name, namespace)), Date.now),
+        kubeletTLS: new KubeletTLSFactsSource((namespace, name) => objects.read<V1ConfigMap>(objectRef('v1', 'ConfigMap', name, namespace)), Date.now),
         listNodeMetrics: () => listNodeMetrics(objects),
       }), backendDeps),
       new BackendReconciler(new PrometheusAdapterBackend({
-        readSecret: (name, namespace) => ignoreNotFound(objects.read<V1Secret>(ref('v1', 'Secret', name, namespace))),
+        readSecret,
         apiServices: cacheOf<V1APIService>('APIService'),
         checkPrometheus: (url) => prometheusProbe.check(url),
         listAPIResources: (group, version) => listAPIResources(objects, group, version),
         listNodeMetrics: () => listNodeMetrics(objects),
-        namespaceExists: async (name) => (await ignoreNotFound(objects.read<V1Namespace>(ref('v1', 'Namespace', name)))) !== undefined,
+        namespaceExists: async (name) => (await ignoreNotFound(objects.read<V1Namespace>(objectRef('v1', 'Namespace', name)))) !== undefined,
         recheckHealthyMs: config.prometheusCheckPeriodMs,
       }), backendDeps)],
       fargateVerifier: new FargatePlacementVerifier(pods, nodes),
@@ -184,7 +174,9 @@ async function main(): Promise<number> {
       })
     : undefined;
   const manager = new Manager({
-    controllers: [{ name: 'metricsstack', informers: [stacks, extensionAuth, nodes, pods, ...owned.values()], queue, reconciler: parent, workers: config.workers }],
+    controllers: [
+      { name: 'metricsstack', informers: [stacks, extensionAuth, nodes, pods, ...owned.values()], queue, reconciler: parent, workers: config.workers },
+    ],
     ...(leaderElector ? { leaderElector } : {}),
     health, metrics, logger,
   });
@@ -196,37 +188,6 @@ async function main(): Promise<number> {
   await metricsServer.close();
   logger.info({ exit }, 'operator stopped');
   return exit === 'lost-leadership' ? 1 : 0;
-}
-
-/** A real list of node metrics: proof that metrics.k8s.io answers, beyond the APIService's Available condition. */
-async function listNodeMetrics(client: KubeClient): Promise<NodeMetricsProbe> {
-  try {
-    const list = await client.request<{ items?: unknown[] }>('GET', '/apis/metrics.k8s.io/v1beta1/nodes');
-    return { items: list.items?.length ?? 0 };
-  } catch (err) {
-    const code = statusCodeOf(err);
-    return { error: apiMessage(err), ...(code ? { code } : {}) };
-  }
-}
-
-/** A real discovery request (what the HPA controller reads first): proof that a custom or external metrics API answers. */
-async function listAPIResources(client: KubeClient, group: string, version: string): Promise<DiscoveryProbe> {
-  try {
-    const list = await client.request<V1APIResourceList>('GET', `/apis/${group}/${version}`);
-    return { resources: list.resources.map((r) => r.name) };
-  } catch (err) {
-    const code = statusCodeOf(err);
-    return { error: apiMessage(err), ...(code ? { code } : {}) };
-  }
-}
-
-function stopOnSignals(manager: Manager, logger: Logger): void {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'stopping');
-      void manager.stop();
-    });
-  }
 }
 
 main().then(

@@ -3,7 +3,8 @@ import type { ObjectClient } from './client.js';
 import { refOf } from './applier.js';
 import { ignoreNotFound } from './errors.js';
 import { byOrdinal } from '../ordinal.js';
-import { MANAGED_BY_LABEL, OWNER_LABEL, ownerOf } from './labels.js';
+import { MANAGED_BY_LABEL, OWNER_LABEL } from '../render/common/ownership.js';
+import { ownerOf } from './labels.js';
 
 export type DeletionPolicy = 'Delete' | 'Orphan';
 
@@ -24,7 +25,10 @@ export function mergeInventory(recorded: readonly InventoryRef[], cached: readon
   const all = new Map<string, InventoryRef>();
   for (const r of recorded) all.set(inventoryKey(r), r);
   for (const o of cached) {
-    const r: InventoryRef = { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '', ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}) };
+    const r: InventoryRef = {
+      apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '',
+      ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}),
+    };
     all.set(inventoryKey(r), r);
   }
   return [...all.values()].sort((a, b) => byOrdinal(inventoryKey(a), inventoryKey(b)));
@@ -38,7 +42,9 @@ export function mergeInventory(recorded: readonly InventoryRef[], cached: readon
  * uid just read as a precondition, so an object recreated by someone else in between is not deleted either.
  * Returns what was left alone because it is no longer ours.
  */
-export async function releaseInventory(api: Pick<ObjectClient, 'read' | 'patch' | 'delete'>, refs: readonly InventoryRef[], policy: DeletionPolicy, owner: string): Promise<string[]> {
+export async function releaseInventory(
+  api: Pick<ObjectClient, 'read' | 'patch' | 'delete'>, refs: readonly InventoryRef[], policy: DeletionPolicy, owner: string,
+): Promise<string[]> {
   const skipped: string[] = [];
   for (const r of refs) {
     const ref = refOf({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) } });

@@ -1,19 +1,11 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_LABEL, ownershipLabels } from '../render/common/ownership.js';
 
 /** Field manager for every server-side apply the operator makes. */
 export const FIELD_MANAGER = 'metricsstack-operator';
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY_VALUE = 'metricsstack-operator';
-/** Names the MetricsStack that owns a child. Children of a cluster-scoped owner cannot use ownerReferences across scopes reliably, so a label ties them. */
-export const OWNER_LABEL = 'metricsstack.io/owner';
 export const FINALIZER = 'metricsstack.io/cleanup';
 /** Label selector for the informers: we watch only what we own, so memory does not grow with the cluster. */
 export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
-
-export const ownershipLabels = (owner: string): Record<string, string> => ({
-  [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
-  [OWNER_LABEL]: owner,
-});
 
 /** The MetricsStack that owns this object, or undefined when the operator did not create it. */
 export function ownerOf(obj: KubernetesObject): string | undefined {

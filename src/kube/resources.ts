@@ -59,3 +59,7 @@ export function objectPath(obj: KubernetesObject): string {
   if (m.namespaced && !obj.metadata?.namespace) throw new Error(`${obj.kind ?? '?'} ${name} is namespaced but has no metadata.namespace`);
   return `${collectionPath(m, obj.metadata?.namespace)}/${encodeURIComponent(name)}`;
 }
+
+/** A reference to one object, enough to read, patch or delete it. */
+export const objectRef = (apiVersion: string, kind: string, name: string, namespace?: string): KubernetesObject =>
+  ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } });

@@ -10,10 +10,11 @@ import { missingDiscoveryTags } from '../../src/reconcilers/cluster-autoscaler/a
 import { planProfileRecreation, type RecreateStatus } from '../../src/reconcilers/fargate/recreate/plan.js';
 import { checkTrustPolicy } from '../../src/reconcilers/cluster-autoscaler/irsa/trust-policy.js';
 import { motoClientConfig, seedEks, type SeededEks } from '../support/aws-seed.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const clock = { t: Date.UTC(2026, 0, 1), now: () => clock.t };
+const clock = new FakeClock();
 
 let moto: Moto;
 let seed: SeededEks;
@@ -60,7 +61,8 @@ describe('AWS ports against moto', () => {
 
   it('reads the IAM OIDC provider and URL-decoded trust policies that the IRSA check understands', async () => {
     expect(await aws.iam.listOpenIDConnectProviders()).toContain(seed.oidcProviderArn);
-    expect(await aws.iam.getOpenIDConnectProvider(seed.oidcProviderArn)).toEqual({ arn: seed.oidcProviderArn, url: seed.issuerHost, clientIds: ['sts.amazonaws.com'] });
+    expect(await aws.iam.getOpenIDConnectProvider(seed.oidcProviderArn))
+      .toEqual({ arn: seed.oidcProviderArn, url: seed.issuerHost, clientIds: ['sts.amazonaws.com'] });
     const target = { oidcIssuer: seed.issuerUrl, accountId: seed.accountId, namespace: 'kube-system', serviceAccount: 'cluster-autoscaler' };
     const good = await aws.iam.getRole('cluster-autoscaler');
     expect(good.arn).toBe(seed.caRole.arn);
@@ -81,7 +83,7 @@ describe('AWS ports against moto', () => {
     await aws.iam.getRole('cluster-autoscaler');
     await aws.iam.getOpenIDConnectProvider(seed.oidcProviderArn);
     expect(aws.calls.count()).toBe(before);
-    clock.t += AWS_TTL_MS.cluster;
+    await clock.advance(AWS_TTL_MS.cluster);
     await aws.eks.describeCluster('demo');
     expect(aws.calls.count('eks:DescribeCluster')).toBe(2);
   });
@@ -114,7 +116,10 @@ describe('AWS ports against moto', () => {
   });
 
   it('walks a RecreateProfile plan to Completed, each step decided afresh from AWS and the persisted plan', async () => {
-    const spec = { dryRun: false, profiles: [{ name: 'fp-default', replacementName: 'fp-default-v2', selectors: [{ namespace: 'default', labels: { compute: 'fargate-only' } }] }] };
+    const spec = {
+      dryRun: false,
+      profiles: [{ name: 'fp-default', replacementName: 'fp-default-v2', selectors: [{ namespace: 'default', labels: { compute: 'fargate-only' } }] }],
+    };
     let status: RecreateStatus = {};
     const taken: string[] = [];
     for (let i = 0; i < 5 && status.phase !== 'Completed'; i++) {
@@ -124,13 +129,18 @@ describe('AWS ports against moto', () => {
       status = { phase: decision.phase, plan: decision.plan }; // all a restarted operator would have
       const next = decision.nextAction;
       taken.push(next.type);
-      if (next.type === 'Create') await aws.eks.createFargateProfile({ clusterName: 'demo', name: next.profile, podExecutionRoleArn: next.podExecutionRoleArn, subnets: next.subnets, selectors: next.selectors });
+      if (next.type === 'Create') {
+        await aws.eks.createFargateProfile({
+          clusterName: 'demo', name: next.profile, podExecutionRoleArn: next.podExecutionRoleArn, subnets: next.subnets, selectors: next.selectors,
+        });
+      }
       if (next.type === 'Delete') await aws.eks.deleteFargateProfile('demo', next.profile);
     }
     // moto makes profiles ACTIVE and gone at once, so no Wait step appears here; real EKS adds Wait steps between.
     expect(taken).toEqual(['Create', 'Delete', 'None']);
     expect(status.phase).toBe('Completed');
-    expect(status.plan?.map((s) => `${s.action} ${s.profile} ${s.state}`)).toEqual(['Create fp-default-v2 Done', 'WaitActive fp-default-v2 Done', 'Delete fp-default Done']);
+    expect(status.plan?.map((s) => `${s.action} ${s.profile} ${s.state}`))
+      .toEqual(['Create fp-default-v2 Done', 'WaitActive fp-default-v2 Done', 'Delete fp-default Done']);
   });
 
   it('reaches moto through AWS_ENDPOINT_URL alone, and an explicit endpoint wins over it', async () => {

@@ -10,11 +10,12 @@ import type { KubernetesObject, V1Container, V1Deployment, V1ServiceAccount } fr
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CRD_FILE } from '../../src/api/v1alpha1/crd.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../src/kube/labels.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../src/render/common/ownership.js';
 import { resolveBinDir } from '../support/cluster-args.js';
 
 const chart = fileURLToPath(new URL('../../charts/metricsstack-operator', import.meta.url));
-const helm = (...set: string[]) => spawnSync(join(resolveBinDir(), 'helm'), ['template', 'ms', chart, '-n', 'ops', ...set.flatMap((s) => ['--set', s])], { encoding: 'utf8' });
+const helm = (...set: string[]) =>
+  spawnSync(join(resolveBinDir(), 'helm'), ['template', 'ms', chart, '-n', 'ops', ...set.flatMap((s) => ['--set', s])], { encoding: 'utf8' });
 function render(...set: string[]): KubernetesObject[] {
   const r = helm(...set);
   if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr}`);
@@ -67,7 +68,10 @@ describe('the chart', () => {
     const c = container(render('ports.health=9440', 'ports.metrics=9441'));
     expect(arg(c, '--health-probe-bind-address')).toBe('0.0.0.0:9440');
     expect(arg(c, '--metrics-bind-address')).toBe('0.0.0.0:9441');
-    expect(c.ports).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'health', containerPort: 9440 }), expect.objectContaining({ name: 'metrics', containerPort: 9441 })]));
+    expect(c.ports).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'health', containerPort: 9440 }),
+      expect.objectContaining({ name: 'metrics', containerPort: 9441 }),
+    ]));
     expect(c.livenessProbe?.httpGet).toMatchObject({ path: '/healthz', port: 'health' });
     expect(c.readinessProbe?.httpGet).toMatchObject({ path: '/readyz', port: 'health' });
   });
@@ -83,7 +87,8 @@ describe('the chart', () => {
 
   it('makes the default MetricsStack only on request, in a later Argo CD wave than the CRD, and keeps it on uninstall', () => {
     expect(find(render(), 'MetricsStack')).toBeUndefined();
-    const stack = find<KubernetesObject & { spec: unknown }>(render('defaultStack.enabled=true', 'defaultStack.spec.metricsServer.kubeletTLS=Insecure'), 'MetricsStack')!;
+    const objects = render('defaultStack.enabled=true', 'defaultStack.spec.metricsServer.kubeletTLS=Insecure');
+    const stack = find<KubernetesObject & { spec: unknown }>(objects, 'MetricsStack')!;
     expect(stack.metadata?.annotations).toEqual({
       'argocd.argoproj.io/sync-wave': '1',
       'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true,Delete=false',
@@ -100,6 +105,8 @@ describe('the chart', () => {
   });
 
   it("never labels its own objects as the operator's children, which the operator would watch and prune", () => {
-    for (const o of render('defaultStack.enabled=true', 'serviceMonitor.enabled=true')) expect(o.metadata?.labels?.[MANAGED_BY_LABEL], `${o.kind}/${o.metadata?.name}`).not.toBe(MANAGED_BY_VALUE);
+    for (const o of render('defaultStack.enabled=true', 'serviceMonitor.enabled=true')) {
+      expect(o.metadata?.labels?.[MANAGED_BY_LABEL], `${o.kind}/${o.metadata?.name}`).not.toBe(MANAGED_BY_VALUE);
+    }
   });
 });

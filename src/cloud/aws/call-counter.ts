@@ -10,8 +10,12 @@ import { byOrdinal } from '../../ordinal.js';
 export class AwsCallCounter {
   readonly #counts = new Map<string, number>();
 
+  /** `onRecord` sees every call too (the operator's metricsstack_aws_calls_total). */
+  constructor(private readonly onRecord?: (operation: string) => void) {}
+
   record(operation: string): void {
     this.#counts.set(operation, (this.#counts.get(operation) ?? 0) + 1);
+    this.onRecord?.(operation);
   }
 
   /** Calls of one operation, or of all operations when none is named. */

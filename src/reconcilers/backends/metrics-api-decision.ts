@@ -1,9 +1,7 @@
 import type { V1APIService } from '@kubernetes/client-node';
+import type { NodeMetricsProbe } from '../../kube/api-probes.js';
 import type { ConditionInput } from '../../kube/conditions.js';
 import { describeAggregatorMessage } from './aggregator-message.js';
-
-/** What a real list of node metrics returned: a count, or the apiserver's error. */
-export type NodeMetricsProbe = { readonly items: number } | { readonly error: string; readonly code?: number };
 
 /** Fixes for the APIService reasons the kube-aggregator sets, by reason. */
 const HINTS: Record<string, string> = {

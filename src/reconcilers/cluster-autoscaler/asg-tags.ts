@@ -7,10 +7,7 @@
  * there: a user's own value is just as valid.
  */
 
-/** The tag key that marks a group for Cluster Autoscaler in any cluster. */
-export const CA_ENABLED_TAG = 'k8s.io/cluster-autoscaler/enabled';
-/** The tag key that ties a group to one cluster's Cluster Autoscaler. */
-export const caClusterTag = (clusterName: string): string => `k8s.io/cluster-autoscaler/${clusterName}`;
+import { CA_ENABLED_TAG, caClusterTag } from '../../render/cluster-autoscaler/discovery-tags.js';
 
 /** The discovery tags Cluster Autoscaler needs on an Auto Scaling group of `clusterName`, with the values we set. */
 export function discoveryTags(clusterName: string): Record<string, string> {

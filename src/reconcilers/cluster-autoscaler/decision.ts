@@ -1,6 +1,6 @@
 /** ClusterAutoscalerReady from the findings of each step, as a pure fold: every problem is named, the first sets the reason. */
 import type { ConditionInput } from '../../kube/conditions.js';
-import { CA_ENABLED_TAG, caClusterTag } from './asg-tags.js';
+import { CA_ENABLED_TAG, caClusterTag } from '../../render/cluster-autoscaler/discovery-tags.js';
 import type { AsgPlan } from './asgs.js';
 
 export const CA_CONDITION = 'ClusterAutoscalerReady';

@@ -7,7 +7,8 @@
 import type { KubernetesObject, V1ServiceAccount } from '@kubernetes/client-node';
 import type { ObjectClient } from '../../kube/client.js';
 import { apiMessage, ignoreNotFound, isConflict } from '../../kube/errors.js';
-import { FIELD_MANAGER, otherManagers, ownerOf, ownershipLabels } from '../../kube/labels.js';
+import { FIELD_MANAGER, otherManagers, ownerOf } from '../../kube/labels.js';
+import { ownershipLabels } from '../../render/common/ownership.js';
 import type { ObjectCache, StackContext } from '../stack/context.js';
 
 export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';

@@ -3,7 +3,7 @@
  * label, and keeps of each only what placement needs, so the cache stays small however many pods the cluster runs.
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import { OWNER_LABEL } from '../../kube/labels.js';
+import { OWNER_LABEL } from '../../render/common/ownership.js';
 import { METRICS_SERVER_NAME, selectorLabels } from '../../render/metrics-server/labels.js';
 import type { ObjectCache } from '../stack/context.js';
 import type { PodSeen } from './decision.js';

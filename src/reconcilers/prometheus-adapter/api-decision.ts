@@ -5,12 +5,9 @@
  */
 import type { V1APIService } from '@kubernetes/client-node';
 import type { ConditionInput } from '../../kube/conditions.js';
-import type { NodeMetricsProbe } from '../backends/metrics-api-decision.js';
+import type { DiscoveryProbe, NodeMetricsProbe } from '../../kube/api-probes.js';
 import type { PrometheusCheck } from './prometheus-probe.js';
 import { describeAggregatorMessage } from '../backends/aggregator-message.js';
-
-/** What listing an API group version's resources returned (the discovery document the HPA controller also reads). */
-export type DiscoveryProbe = { readonly resources: readonly string[] } | { readonly error: string; readonly code?: number };
 
 export type AdapterAPI = 'custom' | 'external' | 'resource';
 

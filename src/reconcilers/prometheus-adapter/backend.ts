@@ -6,9 +6,9 @@ import {
 } from '../../render/prometheus-adapter/index.js';
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
 import type { ObjectCache, StackContext } from '../stack/context.js';
-import type { NodeMetricsProbe } from '../backends/metrics-api-decision.js';
+import type { DiscoveryProbe, NodeMetricsProbe } from '../../kube/api-probes.js';
 import { ensureServingCert, type SecretReader } from '../backends/serving-cert-step.js';
-import { API_CONDITION, decideAdapterAPI, type AdapterAPI, type DiscoveryProbe } from './api-decision.js';
+import { API_CONDITION, decideAdapterAPI, type AdapterAPI } from './api-decision.js';
 import { PROMETHEUS_CHECK_TTL_MS, type PrometheusCheck } from './prometheus-probe.js';
 import { validateAdapterRules } from './rules/validate.js';
 

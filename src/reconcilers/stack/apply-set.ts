@@ -1,7 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ApplyPolicy } from '../../kube/apply-decision.js';
 import type { Applier } from '../../kube/applier.js';
-import type { StackContext } from './context.js';
 
 /** What applying a set of rendered objects came to. */
 export interface ApplySetResult {
@@ -13,6 +12,15 @@ export interface ApplySetResult {
   readonly live: ReadonlyMap<string, KubernetesObject>;
 }
 
+/**
+ * What applying needs of the pass (the StackContext): the owner's name, and where to record what it owns. Named
+ * here, not imported, so the context can hold apply results without the two files importing each other.
+ */
+export interface ApplyOwner {
+  readonly name: string;
+  recordOwned(obj: KubernetesObject): void;
+}
+
 export const objectId = (o: KubernetesObject): string => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 /**
@@ -20,7 +28,9 @@ export const objectId = (o: KubernetesObject): string => `${o.kind}/${o.metadata
  * ones this stack owns in the context's inventory, and collects conflicts instead of stopping at the first, so the
  * status lists every object that needs attention.
  */
-export async function applySet(applier: Applier, ctx: StackContext, objects: readonly KubernetesObject[], policy: Omit<ApplyPolicy, 'owner'>): Promise<ApplySetResult> {
+export async function applySet(
+  applier: Applier, ctx: ApplyOwner, objects: readonly KubernetesObject[], policy: Omit<ApplyPolicy, 'owner'>,
+): Promise<ApplySetResult> {
   let applied = 0;
   let unchanged = 0;
   const conflicts: string[] = [];

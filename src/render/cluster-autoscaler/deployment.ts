@@ -1,6 +1,6 @@
 /** The Cluster Autoscaler Deployment for AWS auto-discovery, as the upstream chart renders it for cloudProvider aws. */
 import type { V1Deployment } from '@kubernetes/client-node';
-import { CA_ENABLED_TAG, caClusterTag } from '../../reconcilers/cluster-autoscaler/asg-tags.js';
+import { CA_ENABLED_TAG, caClusterTag } from './discovery-tags.js';
 import type { ClusterAutoscalerRenderInput } from './input.js';
 import { clusterAutoscalerLabels, clusterAutoscalerSelector } from './labels.js';
 

@@ -1,5 +1,5 @@
 /** Labels of the Cluster Autoscaler objects; ownership labels on the objects themselves are added by the Applier. */
-import { ownershipLabels } from '../../kube/labels.js';
+import { ownershipLabels } from '../common/ownership.js';
 import type { ClusterAutoscalerRenderInput } from './input.js';
 
 /** Selects the Cluster Autoscaler pods (the upstream manifests' label). */

@@ -6,15 +6,13 @@
  */
 import type { V1ClusterRoleBinding, V1RoleBinding } from '@kubernetes/client-node';
 import type { ClusterAutoscalerRenderInput } from './input.js';
+import { RBAC_API, RBAC_GROUP } from '../common/rbac.js';
 import { clusterAutoscalerLabels } from './labels.js';
 
 /** Cluster-wide rules of Cluster Autoscaler (chart templates/cluster-autoscaler-rbac.yaml). */
 export const CLUSTER_AUTOSCALER_CLUSTER_ROLE = 'metricsstack:cluster-autoscaler';
 /** Its status ConfigMap rules, bound in its own namespace only (the upstream chart's Role). */
 export const CLUSTER_AUTOSCALER_STATUS_ROLE = 'metricsstack:cluster-autoscaler-status';
-
-const RBAC_API = 'rbac.authorization.k8s.io/v1';
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 const subjects = (input: ClusterAutoscalerRenderInput) => [{ kind: 'ServiceAccount', name: input.serviceAccountName, namespace: input.namespace }];
 

@@ -4,9 +4,8 @@
  * to metrics.k8s.io for view/edit/admin. Pure builders, shared so the two backends cannot drift apart.
  */
 import type { RbacV1Subject, V1ClusterRole, V1ClusterRoleBinding, V1PodDisruptionBudget, V1RoleBinding, V1Service } from '@kubernetes/client-node';
+import { RBAC_API, RBAC_GROUP } from './rbac.js';
 
-const RBAC_API = 'rbac.authorization.k8s.io/v1';
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
 /** The namespace that holds `extension-apiserver-authentication` and the Role that reads it. */
 const AUTH_NAMESPACE = 'kube-system';
 
@@ -74,7 +73,9 @@ export function renderHttpsService(s: ExtensionServer & { selector: Record<strin
 }
 
 /** A PodDisruptionBudget with minAvailable 1, or undefined for a single replica (it would block every drain). */
-export function renderServerPodDisruptionBudget(s: ExtensionServer & { replicas: number; selector: Record<string, string> }): V1PodDisruptionBudget | undefined {
+export function renderServerPodDisruptionBudget(
+  s: ExtensionServer & { replicas: number; selector: Record<string, string> },
+): V1PodDisruptionBudget | undefined {
   if (s.replicas < 2) return undefined;
   return {
     apiVersion: 'policy/v1',

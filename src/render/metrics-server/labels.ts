@@ -3,7 +3,7 @@
  * themselves; the pod template gets them here, so the pods are label-selectable too (the Fargate verifier watches
  * them by `app.kubernetes.io/managed-by`, never all pods of the cluster).
  */
-import { ownershipLabels } from '../../kube/labels.js';
+import { ownershipLabels } from '../common/ownership.js';
 import type { MetricsServerRenderInput } from './input.js';
 
 /** Name of metrics-server's Deployment, Service and ServiceAccount (upstream's), and of its pods' selector label. */

@@ -11,11 +11,10 @@ import type {
   RbacV1Subject,
 } from '@kubernetes/client-node';
 import { renderAuthDelegatorBinding, renderAuthReaderBinding, renderMetricsAggregatedReader } from '../common/extension-apiserver.js';
+import { RBAC_API, RBAC_GROUP } from '../common/rbac.js';
 import type { MetricsServerRenderInput } from './input.js';
 import { commonLabels } from './labels.js';
 
-const RBAC_API = 'rbac.authorization.k8s.io/v1';
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const server = (input: MetricsServerRenderInput) => ({ name: input.name, namespace: input.namespace, labels: commonLabels(input) });
 
 const subjects = (input: MetricsServerRenderInput): RbacV1Subject[] => [

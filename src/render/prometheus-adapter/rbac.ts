@@ -5,11 +5,9 @@
  */
 import type { RbacV1Subject, V1ClusterRole, V1ClusterRoleBinding, V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
 import { renderAuthDelegatorBinding, renderAuthReaderBinding, renderMetricsAggregatedReader } from '../common/extension-apiserver.js';
+import { RBAC_API, RBAC_GROUP } from '../common/rbac.js';
 import type { PrometheusAdapterRenderInput } from './input.js';
 import { commonLabels } from './labels.js';
-
-const RBAC_API = 'rbac.authorization.k8s.io/v1';
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 type Input = Pick<PrometheusAdapterRenderInput, 'name' | 'namespace'>;
 const meta = (input: Input, name: string) => ({ name, labels: commonLabels(input) });

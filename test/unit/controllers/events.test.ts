@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiException, type CoreV1Event } from '@kubernetes/client-node';
 import { EventRecorder, type EventClient } from '../../../src/controllers/events.js';
 import { createLogger } from '../../../src/controllers/logging.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 const logger = createLogger({ level: 'silent' });
 const stack = { apiVersion: 'metricsstack.io/v1alpha1', kind: 'MetricsStack', metadata: { name: 'default', uid: 'u-1', resourceVersion: '7' } };

@@ -4,7 +4,7 @@ import { ControllerInformer, objectKey } from '../../../src/controllers/informer
 import type { InformerFactory } from '../../../src/controllers/list-watch.js';
 import { createLogger } from '../../../src/controllers/logging.js';
 import { generationChanged } from '../../../src/controllers/predicates.js';
-import { FakeClock, settle } from './fake-clock.js';
+import { FakeClock, settle } from '../../support/fake-clock.js';
 
 const logger = createLogger({ level: 'silent' });
 const cm = (name: string, resourceVersion: string, generation = 1): V1ConfigMap => ({

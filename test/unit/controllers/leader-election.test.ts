@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiException, V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import { LeaderElector, type LeaseClient } from '../../../src/controllers/leader-election.js';
 import { createLogger } from '../../../src/controllers/logging.js';
-import { FakeClock, settle } from './fake-clock.js';
+import { FakeClock, settle } from '../../support/fake-clock.js';
 
 const logger = createLogger({ level: 'silent' });
 const ref = { name: 'metricsstack-operator', namespace: 'metricsstack-system' };

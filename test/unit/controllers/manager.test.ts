@@ -3,7 +3,7 @@ import type { LeaderCallbacks } from '../../../src/controllers/leader-election.j
 import { createLogger } from '../../../src/controllers/logging.js';
 import { Manager, type ManagerOptions } from '../../../src/controllers/manager.js';
 import { WorkQueue } from '../../../src/controllers/workqueue.js';
-import { FakeClock, deferred, settle } from './fake-clock.js';
+import { FakeClock, deferred, settle } from '../../support/fake-clock.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -53,7 +53,10 @@ function setup({ leaderElection = true } = {}) {
       : undefined,
   };
   const manager = new Manager(options);
-  return { manager, log, synced, reconcile, queue, clock, ready: () => ready(), lead: () => callbacks?.onStartedLeading(), lose: () => callbacks?.onStoppedLeading() };
+  return {
+    manager, log, synced, reconcile, queue, clock,
+    ready: () => ready(), lead: () => callbacks?.onStartedLeading(), lose: () => callbacks?.onStoppedLeading(),
+  };
 }
 
 describe('Manager', () => {

@@ -3,7 +3,7 @@ import { createLogger } from '../../../src/controllers/logging.js';
 import { reconcileHandler } from '../../../src/controllers/reconcile-handler.js';
 import { TerminalError, type ReconcileResult } from '../../../src/controllers/reconciler.js';
 import { WorkQueue } from '../../../src/controllers/workqueue.js';
-import { FakeClock, deferred, settle } from './fake-clock.js';
+import { FakeClock, deferred, settle } from '../../support/fake-clock.js';
 
 const logger = createLogger({ level: 'silent' });
 

@@ -2,7 +2,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { KubeApiError, type ObjectClient } from '../../../src/kube/client.js';
 import { describe, expect, it } from 'vitest';
 import { Applier } from '../../../src/kube/applier.js';
-import { FIELD_MANAGER, ownershipLabels } from '../../../src/kube/labels.js';
+import { FIELD_MANAGER } from '../../../src/kube/labels.js';
+import { ownershipLabels } from '../../../src/render/common/ownership.js';
 
 /**
  * Records the calls the Applier makes. This is a fake of the client object, not of the Kubernetes API: what the
@@ -24,7 +25,9 @@ function recordingApi(existing?: KubernetesObject) {
   return { api, calls };
 }
 
-const cm: KubernetesObject & { data: Record<string, string> } = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rules', namespace: 'monitoring' }, data: { a: '1' } };
+const cm: KubernetesObject & { data: Record<string, string> } = {
+  apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rules', namespace: 'monitoring' }, data: { a: '1' },
+};
 const policy = { owner: 'default', adopt: false, adoptField: 'spec.prometheusAdapter.adoptExisting' };
 
 describe('Applier', () => {

@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { decideApply } from '../../../src/kube/apply-decision.js';
-import { ownershipLabels } from '../../../src/kube/labels.js';
+import { ownershipLabels } from '../../../src/render/common/ownership.js';
 import { isSubset } from '../../../src/kube/subset.js';
 
 const sa = (labels: Record<string, string> = {}, extra: Partial<KubernetesObject> = {}): KubernetesObject => ({
@@ -14,14 +14,26 @@ describe('decideApply', () => {
   const cases: { name: string; live: KubernetesObject | undefined; adopt?: boolean; want: string; force?: boolean; says?: RegExp }[] = [
     { name: 'an object that does not exist is applied without force', live: undefined, want: 'apply', force: false },
     { name: 'our object that matches is skipped: no write', live: sa({ ...ownershipLabels('default'), extra: 'x' }), want: 'skip' },
-    { name: 'an object that lost our managed-by label is treated as foreign and left alone', live: sa({ 'metricsstack.io/owner': 'default' }), want: 'conflict', says: /not created by this operator/ },
-    { name: "another MetricsStack's object is a conflict even when adoption is on", live: sa(ownershipLabels('other')), adopt: true, want: 'conflict', says: /MetricsStack "other"/ },
+    {
+      name: 'an object that lost our managed-by label is treated as foreign and left alone',
+      live: sa({ 'metricsstack.io/owner': 'default' }), want: 'conflict', says: /not created by this operator/,
+    },
+    {
+      name: "another MetricsStack's object is a conflict even when adoption is on",
+      live: sa(ownershipLabels('other')), adopt: true, want: 'conflict', says: /MetricsStack "other"/,
+    },
     {
       name: "a Helm release's object is a conflict that names helm and the adopt field",
-      live: sa({ 'app.kubernetes.io/managed-by': 'Helm' }, { metadata: { name: 'metrics-server', namespace: 'kube-system', managedFields: [{ manager: 'helm', operation: 'Update' }] } }),
+      live: sa(
+        { 'app.kubernetes.io/managed-by': 'Helm' },
+        { metadata: { name: 'metrics-server', namespace: 'kube-system', managedFields: [{ manager: 'helm', operation: 'Update' }] } },
+      ),
       want: 'conflict', says: /managed by helm.*spec\.metricsServer\.adoptExisting: true/,
     },
-    { name: "a foreign object is applied with force when the spec adopts it", live: sa({ 'app.kubernetes.io/managed-by': 'EKS' }), adopt: true, want: 'apply', force: true },
+    {
+      name: "a foreign object is applied with force when the spec adopts it",
+      live: sa({ 'app.kubernetes.io/managed-by': 'EKS' }), adopt: true, want: 'apply', force: true,
+    },
   ];
   it.each(cases)('$name', ({ live, adopt, want, force, says }) => {
     const d = decideApply(desired, live, { ...policy, adopt: adopt ?? false });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TtlCache } from '../../../../src/cloud/aws/cache.js';
-import { ManualClock } from './manual-clock.js';
+import { FakeClock } from '../../../support/fake-clock.js';
 
 const counting = <T>(value: T) => {
   const load = Object.assign(async () => {
@@ -12,37 +12,37 @@ const counting = <T>(value: T) => {
 
 describe('TtlCache', () => {
   it('loads once and serves the value until the TTL passes', async () => {
-    const clock = new ManualClock();
+    const clock = new FakeClock();
     const cache = new TtlCache(clock);
     const load = counting('v');
     expect(await cache.getOrLoad('k', load, 1000)).toBe('v');
-    clock.advance(999);
+    await clock.advance(999);
     expect(await cache.getOrLoad('k', load, 1000)).toBe('v');
     expect(load.calls).toBe(1);
-    clock.advance(1);
+    await clock.advance(1);
     await cache.getOrLoad('k', load, 1000);
     expect(load.calls).toBe(2);
   });
 
   it('shares one load between concurrent callers of a key', async () => {
-    const cache = new TtlCache(new ManualClock());
+    const cache = new TtlCache(new FakeClock());
     const load = counting(1);
     await Promise.all([cache.getOrLoad('k', load, 1000), cache.getOrLoad('k', load, 1000), cache.getOrLoad('k', load, 1000)]);
     expect(load.calls).toBe(1);
   });
 
   it('takes the TTL from the loaded value when given a function', async () => {
-    const clock = new ManualClock();
+    const clock = new FakeClock();
     const cache = new TtlCache(clock);
     const load = counting({ status: 'CREATING' });
     await cache.getOrLoad('k', load, (v) => (v.status === 'CREATING' ? 10 : 1000));
-    clock.advance(10);
+    await clock.advance(10);
     await cache.getOrLoad('k', load, 1000);
     expect(load.calls).toBe(2);
   });
 
   it('does not keep errors unless told to', async () => {
-    const cache = new TtlCache(new ManualClock());
+    const cache = new TtlCache(new FakeClock());
     let calls = 0;
     const failing = async (): Promise<never> => {
       calls++;
@@ -54,7 +54,7 @@ describe('TtlCache', () => {
   });
 
   it('keeps an error for errorTtlMs (negative caching of NotFound)', async () => {
-    const clock = new ManualClock();
+    const clock = new FakeClock();
     const cache = new TtlCache(clock);
     let calls = 0;
     const failing = async (): Promise<never> => {
@@ -65,13 +65,13 @@ describe('TtlCache', () => {
     await expect(cache.getOrLoad('k', failing, 1000, opts)).rejects.toThrow();
     await expect(cache.getOrLoad('k', failing, 1000, opts)).rejects.toThrow();
     expect(calls).toBe(1);
-    clock.advance(500);
+    await clock.advance(500);
     await expect(cache.getOrLoad('k', failing, 1000, opts)).rejects.toThrow();
     expect(calls).toBe(2);
   });
 
   it('forgets a key on invalidate, and a prefix on invalidatePrefix', async () => {
-    const cache = new TtlCache(new ManualClock());
+    const cache = new TtlCache(new FakeClock());
     const load = counting('v');
     await cache.getOrLoad('eks:a:1', load, 1000);
     await cache.getOrLoad('eks:a:2', load, 1000);
@@ -83,7 +83,7 @@ describe('TtlCache', () => {
   });
 
   it('does not store a load that raced an invalidation (a write happened meanwhile)', async () => {
-    const cache = new TtlCache(new ManualClock());
+    const cache = new TtlCache(new FakeClock());
     let release!: (v: string) => void;
     const stale = cache.getOrLoad('k', () => new Promise<string>((r) => (release = r)), 1000);
     cache.invalidate('k'); // our write lands while the read is in flight
@@ -96,13 +96,13 @@ describe('TtlCache', () => {
     expect(fresh.calls).toBe(1);
   });
 
-  it('set stores a known value with its own TTL; peek never loads', () => {
-    const clock = new ManualClock();
+  it('set stores a known value with its own TTL; peek never loads', async () => {
+    const clock = new FakeClock();
     const cache = new TtlCache(clock);
     expect(cache.peek('k')).toBeUndefined();
     cache.set('k', 42, 100);
     expect(cache.peek('k')).toBe(42);
-    clock.advance(100);
+    await clock.advance(100);
     expect(cache.peek('k')).toBeUndefined();
   });
 });

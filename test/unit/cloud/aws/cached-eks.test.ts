@@ -5,7 +5,7 @@ import { CachedEKS } from '../../../../src/cloud/aws/cached-eks.js';
 import { AwsNotFoundError } from '../../../../src/cloud/aws/errors.js';
 import type { EKSPort, FargateProfile } from '../../../../src/cloud/aws/ports.js';
 import { AWS_TTL_MS } from '../../../../src/cloud/aws/ttl.js';
-import { ManualClock } from './manual-clock.js';
+import { FakeClock } from '../../../support/fake-clock.js';
 
 const MIN = 60_000;
 
@@ -34,10 +34,11 @@ function fakeEks(profiles: Map<string, FargateProfile>) {
   return { port, calls };
 }
 
-const profile = (name: string, status = 'ACTIVE'): FargateProfile => ({ name, status, selectors: [{ namespace: 'x' }], podExecutionRoleArn: 'r', subnets: ['s'] });
+const profile = (name: string, status = 'ACTIVE'): FargateProfile =>
+  ({ name, status, selectors: [{ namespace: 'x' }], podExecutionRoleArn: 'r', subnets: ['s'] });
 
 function setup(initial: FargateProfile[] = [profile('fp-a')]) {
-  const clock = new ManualClock();
+  const clock = new FakeClock();
   const fake = fakeEks(new Map(initial.map((p) => [p.name, p])));
   const eks = new CachedEKS(fake.port, new TtlCache(clock), clock);
   return { clock, eks, calls: fake.calls };
@@ -47,10 +48,10 @@ describe('CachedEKS', () => {
   it('answers a repeated describeCluster from the cache for 30 minutes (the drift check)', async () => {
     const { clock, eks, calls } = setup();
     await eks.describeCluster('demo');
-    clock.advance(30 * MIN - 1);
+    await clock.advance(30 * MIN - 1);
     await eks.describeCluster('demo');
     expect(calls).toEqual(['describeCluster demo']);
-    clock.advance(1);
+    await clock.advance(1);
     await eks.describeCluster('demo');
     expect(calls).toHaveLength(2);
   });
@@ -59,7 +60,7 @@ describe('CachedEKS', () => {
     const { clock, eks, calls } = setup();
     await eks.listFargateProfiles('demo');
     await eks.describeFargateProfile('demo', 'fp-a');
-    clock.advance(29 * MIN);
+    await clock.advance(29 * MIN);
     await eks.listFargateProfiles('demo');
     await eks.describeFargateProfile('demo', 'fp-a');
     expect(calls).toEqual(['listFargateProfiles', 'describeFargateProfile fp-a']);
@@ -69,7 +70,7 @@ describe('CachedEKS', () => {
     const { clock, eks, calls } = setup([profile('fp-a', 'CREATING')]);
     await eks.describeFargateProfile('demo', 'fp-a');
     await eks.listFargateProfiles('demo');
-    clock.advance(AWS_TTL_MS.fargateTransitioning);
+    await clock.advance(AWS_TTL_MS.fargateTransitioning);
     await eks.describeFargateProfile('demo', 'fp-a');
     await eks.listFargateProfiles('demo');
     expect(calls).toEqual(['describeFargateProfile fp-a', 'listFargateProfiles', 'describeFargateProfile fp-a', 'listFargateProfiles']);
@@ -83,7 +84,7 @@ describe('CachedEKS', () => {
     expect(await eks.listFargateProfiles('demo')).toEqual(['fp-a', 'fp-b']);
     await eks.describeFargateProfile('demo', 'fp-a'); // ACTIVE, but the cluster is mid-change: short TTL
     calls.length = 0;
-    clock.advance(AWS_TTL_MS.fargateTransitioning);
+    await clock.advance(AWS_TTL_MS.fargateTransitioning);
     await eks.listFargateProfiles('demo');
     await eks.describeFargateProfile('demo', 'fp-a');
     expect(calls).toEqual(['listFargateProfiles', 'describeFargateProfile fp-a']);
@@ -102,7 +103,7 @@ describe('CachedEKS', () => {
     const { clock, eks, calls } = setup();
     await eks.listNodegroups('demo');
     await eks.describeNodegroup('demo', 'ng-1');
-    clock.advance(30 * MIN - 1);
+    await clock.advance(30 * MIN - 1);
     await eks.listNodegroups('demo');
     await eks.describeNodegroup('demo', 'ng-1');
     expect(calls).toEqual(['listNodegroups', 'describeNodegroup ng-1']);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../../../../src/api/v1alpha1/defaults.js';
 import type { MetricsStack } from '../../../../src/api/v1alpha1/types.js';
 import type { Applier } from '../../../../src/kube/applier.js';
-import { ownershipLabels } from '../../../../src/kube/labels.js';
+import { ownershipLabels } from '../../../../src/render/common/ownership.js';
 import { BackendReconciler, type BackendPlan, type MetricsBackend } from '../../../../src/reconcilers/backends/backend.js';
 import { conditionTypeForAPIService, pendingHandovers } from '../../../../src/reconcilers/backends/handover.js';
 import { StackContext, type ObjectCache } from '../../../../src/reconcilers/stack/context.js';

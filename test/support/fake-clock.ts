@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../../src/controllers/clock.js';
+import type { Clock, TimerHandle } from '../../src/controllers/clock.js';
 
 /** Lets pending promise callbacks (p-queue tasks, awaited fakes) run. */
 export const settle = async (): Promise<void> => {

@@ -1,0 +1,38 @@
+/**
+ * Real requests to the aggregated metrics APIs: proof that an API answers, beyond its APIService's Available
+ * condition. The backends' pure decisions read what these return.
+ */
+import type { V1APIResourceList } from '@kubernetes/client-node';
+import type { KubeClient } from './client.js';
+import { apiMessage, statusCodeOf } from './errors.js';
+
+/** What a real list of node metrics returned: a count, or the apiserver's error. */
+export type NodeMetricsProbe = { readonly items: number } | { readonly error: string; readonly code?: number };
+
+/** What listing an API group version's resources returned (the discovery document the HPA controller also reads). */
+export type DiscoveryProbe = { readonly resources: readonly string[] } | { readonly error: string; readonly code?: number };
+
+/** A real list of node metrics: proof that metrics.k8s.io answers. */
+export async function listNodeMetrics(client: KubeClient): Promise<NodeMetricsProbe> {
+  try {
+    const list = await client.request<{ items?: unknown[] }>('GET', '/apis/metrics.k8s.io/v1beta1/nodes');
+    return { items: list.items?.length ?? 0 };
+  } catch (err) {
+    return failed(err);
+  }
+}
+
+/** A real discovery request (what the HPA controller reads first): proof that a custom or external metrics API answers. */
+export async function listAPIResources(client: KubeClient, group: string, version: string): Promise<DiscoveryProbe> {
+  try {
+    const list = await client.request<V1APIResourceList>('GET', `/apis/${group}/${version}`);
+    return { resources: list.resources.map((r) => r.name) };
+  } catch (err) {
+    return failed(err);
+  }
+}
+
+function failed(err: unknown): { readonly error: string; readonly code?: number } {
+  const code = statusCodeOf(err);
+  return { error: apiMessage(err), ...(code ? { code } : {}) };
+}
