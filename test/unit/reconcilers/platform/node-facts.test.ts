@@ -1,6 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { regionOf, summarizeNodes, trimNode } from '../../../../src/reconcilers/platform/node-facts.js';
+import { nodeFactsChanged, regionOf, summarizeNodes, trimNode } from '../../../../src/reconcilers/platform/node-facts.js';
 import { presetNodes } from '../../../support/kwok-nodes.js';
 
 const withPort = (n: V1Node, port: number): V1Node => ({ ...n, status: { ...n.status, daemonEndpoints: { kubeletEndpoint: { Port: port } } } });
@@ -58,4 +58,28 @@ describe('regionOf', () => {
     ['gce://project/zone/name', undefined],
     [undefined, undefined],
   ])('%s → %s', (id, region) => expect(regionOf(id)).toBe(region));
+});
+
+describe('nodeFactsChanged (the heartbeat filter the idle-CPU budget relies on)', () => {
+  const [base] = presetNodes('eks-mixed').map((n) => trimNode(withPort({ ...n, metadata: { ...n.metadata, resourceVersion: '100' } }, 10250)));
+  const node = base!;
+  /** A kubelet heartbeat as the informer sees it after trimNode: conditions, images and a new resourceVersion. */
+  const heartbeat = (n: V1Node, rv: string): V1Node => trimNode({
+    ...n, metadata: { ...n.metadata, resourceVersion: rv },
+    status: { ...n.status, conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: new Date(Number(rv)) }], images: [{ names: ['x'] }] },
+  });
+  it.each<[string, V1Node | undefined, V1Node, boolean]>([
+    ['GIVEN a node seen for the first time, THEN it re-queues', undefined, node, true],
+    ['GIVEN a heartbeat (new resourceVersion, conditions, images), THEN it does not', node, heartbeat(node, '101'), false],
+    ['GIVEN a label the operator does not read, THEN it does not',
+      node, trimNode({ ...node, metadata: { ...node.metadata, labels: { ...node.metadata?.labels, team: 'a' } } }), false],
+    ['GIVEN the node turns Fargate (compute-type label), THEN it does',
+      node, trimNode({ ...node, metadata: { ...node.metadata, labels: { ...node.metadata?.labels, 'eks.amazonaws.com/compute-type': 'fargate' } } }), true],
+    ['GIVEN a new InternalIP, THEN it does',
+      node, { ...node, status: { ...node.status, addresses: [{ type: 'InternalIP', address: '10.0.9.9' }] } }, true],
+    ['GIVEN another kubelet port, THEN it does', node, withPort(node, 10251), true],
+    ['GIVEN a new providerID, THEN it does', node, { ...node, spec: { providerID: 'aws:///us-west-2a/i-0new' } }, true],
+  ])('%s', (_name, old, next, changed) => {
+    expect(nodeFactsChanged(old, next)).toBe(changed);
+  });
 });
