@@ -9,7 +9,7 @@ export interface NodeAddress {
 }
 
 /** What one kubelet's serving certificate means for metrics-server, which verifies it against the cluster CA. */
-export interface KubeletCertFacts {
+export interface KubeletCertAnalysis {
   readonly signedByClusterCA: boolean;
   /** The certificate names the address metrics-server dials (IP SAN for an IP, DNS SAN for a host name). */
   readonly coversAddress: boolean;
@@ -28,7 +28,7 @@ export function analyzeKubeletCert(
   clusterCAPem: string | undefined,
   address: NodeAddress,
   now: Date = new Date(),
-): KubeletCertFacts {
+): KubeletCertAnalysis {
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(certPem);
@@ -93,7 +93,7 @@ function predictHostnameError(cert: X509Certificate, host: string): string | und
 }
 
 /** One sampled kubelet: its certificate's facts, or why its certificate could not be read. */
-export type KubeletInspection = { node: string; facts: KubeletCertFacts } | { node: string; fetchError: string };
+export type KubeletInspection = { node: string; facts: KubeletCertAnalysis } | { node: string; fetchError: string };
 
 /** What a sample of kubelets says about kubelet TLS, for choosing --kubelet-certificate-authority or --kubelet-insecure-tls. */
 export interface KubeletCertSummary {
