@@ -134,7 +134,16 @@ describe('summarizeKubeletCerts', () => {
       { inspected: 0, unreachable: 1, signedByClusterCA: false, coverAddressType: false, sampleFetchError: 'a: connect ECONNREFUSED 10.0.1.1:10250' },
     ],
     ['no kubelets at all prove nothing', [], { inspected: 0, unreachable: 0, signedByClusterCA: false, coverAddressType: false }],
+    [
+      'names, in sample order, the nodes whose certificate is not signed by the cluster CA or lacks the dialled address',
+      [{ node: 'a', facts: { ...ok, signedByClusterCA: false } }, { node: 'b', facts: ok }, { node: 'c', facts: bad }],
+      { inspected: 3, signedCount: 2, coveringCount: 2, rejectedNodes: ['a', 'c'] },
+    ],
   ])('%s', (_name, results, want) => {
     expect(summarizeKubeletCerts(results)).toMatchObject(want);
+  });
+
+  it('names no node when every certificate verifies', () => {
+    expect(summarizeKubeletCerts([{ node: 'a', facts: ok }])).not.toHaveProperty('rejectedNodes');
   });
 });
