@@ -4,9 +4,10 @@ import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
 import type { ObjectCache, StackContext } from '../stack/context.js';
 import type { NodeMetricsProbe } from '../../kube/api-probes.js';
 import { decideMetricsAPI } from '../backends/metrics-api-decision.js';
-import { decideMetricsServerFlags, preferAddressTypes } from './flags.js';
+import { decideMetricsServerFlags } from './flags/args.js';
+import { preferAddressTypes } from './flags/address-types.js';
 import { summarizeNodes } from '../platform/node-facts.js';
-import { CLUSTER_CA_CONFIGMAP, type KubeletTLSFactsSource } from './kubelet-tls/facts.js';
+import type { KubeletTLSFactsSource } from './kubelet-tls/facts.js';
 import { ensureServingCert, type SecretReader } from '../backends/serving-cert-step.js';
 
 export const METRICS_SERVER_CERT_SECRET = 'metrics-server-serving-cert';
@@ -53,16 +54,16 @@ export class MetricsServerBackend implements MetricsBackend {
     const ms = ctx.spec.metricsServer;
     const facts = ctx.nodeFacts ?? summarizeNodes([]);
     const placement = ctx.need('placement');
-    const addressType = preferAddressTypes(ms.kubeletPreferredAddressTypes, facts.nodeAddressTypes).types[0] ?? 'InternalIP';
-    const tls = await this.d.kubeletTLS.get(placement.namespace, facts.samples, addressType, ms.kubeletTLS === 'Auto');
+    // Decided once: the kubelets are inspected at the address the flag makes metrics-server dial.
+    const addressTypes = preferAddressTypes(ms.kubeletPreferredAddressTypes, facts.nodeAddressTypes);
+    const kubeletTLS = await this.d.kubeletTLS.get(placement.namespace, facts.samples, addressTypes.dialled, ms.kubeletTLS === 'Auto');
     const flags = decideMetricsServerFlags(ms, {
       fargateNodes: facts.fargateNodes,
       ec2Nodes: facts.ec2Nodes,
       eks: facts.kind === 'EKS',
-      nodeAddressTypes: facts.nodeAddressTypes,
+      addressTypes,
       kubeletPortsFromNodeStatus: facts.kubeletPortsFromNodeStatus,
-      kubeletCerts: tls.certs && { inspected: tls.certs.inspected, signedByClusterCA: tls.certs.signedCount, coverAddressType: tls.certs.coveringCount, sampleError: tls.certs.sampleError ?? tls.certs.sampleFetchError },
-      clusterCABundlePresent: tls.clusterCAPresent,
+      kubeletTLS,
       previousKubeletTLS: previousKubeletTLS(ctx),
     });
     const service = { serviceName: METRICS_SERVER_NAME, namespace: placement.namespace };
@@ -82,7 +83,7 @@ export class MetricsServerBackend implements MetricsBackend {
       servingCertPEM: cert.certPEM,
       caBundle: cert.caBundle,
       insecureSkipTLSVerify: ms.insecureSkipTLSVerify,
-      kubeletCASource: flags.args.some((a) => a.startsWith('--kubelet-certificate-authority')) ? { configMapName: CLUSTER_CA_CONFIGMAP.name, key: CLUSTER_CA_CONFIGMAP.key } : undefined,
+      kubeletCASource: flags.kubeletCA,
       placement,
       owner: ctx.name,
     });

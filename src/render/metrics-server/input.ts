@@ -47,7 +47,7 @@ export interface MetricsServerRenderInput {
   readonly caBundle?: string | undefined;
   /** Let the apiserver skip verifying metrics-server (only when the user asks); wins over caBundle. */
   readonly insecureSkipTLSVerify: boolean;
-  /** Mounted at `KUBELET_CA_FILE` when the flags verify kubelets with `--kubelet-certificate-authority`. */
+  /** Mounted at `KUBELET_CA_FILE`, which `--kubelet-certificate-authority` in `args` names: the flag decision's `kubeletCA`. */
   readonly kubeletCASource?: KubeletCASource | undefined;
   /** Fargate avoidance. */
   readonly placement: MetricsServerPlacement;

@@ -9,7 +9,7 @@ export interface NodeAddress {
 }
 
 /** What one kubelet's serving certificate means for metrics-server, which verifies it against the cluster CA. */
-export interface KubeletCertFacts {
+export interface KubeletCertAnalysis {
   readonly signedByClusterCA: boolean;
   /** The certificate names the address metrics-server dials (IP SAN for an IP, DNS SAN for a host name). */
   readonly coversAddress: boolean;
@@ -28,7 +28,7 @@ export function analyzeKubeletCert(
   clusterCAPem: string | undefined,
   address: NodeAddress,
   now: Date = new Date(),
-): KubeletCertFacts {
+): KubeletCertAnalysis {
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(certPem);
@@ -93,7 +93,7 @@ function predictHostnameError(cert: X509Certificate, host: string): string | und
 }
 
 /** One sampled kubelet: its certificate's facts, or why its certificate could not be read. */
-export type KubeletInspection = { node: string; facts: KubeletCertFacts } | { node: string; fetchError: string };
+export type KubeletInspection = { node: string; facts: KubeletCertAnalysis } | { node: string; fetchError: string };
 
 /** What a sample of kubelets says about kubelet TLS, for choosing --kubelet-certificate-authority or --kubelet-insecure-tls. */
 export interface KubeletCertSummary {
@@ -108,6 +108,8 @@ export interface KubeletCertSummary {
   /** How many inspected certificates chain to the cluster CA, and how many name the dialled address. */
   readonly signedCount: number;
   readonly coveringCount: number;
+  /** Inspected nodes whose certificate is not signed by the cluster CA or lacks the dialled address, in sample order; absent when none. */
+  readonly rejectedNodes?: readonly string[];
   /** The first predicted x509 failure, exactly as metrics-server would log it, and the node it was predicted for. */
   readonly sampleError?: string;
   readonly sampleNode?: string;
@@ -119,6 +121,7 @@ export function summarizeKubeletCerts(results: readonly KubeletInspection[]): Ku
   const read = results.filter((r) => 'facts' in r);
   const failed = results.filter((r) => 'fetchError' in r);
   const firstError = read.find((r) => r.facts.error !== undefined);
+  const rejected = read.filter((r) => !r.facts.signedByClusterCA || !r.facts.coversAddress).map((r) => r.node);
   return {
     inspected: read.length,
     unreachable: failed.length,
@@ -126,6 +129,7 @@ export function summarizeKubeletCerts(results: readonly KubeletInspection[]): Ku
     coverAddressType: read.length > 0 && read.every((r) => r.facts.coversAddress),
     signedCount: read.filter((r) => r.facts.signedByClusterCA).length,
     coveringCount: read.filter((r) => r.facts.coversAddress).length,
+    ...(rejected.length > 0 ? { rejectedNodes: rejected } : {}),
     ...(firstError ? { sampleError: firstError.facts.error!, sampleNode: firstError.node } : {}),
     ...(failed[0] ? { sampleFetchError: `${failed[0].node}: ${failed[0].fetchError}` } : {}),
   };

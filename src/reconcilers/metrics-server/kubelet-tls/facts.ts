@@ -3,6 +3,7 @@ import { ignoreNotFound } from '../../../kube/errors.js';
 import { inspectKubelets } from './inspect.js';
 import type { KubeletCertSummary } from './analyze.js';
 import type { NodeFacts } from '../../platform/node-facts.js';
+import type { KubeletCASource } from '../../../render/metrics-server/input.js';
 
 /**
  * Kubelet certificates change only when nodes are replaced, and dialling kubelets costs a TLS handshake each:
@@ -12,8 +13,10 @@ export const KUBELET_TLS_FACTS_TTL_MS = 10 * 60_000;
 /** The cluster CA every namespace gets from kube-controller-manager's root-ca-cert-publisher. */
 export const CLUSTER_CA_CONFIGMAP = { name: 'kube-root-ca.crt', key: 'ca.crt' } as const;
 
+/** What the kubelet TLS decision is made from: one type from the inspection to decideKubeletTLS. */
 export interface KubeletTLSFacts {
-  readonly clusterCAPresent: boolean;
+  /** Where the cluster CA bundle is, to mount for `--kubelet-certificate-authority`; undefined when it was not found. */
+  readonly clusterCA: KubeletCASource | undefined;
   /** Undefined when not inspected (kubeletTLS is not Auto). */
   readonly certs: KubeletCertSummary | undefined;
 }
@@ -40,7 +43,8 @@ export class KubeletTLSFactsSource {
     const cm = await ignoreNotFound(this.readConfigMap(namespace, CLUSTER_CA_CONFIGMAP.name));
     const caPem = cm?.data?.[CLUSTER_CA_CONFIGMAP.key];
     const certs = inspect ? await this.inspect(endpoints, caPem) : undefined;
-    const facts = { clusterCAPresent: caPem !== undefined, certs };
+    const clusterCA = caPem === undefined ? undefined : { configMapName: CLUSTER_CA_CONFIGMAP.name, key: CLUSTER_CA_CONFIGMAP.key };
+    const facts = { clusterCA, certs };
     this.cached = { key, at: this.now(), facts };
     return facts;
   }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signCertificate, type CertRequest, type SignedCert } from '../../../../../src/kube/serving-cert-sign.js';
-import { analyzeKubeletCert, summarizeKubeletCerts, type KubeletCertFacts } from '../../../../../src/reconcilers/metrics-server/kubelet-tls/analyze.js';
+import { analyzeKubeletCert, summarizeKubeletCerts, type KubeletCertAnalysis } from '../../../../../src/reconcilers/metrics-server/kubelet-tls/analyze.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const validity = { notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z') };
@@ -16,7 +16,9 @@ beforeAll(async () => {
   const kubeletCA = await signCertificate({ commonName: 'ip-10-0-1-23-ca@1767225600', isCA: true, ...validity });
   Object.assign(certs, {
     // serverTLSBootstrap: the kubelet's CSR is approved and signed by the cluster CA, with its IP and host name.
-    bootstrapped: await kubelet({ commonName: 'system:node:ip-10-0-1-23', ipAddresses: ['10.0.1.23'], dnsNames: ['ip-10-0-1-23.ec2.internal'], issuer: clusterCA }),
+    bootstrapped: await kubelet({
+      commonName: 'system:node:ip-10-0-1-23', ipAddresses: ['10.0.1.23'], dnsNames: ['ip-10-0-1-23.ec2.internal'], issuer: clusterCA,
+    }),
     // The kubelet's default: a certificate from its own throw-away CA, naming only its host name.
     selfSigned: await kubelet({ commonName: 'ip-10-0-1-23@1767225600', dnsNames: ['ip-10-0-1-23'], issuer: kubeletCA }),
     selfSignedWithIP: await kubelet({ commonName: 'k8s-node1', ipAddresses: ['192.168.10.51'], issuer: kubeletCA }),
@@ -30,7 +32,7 @@ beforeAll(async () => {
 });
 
 describe('analyzeKubeletCert', () => {
-  const cases: { name: string; cert: string; address: { type: string; value: string }; noCA?: boolean; want: Partial<KubeletCertFacts> }[] = [
+  const cases: { name: string; cert: string; address: { type: string; value: string }; noCA?: boolean; want: Partial<KubeletCertAnalysis> }[] = [
     {
       name: 'a bootstrapped certificate verifies for its InternalIP',
       cert: 'bootstrapped', address: ip('10.0.1.23'),
@@ -116,7 +118,11 @@ describe('summarizeKubeletCerts', () => {
   const ok = { signedByClusterCA: true, coversAddress: true, validFor: ['10.0.1.1'] };
   const bad = { signedByClusterCA: true, coversAddress: false, validFor: ['10.0.1.1'], error: 'x509: certificate is valid for 10.0.1.1, not 10.0.1.2' };
   it.each([
-    ['every certificate verifies', [{ node: 'a', facts: ok }, { node: 'b', facts: ok }], { inspected: 2, unreachable: 0, signedByClusterCA: true, coverAddressType: true }],
+    [
+      'every certificate verifies',
+      [{ node: 'a', facts: ok }, { node: 'b', facts: ok }],
+      { inspected: 2, unreachable: 0, signedByClusterCA: true, coverAddressType: true },
+    ],
     [
       'one certificate misses its address: the first error and its node are kept',
       [{ node: 'a', facts: ok }, { node: 'b', facts: bad }],
@@ -128,7 +134,16 @@ describe('summarizeKubeletCerts', () => {
       { inspected: 0, unreachable: 1, signedByClusterCA: false, coverAddressType: false, sampleFetchError: 'a: connect ECONNREFUSED 10.0.1.1:10250' },
     ],
     ['no kubelets at all prove nothing', [], { inspected: 0, unreachable: 0, signedByClusterCA: false, coverAddressType: false }],
+    [
+      'names, in sample order, the nodes whose certificate is not signed by the cluster CA or lacks the dialled address',
+      [{ node: 'a', facts: { ...ok, signedByClusterCA: false } }, { node: 'b', facts: ok }, { node: 'c', facts: bad }],
+      { inspected: 3, signedCount: 2, coveringCount: 2, rejectedNodes: ['a', 'c'] },
+    ],
   ])('%s', (_name, results, want) => {
     expect(summarizeKubeletCerts(results)).toMatchObject(want);
+  });
+
+  it('names no node when every certificate verifies', () => {
+    expect(summarizeKubeletCerts([{ node: 'a', facts: ok }])).not.toHaveProperty('rejectedNodes');
   });
 });
