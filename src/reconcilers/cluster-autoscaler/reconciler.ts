@@ -4,6 +4,7 @@
  * the others, so the condition names every problem at once. Absent spec.clusterAutoscaler: nothing is done.
  */
 import type { V1ServiceAccount } from '@kubernetes/client-node';
+import { ConditionType, type ConditionReason } from '../../api/v1alpha1/conditions.js';
 import type { ObjectClient } from '../../kube/client.js';
 import { AwsError } from '../../cloud/aws/errors.js';
 import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
@@ -12,7 +13,7 @@ import { awsFailure } from '../aws/condition.js';
 import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
 import type { ObjectCache, StackContext, SubReconciler } from '../stack/context.js';
-import { asgFinding, CA_CONDITION, decideClusterAutoscaler, type Finding } from './decision.js';
+import { asgFinding, decideClusterAutoscaler, type Finding } from './decision.js';
 import { deployClusterAutoscaler } from './deploy.js';
 import { checkIrsa } from './irsa/check.js';
 import { reconcileAsgTags } from './asgs.js';
@@ -28,7 +29,9 @@ export interface ClusterAutoscalerDeps {
 }
 
 /** Reasons whose cause lives in AWS: while one stands, IAM and Auto Scaling answers are re-read every few minutes. */
-const AWS_SIDE = new Set(['RoleTrustPolicyMismatch', 'OIDCProviderMissing', 'NotFound', 'ASGDiscoveryTagsMissing', 'NoAutoScalingGroups', 'AccessDenied', 'AWSError', 'ClusterUnknown']);
+const AWS_SIDE = new Set<ConditionReason>([
+  'RoleTrustPolicyMismatch', 'OIDCProviderMissing', 'NotFound', 'ASGDiscoveryTagsMissing', 'NoAutoScalingGroups', 'AccessDenied', 'AWSError', 'ClusterUnknown',
+]);
 
 export class ClusterAutoscalerReconciler implements SubReconciler {
   readonly name = 'cluster-autoscaler';
@@ -39,15 +42,17 @@ export class ClusterAutoscalerReconciler implements SubReconciler {
   async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
     const ca = ctx.spec.clusterAutoscaler;
     if (!ca) {
-      ctx.removeCondition(CA_CONDITION);
+      ctx.removeCondition(ConditionType.ClusterAutoscalerReady);
       delete ctx.status.clusterAutoscaler;
       return {};
     }
     if (ctx.nodeFacts?.kind !== 'EKS') {
       delete ctx.status.clusterAutoscaler;
       ctx.setCondition({
-        type: CA_CONDITION, status: 'False', reason: 'NotApplicable',
-        message: "spec.clusterAutoscaler is set, but this cluster is not Amazon EKS (no node has an aws:// providerID or eks.amazonaws.com labels): IRSA and ASG discovery tags are EKS features. Remove spec.clusterAutoscaler, or set it on the EKS cluster's MetricsStack.",
+        type: ConditionType.ClusterAutoscalerReady, status: 'False', reason: 'NotApplicable',
+        message:
+          'spec.clusterAutoscaler is set, but this cluster is not Amazon EKS (no node has an aws:// providerID or eks.amazonaws.com labels): ' +
+          "IRSA and ASG discovery tags are EKS features. Remove spec.clusterAutoscaler, or set it on the EKS cluster's MetricsStack.",
       });
       return {};
     }
@@ -55,9 +60,9 @@ export class ClusterAutoscalerReconciler implements SubReconciler {
     try {
       session = await this.d.aws.resolve(ctx);
     } catch (err) {
-      return this.#failed(ctx, awsFailure(CA_CONDITION, 'identifying the EKS cluster', err, this.d.operatorRoleArn), err);
+      return this.#failed(ctx, awsFailure(ConditionType.ClusterAutoscalerReady, 'identifying the EKS cluster', err, this.d.operatorRoleArn), err);
     }
-    this.#recheck.maybeRefresh(ctx, session, CA_CONDITION, ['iam', 'autoscaling', 'eks'], AWS_SIDE);
+    this.#recheck.maybeRefresh(ctx, session, ConditionType.ClusterAutoscalerReady, ['iam', 'autoscaling', 'eks'], AWS_SIDE);
 
     const findings: Finding[] = [];
     const retryable: unknown[] = [];
@@ -67,9 +72,10 @@ export class ClusterAutoscalerReconciler implements SubReconciler {
       } catch (err) {
         // Kubernetes API errors fail the pass (backoff, no pruning); AWS errors become findings beside the others.
         if (!(err instanceof AwsError)) throw err;
-        const failure = awsFailure(CA_CONDITION, doing, err, this.d.operatorRoleArn);
+        const failure = awsFailure(ConditionType.ClusterAutoscalerReady, doing, err, this.d.operatorRoleArn);
         if (failure.retryable) retryable.push(err);
-        findings.push({ ok: false, reason: failure.condition.reason, message: failure.condition.message, status: failure.condition.status === 'Unknown' ? 'Unknown' : 'False' });
+        const { reason, message, status } = failure.condition;
+        findings.push({ ok: false, reason, message, status: status === 'Unknown' ? 'Unknown' : 'False' });
       }
     };
     const sa = ca.serviceAccount;

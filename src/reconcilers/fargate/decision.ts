@@ -2,11 +2,10 @@
  * Fargate placement of metrics-server as pure decisions (seed 001): where it runs, whether the cluster can host it at
  * all, whether a Fargate profile would take its pods, and whether the pods really landed on EC2.
  */
+import { ConditionType, type ConditionReason } from '../../api/v1alpha1/conditions.js';
 import type { ConditionInput } from '../../kube/conditions.js';
 import type { MetricsServerPlacementDecision } from '../stack/context.js';
 import { matchingProfiles, type PodPlacementKey, type ProfileLike } from './profile-match.js';
-
-export const FARGATE_CONDITION = 'FargatePlacementSafe';
 
 /** What the spec and the node list say, before any AWS call. */
 export interface PlacementFacts {
@@ -28,8 +27,10 @@ export interface PlacementDecision {
   readonly condition?: ConditionInput;
 }
 
-const safe = (reason: string, message: string): ConditionInput => ({ type: FARGATE_CONDITION, status: 'True', reason, message });
-const unsafe = (reason: string, message: string): ConditionInput => ({ type: FARGATE_CONDITION, status: 'False', reason, message });
+const safe = (reason: ConditionReason, message: string): ConditionInput =>
+  ({ type: ConditionType.FargatePlacementSafe, status: 'True', reason, message });
+const unsafe = (reason: ConditionReason, message: string): ConditionInput =>
+  ({ type: ConditionType.FargatePlacementSafe, status: 'False', reason, message });
 
 /** Decides placement from spec and nodes alone; a condition here is final (no AWS call, no pod check needed). */
 export function decidePlacement(f: PlacementFacts): PlacementDecision {
@@ -87,7 +88,9 @@ export interface PodSeen {
 }
 
 /** After the apply: where the pods actually run. `ok` is the True condition to report when none is on Fargate. */
-export function decidePodPlacement(pods: readonly PodSeen[], isFargate: (node: string) => boolean, ok: { reason: string; message: string }): ConditionInput {
+export function decidePodPlacement(
+  pods: readonly PodSeen[], isFargate: (node: string) => boolean, ok: { reason: ConditionReason; message: string },
+): ConditionInput {
   const onFargate = pods.filter((p) => p.nodeName && isFargate(p.nodeName));
   if (onFargate.length > 0) {
     return unsafe(
@@ -101,7 +104,7 @@ export function decidePodPlacement(pods: readonly PodSeen[], isFargate: (node: s
   const scheduled = pods.filter((p) => p.nodeName);
   if (scheduled.length === 0) {
     return {
-      type: FARGATE_CONDITION,
+      type: ConditionType.FargatePlacementSafe,
       status: 'Unknown',
       reason: 'PodsNotScheduled',
       message: pods.length === 0 ? 'No metrics-server pod exists yet; where it runs is checked once it does.' : `${pods.length} metrics-server pod(s) are not scheduled yet.`,

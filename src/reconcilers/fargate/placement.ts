@@ -5,6 +5,7 @@
  */
 import type { FargateProfile } from '../../cloud/aws/ports.js';
 import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
+import { ConditionType, type ConditionReason } from '../../api/v1alpha1/conditions.js';
 import { commonLabels } from '../../render/metrics-server/labels.js';
 import { awsFailure } from '../aws/condition.js';
 import { FailureRecheck } from '../aws/recheck.js';
@@ -14,7 +15,7 @@ import { matchingProfiles, type PodPlacementKey } from './profile-match.js';
 import type { RecreateSpec } from './recreate/plan.js';
 import { METRICS_SERVER_NAME } from '../metrics-server/backend.js';
 import { summarizeNodes } from '../platform/node-facts.js';
-import { decideNamespace, decidePlacement, describeProfiles, FARGATE_CONDITION } from './decision.js';
+import { decideNamespace, decidePlacement, describeProfiles } from './decision.js';
 import { readFargateProfiles } from './profiles.js';
 import { stepProfileRecreation, type RecreateOutcome } from './recreate/step.js';
 import type { FargateVerifications } from './verifier.js';
@@ -27,7 +28,9 @@ export interface FargatePlacementDeps {
 }
 
 /** Failing verdicts whose cause lives in AWS: while one stands, the profiles are re-read every few minutes. */
-const AWS_SIDE_FAILURES = new Set(['SelectedByFargateProfile', 'RecreateProfileFailed', 'AccessDenied', 'NotFound', 'AWSError', 'ClusterUnknown']);
+const AWS_SIDE_FAILURES = new Set<ConditionReason>([
+  'SelectedByFargateProfile', 'RecreateProfileFailed', 'AccessDenied', 'NotFound', 'AWSError', 'ClusterUnknown',
+]);
 
 /** Sets ctx.placement and the FargatePlacementSafe verdict that needs no pod check, or hands the check on. */
 export class FargatePlacement implements SubReconciler {
@@ -54,13 +57,14 @@ export class FargatePlacement implements SubReconciler {
     let profiles: FargateProfile[];
     try {
       session = await this.d.aws.resolve(ctx);
-      this.#recheck.maybeRefresh(ctx, session, FARGATE_CONDITION, ['eks'], AWS_SIDE_FAILURES);
+      this.#recheck.maybeRefresh(ctx, session, ConditionType.FargatePlacementSafe, ['eks'], AWS_SIDE_FAILURES);
       profiles = await readFargateProfiles(session.ports.eks, session.clusterName);
     } catch (err) {
-      const failure = awsFailure(FARGATE_CONDITION, `reading the Fargate profiles${session ? ` of cluster ${session.clusterName}` : ''}`, err, this.d.operatorRoleArn);
+      const doing = `reading the Fargate profiles${session ? ` of cluster ${session.clusterName}` : ''}`;
+      const failure = awsFailure(ConditionType.FargatePlacementSafe, doing, err, this.d.operatorRoleArn);
       if (fargate.strategy === 'Annotate') {
         // Annotate does not depend on the profiles: the pods themselves are the proof, so AWS trouble is only noted.
-        const ok = { reason: 'PodsOnEC2', message: `The pods carry eks.amazonaws.com/compute-type: ec2 and avoid Fargate nodes (the Fargate profiles could not be read: ${failure.condition.message}).` };
+        const ok = { reason: 'PodsOnEC2' as const, message: `The pods carry eks.amazonaws.com/compute-type: ec2 and avoid Fargate nodes (the Fargate profiles could not be read: ${failure.condition.message}).` };
         this.d.verifications.expect(ctx, ok);
         return { requeueAfterMs: AWS_TTL_MS.failureRecheck };
       }
@@ -104,7 +108,8 @@ export class FargatePlacement implements SubReconciler {
     try {
       return await stepProfileRecreation(ctx, session.ports.eks, session.clusterName, profiles, spec, pod);
     } catch (err) {
-      const failure = awsFailure(FARGATE_CONDITION, `recreating Fargate profiles of cluster ${session.clusterName}`, err, this.d.operatorRoleArn);
+      const doing = `recreating Fargate profiles of cluster ${session.clusterName}`;
+      const failure = awsFailure(ConditionType.FargatePlacementSafe, doing, err, this.d.operatorRoleArn);
       ctx.setCondition(failure.condition);
       if (failure.retryable) throw err;
       return { condition: failure.condition, requeueAfterMs: AWS_TTL_MS.failureRecheck };

@@ -3,6 +3,7 @@
  * a hint to EKS's Fargate webhook, so the verdict comes from the pods (label-selected cache) and their nodes.
  */
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { ConditionReason } from '../../api/v1alpha1/conditions.js';
 import type { ObjectCache, StackContext, SubReconciler } from '../stack/context.js';
 import { isFargateNode } from '../platform/node-facts.js';
 import { decidePodPlacement } from './decision.js';
@@ -13,7 +14,7 @@ export const UNSCHEDULED_RETRY_MS = 30_000;
 
 /** The True verdict to report when no pod is on Fargate. */
 export interface VerifyOk {
-  readonly reason: string;
+  readonly reason: ConditionReason;
   readonly message: string;
 }
 
