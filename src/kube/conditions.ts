@@ -1,10 +1,13 @@
-import type { Condition } from '../api/v1alpha1/conditions.js';
+import { ConditionReason, relayReason, type Condition, type ConditionStatus, type ConditionType, type RelayedReason } from '../api/v1alpha1/conditions.js';
 
-/** A condition as a sub-reconciler states it; observedGeneration and lastTransitionTime are filled in here. */
+/**
+ * A condition as a sub-reconciler states it; observedGeneration and lastTransitionTime are filled in here. Type and
+ * reason come from the catalogue, so the compiler rejects any other; a reason passed on from elsewhere is marked so.
+ */
 export interface ConditionInput {
-  readonly type: string;
-  readonly status: 'True' | 'False' | 'Unknown';
-  readonly reason: string;
+  readonly type: ConditionType;
+  readonly status: ConditionStatus;
+  readonly reason: ConditionReason | RelayedReason;
   readonly message: string;
 }
 
@@ -36,9 +39,10 @@ export const removeCondition = (conditions: readonly Condition[], type: string):
  * Unknown if any is Unknown or missing, else True. Positive polarity makes this a simple fold.
  */
 export function computeReady(conditions: readonly Condition[], dependents: readonly string[]): ConditionInput {
-  const present = dependents.map((t) => findCondition(conditions, t) ?? { type: t, status: 'Unknown' as const, reason: 'Pending', message: 'not yet observed' });
+  const pending = (type: string) => ({ type, status: 'Unknown' as const, reason: ConditionReason.Pending, message: 'not yet observed' });
+  const present = dependents.map((t) => findCondition(conditions, t) ?? pending(t));
   const failed = present.find((c) => c.status === 'False');
-  if (failed) return { type: 'Ready', status: 'False', reason: failed.reason, message: `${failed.type}: ${failed.message}` };
+  if (failed) return { type: 'Ready', status: 'False', reason: relayReason(failed.reason), message: `${failed.type}: ${failed.message}` };
   const unknown = present.find((c) => c.status === 'Unknown');
   if (unknown) return { type: 'Ready', status: 'Unknown', reason: 'DependencyNotReady', message: `${unknown.type}: ${unknown.message}` };
   return { type: 'Ready', status: 'True', reason: 'AllDependenciesReady', message: `${present.map((c) => c.type).join(', ')} are True` };

@@ -1,6 +1,7 @@
 /**
- * Condition types and reasons of a MetricsStack. Conditions have positive polarity (True is good), so Ready is
- * computed from the others; reasons are CamelCase and each comes with a message that names the cause and the fix.
+ * Condition types and reasons of a MetricsStack: the one catalogue the compiler checks every condition against.
+ * Conditions have positive polarity (True is good), so Ready is computed from the others; reasons are CamelCase and
+ * each comes with a message that names the cause and the fix.
  */
 import type { Static } from '@sinclair/typebox';
 import type { ConditionSchema } from './schema-status.js';
@@ -26,14 +27,39 @@ export const ConditionType = {
 } as const;
 
 /** One of {@link ConditionType}. */
-export type ConditionTypeName = (typeof ConditionType)[keyof typeof ConditionType];
+export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+
+/**
+ * The reasons kube-aggregator gives an APIService whose Available condition is False (k8s.io/kube-aggregator v0.36,
+ * remote_available_controller.go). The metrics API conditions repeat them, so the fix they name fits the failure.
+ */
+export const AggregatorReason = {
+  ServiceNotFound: 'ServiceNotFound',
+  ServiceAccessError: 'ServiceAccessError',
+  ServicePortError: 'ServicePortError',
+  EndpointsNotFound: 'EndpointsNotFound',
+  EndpointsAccessError: 'EndpointsAccessError',
+  MissingEndpoints: 'MissingEndpoints',
+  /** The aggregator could not reach the backend's pods, or did not trust what answered. */
+  FailedDiscoveryCheck: 'FailedDiscoveryCheck',
+} as const;
+
+/** One of {@link AggregatorReason}. */
+export type AggregatorReason = (typeof AggregatorReason)[keyof typeof AggregatorReason];
 
 /** Why a condition has its status. */
-export const Reason = {
+export const ConditionReason = {
+  ...AggregatorReason,
   Reconciling: 'Reconciling',
+  /** Ready: every dependent condition is True. */
   AllDependenciesReady: 'AllDependenciesReady',
+  /** Ready: no dependent is False, but one is Unknown or not observed yet. */
   DependencyNotReady: 'DependencyNotReady',
+  /** Stands in for a dependent of Ready that is not observed yet. */
+  Pending: 'Pending',
   Applied: 'Applied',
+  /** A sub-reconciler failed with an error (an admission webhook denying a write, say); the parent retries with backoff. */
+  ReconcileError: 'ReconcileError',
   /** Another field manager owns an object we would apply; spec.*.adoptExisting lets us take it over. */
   Conflict: 'Conflict',
   AdoptionRefused: 'AdoptionRefused',
@@ -43,8 +69,8 @@ export const Reason = {
   /** The ConfigMap lacks requestheader-client-ca-file: kube-apiserver runs without --requestheader-* flags. */
   RequestHeaderCAMissing: 'RequestHeaderCAMissing',
   AggregationLayerConfigured: 'AggregationLayerConfigured',
+  /** The APIService is missing, not checked yet, not Available for a reason the aggregator did not give, or fails a request. */
   APIServiceUnavailable: 'APIServiceUnavailable',
-  FailedDiscoveryCheck: 'FailedDiscoveryCheck',
   MetricsAvailable: 'MetricsAvailable',
   NoMetricsReturned: 'NoMetricsReturned',
   /** prometheus-adapter's Prometheus does not answer at spec.prometheusAdapter.prometheusURL (checked from the operator). */
@@ -94,8 +120,25 @@ export const Reason = {
   NotFound: 'NotFound',
 } as const;
 
-/** One of {@link Reason}. */
-export type ReasonName = (typeof Reason)[keyof typeof Reason];
+/** One of {@link ConditionReason}. */
+export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];
+
+declare const relayed: unique symbol;
+
+/**
+ * A reason the operator passes on without choosing it: Ready repeats its first False dependent's reason as read back
+ * from status (an earlier version may have written it), and an API condition repeats a CamelCase reason of a newer
+ * aggregator that {@link AggregatorReason} does not list yet. Only {@link relayReason} makes one.
+ */
+export type RelayedReason = string & { readonly [relayed]: true };
+
+/** The one way past the catalogue, for a reason read from elsewhere (see {@link RelayedReason}). */
+export const relayReason = (reason: string): RelayedReason => reason as RelayedReason;
+
+const aggregatorReasons: ReadonlySet<string> = new Set(Object.values(AggregatorReason));
+
+/** Whether `reason` is one kube-aggregator gives (see {@link AggregatorReason}). */
+export const isAggregatorReason = (reason: string): reason is AggregatorReason => aggregatorReasons.has(reason);
 
 /** A metav1.Condition: `{type, status, reason, message, observedGeneration, lastTransitionTime}`. */
 export type Condition = Static<typeof ConditionSchema>;

@@ -2,6 +2,7 @@
  * An AWS failure as a condition: AccessDenied names the IAM action to grant, NotFound names what is missing,
  * throttling and 5xx say the operator backs off and retries. One place, so every AWS-backed condition reads alike.
  */
+import type { ConditionReason, ConditionType } from '../../api/v1alpha1/conditions.js';
 import { accessDeniedMessage } from '../../cloud/aws/access-denied.js';
 import { classifyAwsError } from '../../cloud/aws/errors.js';
 import type { ConditionInput } from '../../kube/conditions.js';
@@ -17,10 +18,10 @@ export interface AwsFailure {
  * `type` is the condition, `doing` says what the operator was doing ("reading the Fargate profiles of demo").
  * `operatorRoleArn` ($AWS_ROLE_ARN under IRSA) lets an AccessDenied name the role to add the action to.
  */
-export function awsFailure(type: string, doing: string, err: unknown, operatorRoleArn?: string): AwsFailure {
+export function awsFailure(type: ConditionType, doing: string, err: unknown, operatorRoleArn?: string): AwsFailure {
   if (err instanceof AwsTargetError) return { condition: { type, status: 'False', reason: 'ClusterUnknown', message: err.message }, retryable: false };
   const info = classifyAwsError(err);
-  const at = (status: 'False' | 'Unknown', reason: string, message: string, retryable = false): AwsFailure => ({
+  const at = (status: 'False' | 'Unknown', reason: ConditionReason, message: string, retryable = false): AwsFailure => ({
     condition: { type, status, reason, message },
     retryable,
   });

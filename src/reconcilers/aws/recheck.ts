@@ -3,6 +3,7 @@
  * user's fix (a trust policy edited, a profile recreated, a tag added by hand) shows within minutes, while a healthy
  * stack keeps reading from the cache and makes no AWS call between drift checks.
  */
+import type { ConditionType } from '../../api/v1alpha1/conditions.js';
 import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
 import type { StackContext } from '../stack/context.js';
 import type { AwsService, AwsSession } from './session.js';
@@ -17,7 +18,7 @@ export class FailureRecheck {
    * Drops the cached answers of `services` when the condition `type` was False or Unknown after the last pass (for
    * one of `reasons`, or any reason when absent) and the last drop is at least the interval ago.
    */
-  maybeRefresh(ctx: StackContext, session: AwsSession, type: string, services: readonly AwsService[], reasons?: ReadonlySet<string>): void {
+  maybeRefresh(ctx: StackContext, session: AwsSession, type: ConditionType, services: readonly AwsService[], reasons?: ReadonlySet<string>): void {
     // The draft still holds the last written verdict: the reconcilers that set this condition have not run yet.
     const previous = ctx.status.conditions?.find((c) => c.type === type);
     const key = `${ctx.name}/${type}`;

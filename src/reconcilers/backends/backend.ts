@@ -1,4 +1,5 @@
 import type { KubernetesObject, V1APIService } from '@kubernetes/client-node';
+import type { ConditionReason, ConditionType } from '../../api/v1alpha1/conditions.js';
 import { OwnershipConflictError } from '../../kube/apply-decision.js';
 import { ownerOf } from '../../kube/labels.js';
 import type { Applier } from '../../kube/applier.js';
@@ -18,7 +19,7 @@ export interface BackendPlan {
    * as it is, and the backend's conditions carry this reason and message. A spec error waits for the spec to change;
    * what can change without an event we watch (a namespace being created) is looked at again after retryAfterMs.
    */
-  readonly rejected?: { readonly reason: string; readonly message: string; readonly retryAfterMs?: number };
+  readonly rejected?: { readonly reason: ConditionReason; readonly message: string; readonly retryAfterMs?: number };
 }
 
 /**
@@ -40,7 +41,7 @@ export interface MetricsBackend {
   /** Conditions and status it owns, cleared when it is disabled. */
   clear(ctx: StackContext): void;
   /** Conditions to set False (reason Conflict, or the plan's rejection) when it cannot deploy, for this spec. */
-  conditionTypes(ctx: StackContext): readonly string[];
+  conditionTypes(ctx: StackContext): readonly ConditionType[];
 }
 
 export interface BackendDeps {
@@ -70,7 +71,9 @@ export class BackendReconciler implements OwningReconciler {
       return owner && owner !== ctx.name ? [`APIService ${name} belongs to MetricsStack "${owner}"`] : [];
     });
     if (claims.length > 0) {
-      const message = `${claims.join('; ')}; only one MetricsStack may serve an API group. Delete one of them or change spec.resourceMetrics.provider; ${b.name} was not deployed and nothing was changed.`;
+      const message =
+        `${claims.join('; ')}; only one MetricsStack may serve an API group. Delete one of them or change spec.resourceMetrics.provider; ` +
+        `${b.name} was not deployed and nothing was changed.`;
       ctx.applyResults.push({ applied: 0, unchanged: 0, conflicts: [message], live: new Map() });
       for (const type of b.conditionTypes(ctx)) ctx.setCondition({ type, status: 'False', reason: 'Conflict', message });
       return wantsUnknown(message);
@@ -107,7 +110,8 @@ export class BackendReconciler implements OwningReconciler {
       const type = conditionTypeForAPIService(h.name);
       const message = readiness.ready
         ? `APIService ${h.name} now routes to ${h.to} (${b.name}); what served it before (${h.from}) is removed on the next pass.`
-        : `APIService ${h.name} still routes to ${h.from}, which keeps serving until ${b.name} is ready (${readiness.detail}); then it is repointed to ${h.to}.`;
+        : `APIService ${h.name} still routes to ${h.from}, which keeps serving until ${b.name} is ready (${readiness.detail}); ` +
+          `then it is repointed to ${h.to}.`;
       if (type) ctx.setCondition({ type, status: 'Unknown', reason: 'HandoverInProgress', message });
     }
     return wantsExactly(ctx.recorded(), HANDOVER_POLL_MS);

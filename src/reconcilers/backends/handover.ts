@@ -5,6 +5,7 @@
  * Pure decisions here; BackendReconciler does the I/O.
  */
 import type { KubernetesObject, V1APIService, V1Deployment } from '@kubernetes/client-node';
+import type { ConditionType } from '../../api/v1alpha1/conditions.js';
 import { ownerOf } from '../../kube/labels.js';
 import { objectId } from '../stack/apply-set.js';
 import type { ObjectCache } from '../stack/context.js';
@@ -22,9 +23,12 @@ export interface Handover {
 export const HANDOVER_POLL_MS = 3_000;
 
 /** The condition that reports an API, by APIService name (`<version>.<group>`). */
-export function conditionTypeForAPIService(name: string): string | undefined {
+export function conditionTypeForAPIService(name: string): ConditionType | undefined {
   const group = name.split('.').slice(1).join('.');
-  return { 'metrics.k8s.io': 'MetricsAPIAvailable', 'custom.metrics.k8s.io': 'CustomMetricsAPIAvailable', 'external.metrics.k8s.io': 'ExternalMetricsAPIAvailable' }[group];
+  const byGroup: Readonly<Record<string, ConditionType>> = {
+    'metrics.k8s.io': 'MetricsAPIAvailable', 'custom.metrics.k8s.io': 'CustomMetricsAPIAvailable', 'external.metrics.k8s.io': 'ExternalMetricsAPIAvailable',
+  };
+  return byGroup[group];
 }
 
 const serviceOf = (a: V1APIService): string => `${a.spec?.service?.namespace ?? ''}/${a.spec?.service?.name ?? ''}`;

@@ -1,42 +1,56 @@
 import type { V1APIService } from '@kubernetes/client-node';
 import type { NodeMetricsProbe } from '../../kube/api-probes.js';
+import { ConditionType, type AggregatorReason } from '../../api/v1alpha1/conditions.js';
 import type { ConditionInput } from '../../kube/conditions.js';
-import { describeAggregatorMessage } from './aggregator-message.js';
+import { aggregatorReason, describeAggregatorMessage } from './aggregator-message.js';
 
 /** Fixes for the APIService reasons the kube-aggregator sets, by reason. */
-const HINTS: Record<string, string> = {
+const HINTS: Readonly<Record<string, string>> = {
   FailedDiscoveryCheck:
-    'the apiserver cannot reach metrics-server: check that its pods are Running on EC2 nodes (not Fargate), that the Service has endpoints, and, on EKS, that the cluster security group lets the control plane reach the pods on the secure port.',
-  MissingEndpoints: 'the Service has no ready endpoints: the metrics-server pods are not Ready yet, or not scheduled (kubectl -n <ns> get pods -l k8s-app=metrics-server).',
+    'the apiserver cannot reach metrics-server: check that its pods are Running on EC2 nodes (not Fargate), that the Service has endpoints, ' +
+    'and, on EKS, that the cluster security group lets the control plane reach the pods on the secure port.',
+  MissingEndpoints:
+    'the Service has no ready endpoints: the metrics-server pods are not Ready yet, or not scheduled (kubectl -n <ns> get pods -l k8s-app=metrics-server).',
   ServiceNotFound: 'the Service the APIService points to does not exist.',
   ServiceAccessError: 'the apiserver could not read the Service.',
   EndpointsNotFound: 'the Service has no Endpoints object yet.',
   EndpointsAccessError: 'the apiserver could not read the Service\'s Endpoints.',
-};
+} satisfies Partial<Record<AggregatorReason, string>>;
 
 /**
  * MetricsAPIAvailable: first the aggregator's own verdict on the APIService (Available with its reason, e.g.
  * FailedDiscoveryCheck), then proof that the API really answers with node metrics. Positive only when both hold.
  */
-export function decideMetricsAPI(apiServiceName: string, apiService: V1APIService | undefined, probe: NodeMetricsProbe | undefined, totalNodes: number): ConditionInput {
-  const type = 'MetricsAPIAvailable';
+export function decideMetricsAPI(
+  apiServiceName: string, apiService: V1APIService | undefined, probe: NodeMetricsProbe | undefined, totalNodes: number,
+): ConditionInput {
+  const type = ConditionType.MetricsAPIAvailable;
   if (!apiService) return { type, status: 'Unknown', reason: 'APIServiceUnavailable', message: `APIService ${apiServiceName} does not exist yet.` };
   const available = apiService.status?.conditions?.find((c) => c.type === 'Available');
-  if (!available) return { type, status: 'Unknown', reason: 'APIServiceUnavailable', message: `APIService ${apiServiceName} has not been checked by the aggregator yet.` };
+  if (!available) {
+    return { type, status: 'Unknown', reason: 'APIServiceUnavailable', message: `APIService ${apiServiceName} has not been checked by the aggregator yet.` };
+  }
   if (available.status !== 'True') {
-    const reason = available?.reason && /^[A-Za-z]\w*$/.test(available.reason) ? available.reason : 'APIServiceUnavailable';
+    const reason = aggregatorReason(available.reason);
     const hint = HINTS[reason] ?? 'the aggregator has not marked it Available yet.';
     const said = available?.message ? ` (${describeAggregatorMessage(available.message)})` : '';
     return { type, status: 'False', reason, message: `APIService ${apiServiceName} is not Available${said}: ${hint}` };
   }
-  if (!probe) return { type, status: 'Unknown', reason: 'APIServiceUnavailable', message: `APIService ${apiServiceName} is Available; node metrics not listed yet.` };
+  if (!probe) {
+    return { type, status: 'Unknown', reason: 'APIServiceUnavailable', message: `APIService ${apiServiceName} is Available; node metrics not listed yet.` };
+  }
   if ('error' in probe) {
-    return { type, status: 'False', reason: 'APIServiceUnavailable', message: `APIService ${apiServiceName} is Available but listing node metrics failed${probe.code ? ` (HTTP ${probe.code})` : ''}: ${probe.error}` };
+    const code = probe.code ? ` (HTTP ${probe.code})` : '';
+    const message = `APIService ${apiServiceName} is Available but listing node metrics failed${code}: ${probe.error}`;
+    return { type, status: 'False', reason: 'APIServiceUnavailable', message };
   }
   if (probe.items === 0) {
     return {
       type, status: 'False', reason: 'NoMetricsReturned',
-      message: `metrics.k8s.io answers but reports no node metrics: metrics-server cannot scrape any kubelet yet. Its log names the cause (x509 errors: see status.metricsServer.flags for the kubelet TLS choice; "connection refused" on :10250 from a Fargate pod: see FargatePlacementSafe). It can take up to two metric resolutions after start.`,
+      message:
+        'metrics.k8s.io answers but reports no node metrics: metrics-server cannot scrape any kubelet yet. Its log names the cause (x509 errors: ' +
+        'see status.metricsServer.flags for the kubelet TLS choice; "connection refused" on :10250 from a Fargate pod: see FargatePlacementSafe). ' +
+        'It can take up to two metric resolutions after start.',
     };
   }
   return { type, status: 'True', reason: 'MetricsAvailable', message: `metrics.k8s.io answers with metrics for ${probe.items} of ${totalNodes} nodes.` };

@@ -1,23 +1,23 @@
 /** ClusterAutoscalerReady from the findings of each step, as a pure fold: every problem is named, the first sets the reason. */
+import { ConditionType } from '../../api/v1alpha1/conditions.js';
 import type { ConditionInput } from '../../kube/conditions.js';
 import { CA_ENABLED_TAG, caClusterTag } from '../../render/cluster-autoscaler/discovery-tags.js';
 import type { AsgPlan } from './asgs.js';
 
-export const CA_CONDITION = 'ClusterAutoscalerReady';
-
 /** What one step found: fine (with a sentence for the True message), or a problem with its reason. */
 export type Finding =
   | { readonly ok: true; readonly message: string }
-  | { readonly ok: false; readonly reason: string; readonly message: string; readonly status?: 'False' | 'Unknown' };
+  | { readonly ok: false; readonly reason: ConditionInput['reason']; readonly message: string; readonly status?: 'False' | 'Unknown' };
 
 /** Folds the findings, in step order, into the condition. */
 export function decideClusterAutoscaler(findings: readonly Finding[]): ConditionInput {
+  const type = ConditionType.ClusterAutoscalerReady;
   const problems = findings.filter((f): f is Extract<Finding, { ok: false }> => !f.ok);
   if (problems.length > 0) {
     const status = problems.some((p) => (p.status ?? 'False') === 'False') ? 'False' : 'Unknown';
-    return { type: CA_CONDITION, status, reason: problems[0]!.reason, message: problems.map((p) => p.message).join(' ') };
+    return { type, status, reason: problems[0]!.reason, message: problems.map((p) => p.message).join(' ') };
   }
-  return { type: CA_CONDITION, status: 'True', reason: 'ClusterAutoscalerConfigured', message: findings.map((f) => f.message).join(' ') };
+  return { type, status: 'True', reason: 'ClusterAutoscalerConfigured', message: findings.map((f) => f.message).join(' ') };
 }
 
 /** The Auto Scaling groups step as a finding. `added` lists groups the operator tagged on this pass. */
@@ -27,17 +27,20 @@ export function asgFinding(plan: AsgPlan, clusterName: string): Finding {
     return {
       ok: false,
       reason: 'NoAutoScalingGroups',
-      message: `EKS cluster ${clusterName} has no managed node group with an Auto Scaling group, so Cluster Autoscaler has nothing to discover. Add a managed node group, or tag a self-managed group with ${tags}.`,
+      message:
+        `EKS cluster ${clusterName} has no managed node group with an Auto Scaling group, so Cluster Autoscaler has nothing to discover. ` +
+        `Add a managed node group, or tag a self-managed group with ${tags}.`,
     };
   }
   if (plan.untagged.length > 0) {
     const first = plan.untagged[0]!;
+    const one = plan.untagged.length === 1;
     return {
       ok: false,
       reason: 'ASGDiscoveryTagsMissing',
       message:
-        `Auto Scaling group${plan.untagged.length === 1 ? '' : 's'} ${plan.untagged.join(', ')} lack${plan.untagged.length === 1 ? 's' : ''} the discovery tags ${tags}, so ` +
-        `Cluster Autoscaler will not find ${plan.untagged.length === 1 ? 'it' : 'them'}. Set spec.clusterAutoscaler.manageASGTags: true, or run aws autoscaling ` +
+        `Auto Scaling group${one ? '' : 's'} ${plan.untagged.join(', ')} lack${one ? 's' : ''} the discovery tags ${tags}, so ` +
+        `Cluster Autoscaler will not find ${one ? 'it' : 'them'}. Set spec.clusterAutoscaler.manageASGTags: true, or run aws autoscaling ` +
         `create-or-update-tags --tags ResourceId=${first},ResourceType=auto-scaling-group,Key=${CA_ENABLED_TAG},Value=true,PropagateAtLaunch=false ` +
         `ResourceId=${first},ResourceType=auto-scaling-group,Key=${caClusterTag(clusterName)},Value=owned,PropagateAtLaunch=false.`,
     };

@@ -4,6 +4,7 @@
  * the others, so the condition names every problem at once. Absent spec.clusterAutoscaler: nothing is done.
  */
 import type { V1ServiceAccount } from '@kubernetes/client-node';
+import { ConditionType, type ConditionReason } from '../../api/v1alpha1/conditions.js';
 import type { ObjectClient } from '../../kube/client.js';
 import { AwsError } from '../../cloud/aws/errors.js';
 import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
@@ -13,7 +14,7 @@ import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
 import type { ObjectCache, OwningReconciler, StackContext } from '../stack/context.js';
 import { wantsExactly, wantsUnknown, type OwningResult } from '../stack/wanted.js';
-import { asgFinding, CA_CONDITION, decideClusterAutoscaler, type Finding } from './decision.js';
+import { asgFinding, decideClusterAutoscaler, type Finding } from './decision.js';
 import { deployClusterAutoscaler } from './deploy.js';
 import { checkIrsa } from './irsa/check.js';
 import { reconcileAsgTags } from './asgs.js';
@@ -29,7 +30,9 @@ export interface ClusterAutoscalerDeps {
 }
 
 /** Reasons whose cause lives in AWS: while one stands, IAM and Auto Scaling answers are re-read every few minutes. */
-const AWS_SIDE = new Set(['RoleTrustPolicyMismatch', 'OIDCProviderMissing', 'NotFound', 'ASGDiscoveryTagsMissing', 'NoAutoScalingGroups', 'AccessDenied', 'AWSError', 'ClusterUnknown']);
+const AWS_SIDE = new Set<ConditionReason>([
+  'RoleTrustPolicyMismatch', 'OIDCProviderMissing', 'NotFound', 'ASGDiscoveryTagsMissing', 'NoAutoScalingGroups', 'AccessDenied', 'AWSError', 'ClusterUnknown',
+]);
 
 export class ClusterAutoscalerReconciler implements OwningReconciler {
   readonly name = 'cluster-autoscaler';
@@ -42,15 +45,17 @@ export class ClusterAutoscalerReconciler implements OwningReconciler {
   async reconcile(ctx: StackContext): Promise<OwningResult> {
     const ca = ctx.spec.clusterAutoscaler;
     if (!ca) {
-      ctx.removeCondition(CA_CONDITION);
+      ctx.removeCondition(ConditionType.ClusterAutoscalerReady);
       delete ctx.status.clusterAutoscaler;
       return wantsExactly([]); // the spec no longer asks for it
     }
     if (ctx.nodeFacts?.kind !== 'EKS') {
       delete ctx.status.clusterAutoscaler;
       ctx.setCondition({
-        type: CA_CONDITION, status: 'False', reason: 'NotApplicable',
-        message: "spec.clusterAutoscaler is set, but this cluster is not Amazon EKS (no node has an aws:// providerID or eks.amazonaws.com labels): IRSA and ASG discovery tags are EKS features. Remove spec.clusterAutoscaler, or set it on the EKS cluster's MetricsStack.",
+        type: ConditionType.ClusterAutoscalerReady, status: 'False', reason: 'NotApplicable',
+        message:
+          'spec.clusterAutoscaler is set, but this cluster is not Amazon EKS (no node has an aws:// providerID or eks.amazonaws.com labels): ' +
+          "IRSA and ASG discovery tags are EKS features. Remove spec.clusterAutoscaler, or set it on the EKS cluster's MetricsStack.",
       });
       return wantsUnknown('the cluster does not look like EKS this pass');
     }
@@ -58,10 +63,10 @@ export class ClusterAutoscalerReconciler implements OwningReconciler {
     try {
       session = await this.d.aws.resolve(ctx);
     } catch (err) {
-      const failure = awsFailure(CA_CONDITION, 'identifying the EKS cluster', err, this.d.operatorRoleArn);
+      const failure = awsFailure(ConditionType.ClusterAutoscalerReady, 'identifying the EKS cluster', err, this.d.operatorRoleArn);
       return wantsUnknown(failure.condition.message, this.#failed(ctx, failure, err).requeueAfterMs);
     }
-    this.#recheck.maybeRefresh(ctx, session, CA_CONDITION, ['iam', 'autoscaling', 'eks'], AWS_SIDE);
+    this.#recheck.maybeRefresh(ctx, session, ConditionType.ClusterAutoscalerReady, ['iam', 'autoscaling', 'eks'], AWS_SIDE);
 
     const findings: Finding[] = [];
     const retryable: unknown[] = [];
@@ -71,9 +76,10 @@ export class ClusterAutoscalerReconciler implements OwningReconciler {
       } catch (err) {
         // Kubernetes API errors fail the pass (backoff, no pruning); AWS errors become findings beside the others.
         if (!(err instanceof AwsError)) throw err;
-        const failure = awsFailure(CA_CONDITION, doing, err, this.d.operatorRoleArn);
+        const failure = awsFailure(ConditionType.ClusterAutoscalerReady, doing, err, this.d.operatorRoleArn);
         if (failure.retryable) retryable.push(err);
-        findings.push({ ok: false, reason: failure.condition.reason, message: failure.condition.message, status: failure.condition.status === 'Unknown' ? 'Unknown' : 'False' });
+        const { reason, message, status } = failure.condition;
+        findings.push({ ok: false, reason, message, status: status === 'Unknown' ? 'Unknown' : 'False' });
       }
     };
     const sa = ca.serviceAccount;

@@ -3,11 +3,10 @@
  * all, whether a Fargate profile would take its pods, and whether the pods really landed on EC2.
  */
 import type { FargateProfile } from '../../cloud/aws/ports.js';
+import { ConditionType, type ConditionReason } from '../../api/v1alpha1/conditions.js';
 import type { ConditionInput } from '../../kube/conditions.js';
 import type { MetricsServerPlacementDecision, PlacementCheck } from '../stack/context.js';
 import { matchingProfiles, type PodPlacementKey } from './profile-match.js';
-
-export const FARGATE_CONDITION = 'FargatePlacementSafe';
 
 /** What the spec and the node list say, before any AWS call. */
 export interface PlacementFacts {
@@ -29,8 +28,10 @@ export interface PlacementDecision {
   readonly condition?: ConditionInput;
 }
 
-const safe = (reason: string, message: string): ConditionInput => ({ type: FARGATE_CONDITION, status: 'True', reason, message });
-const unsafe = (reason: string, message: string): ConditionInput => ({ type: FARGATE_CONDITION, status: 'False', reason, message });
+const safe = (reason: ConditionReason, message: string): ConditionInput =>
+  ({ type: ConditionType.FargatePlacementSafe, status: 'True', reason, message });
+const unsafe = (reason: ConditionReason, message: string): ConditionInput =>
+  ({ type: ConditionType.FargatePlacementSafe, status: 'False', reason, message });
 
 /** Decides placement from spec and nodes alone; a condition here is final (no AWS call, no pod check needed). */
 export function decidePlacement(f: PlacementFacts): PlacementDecision {
@@ -103,7 +104,7 @@ export function decidePodPlacement(pods: readonly PodSeen[], isFargate: (node: s
   const scheduled = pods.filter((p) => p.nodeName);
   if (scheduled.length === 0) {
     return {
-      type: FARGATE_CONDITION,
+      type: ConditionType.FargatePlacementSafe,
       status: 'Unknown',
       reason: 'PodsNotScheduled',
       message: pods.length === 0

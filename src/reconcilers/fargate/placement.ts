@@ -5,6 +5,7 @@
  */
 import type { FargateProfile } from '../../cloud/aws/ports.js';
 import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
+import { ConditionType, type ConditionReason } from '../../api/v1alpha1/conditions.js';
 import { commonLabels, METRICS_SERVER_NAME } from '../../render/metrics-server/labels.js';
 import { awsFailure } from '../aws/condition.js';
 import { FailureRecheck } from '../aws/recheck.js';
@@ -13,7 +14,7 @@ import type { StackContext, ObservingReconciler } from '../stack/context.js';
 import { matchingProfiles, type PodPlacementKey } from './profile-match.js';
 import type { RecreateSpec } from './recreate/plan.js';
 import { summarizeNodes } from '../platform/node-facts.js';
-import { decideNamespace, decidePlacement, describeProfiles, FARGATE_CONDITION } from './decision.js';
+import { decideNamespace, decidePlacement, describeProfiles } from './decision.js';
 import { readFargateProfiles } from './profiles.js';
 import { stepProfileRecreation, type RecreateOutcome } from './recreate/step.js';
 
@@ -24,7 +25,7 @@ export interface FargatePlacementDeps {
 }
 
 /** Failing verdicts whose cause lives in AWS: while one stands, the profiles are re-read every few minutes. */
-const AWS_SIDE_FAILURES = new Set([
+const AWS_SIDE_FAILURES = new Set<ConditionReason>([
   'SelectedByFargateProfile', 'RecreateProfileFailed', 'AccessDenied', 'NotFound', 'AWSError', 'ClusterUnknown',
 ]);
 
@@ -60,11 +61,11 @@ export class FargatePlacement implements ObservingReconciler {
     let profiles: FargateProfile[];
     try {
       session = await this.d.aws.resolve(ctx);
-      this.#recheck.maybeRefresh(ctx, session, FARGATE_CONDITION, ['eks'], AWS_SIDE_FAILURES);
+      this.#recheck.maybeRefresh(ctx, session, ConditionType.FargatePlacementSafe, ['eks'], AWS_SIDE_FAILURES);
       profiles = await readFargateProfiles(session.ports.eks, session.clusterName);
     } catch (err) {
       const what = `reading the Fargate profiles${session ? ` of cluster ${session.clusterName}` : ''}`;
-      const failure = awsFailure(FARGATE_CONDITION, what, err, this.d.operatorRoleArn);
+      const failure = awsFailure(ConditionType.FargatePlacementSafe, what, err, this.d.operatorRoleArn);
       if (fargate.strategy === 'Annotate') {
         // Annotate does not depend on the profiles: the pods themselves are the proof, so AWS trouble is only noted.
         ctx.placementCheck = {
@@ -120,8 +121,8 @@ export class FargatePlacement implements ObservingReconciler {
     try {
       return await stepProfileRecreation(ctx, session.ports.eks, session.clusterName, profiles, spec, pod);
     } catch (err) {
-      const what = `recreating Fargate profiles of cluster ${session.clusterName}`;
-      const failure = awsFailure(FARGATE_CONDITION, what, err, this.d.operatorRoleArn);
+      const doing = `recreating Fargate profiles of cluster ${session.clusterName}`;
+      const failure = awsFailure(ConditionType.FargatePlacementSafe, doing, err, this.d.operatorRoleArn);
       ctx.setCondition(failure.condition);
       if (failure.retryable) throw err;
       return { condition: failure.condition, requeueAfterMs: AWS_TTL_MS.failureRecheck };

@@ -1,4 +1,5 @@
 import type { V1APIService } from '@kubernetes/client-node';
+import type { ConditionType } from '../../api/v1alpha1/conditions.js';
 import { METRICS_API_SERVICE_NAME, METRICS_SERVER_NAME, renderMetricsServer } from '../../render/metrics-server/index.js';
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
 import type { ObjectCache, StackContext } from '../stack/context.js';
@@ -40,7 +41,7 @@ export class MetricsServerBackend implements MetricsBackend {
     return [METRICS_API_SERVICE_NAME];
   }
 
-  conditionTypes(): readonly string[] {
+  conditionTypes(): readonly ConditionType[] {
     return ['MetricsAPIAvailable'];
   }
 

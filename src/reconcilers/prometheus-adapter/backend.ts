@@ -1,4 +1,5 @@
 import type { KubernetesObject, V1APIService } from '@kubernetes/client-node';
+import type { ConditionType } from '../../api/v1alpha1/conditions.js';
 import { ownerOf } from '../../kube/labels.js';
 import {
   adapterConfigFrom, ADAPTER_SECURE_PORT, CUSTOM_METRICS_API_SERVICES, EXTERNAL_METRICS_API_SERVICE,
@@ -52,7 +53,7 @@ export class PrometheusAdapterBackend implements MetricsBackend {
     return apisOf(ctx).flatMap((api) => API_SERVICES[api]);
   }
 
-  conditionTypes(ctx: StackContext): readonly string[] {
+  conditionTypes(ctx: StackContext): readonly ConditionType[] {
     return apisOf(ctx).map((api) => API_CONDITION[api]);
   }
 
@@ -66,11 +67,15 @@ export class PrometheusAdapterBackend implements MetricsBackend {
     const adopt = { adopt: pa.adoptExisting, adoptField: 'spec.prometheusAdapter.adoptExisting' };
     const problems = validateAdapterRules(pa, servesResource(ctx));
     if (problems.length > 0) {
-      const message = `${problems.length === 1 ? 'A rule does' : `${problems.length} rules do`} not parse, so prometheus-adapter was not deployed or changed: ${problems.join('; ')}.`;
+      const message =
+        `${problems.length === 1 ? 'A rule does' : `${problems.length} rules do`} not parse, so prometheus-adapter was not deployed or changed: ` +
+        `${problems.join('; ')}.`;
       return { objects: [], ...adopt, rejected: { reason: 'InvalidSpec', message } };
     }
     if (!(await this.d.namespaceExists(pa.namespace))) {
-      const message = `Namespace ${pa.namespace} does not exist, so prometheus-adapter was not deployed: create it (kubectl create namespace ${pa.namespace}) or set spec.prometheusAdapter.namespace to an existing one.`;
+      const message =
+        `Namespace ${pa.namespace} does not exist, so prometheus-adapter was not deployed: create it (kubectl create namespace ${pa.namespace}) ` +
+        'or set spec.prometheusAdapter.namespace to an existing one.';
       return { objects: [], ...adopt, rejected: { reason: 'NamespaceNotFound', message, retryAfterMs: VERIFY_RETRY_MS } };
     }
     const cert = await ensureServingCert(this.d.readSecret, PROMETHEUS_ADAPTER_CERT_SECRET, { serviceName: PROMETHEUS_ADAPTER_NAME, namespace: pa.namespace }, ctx.name, ctx.now, pa.adoptExisting);

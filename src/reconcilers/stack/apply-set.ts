@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ApplyPolicy } from '../../kube/apply-decision.js';
 import type { Applier } from '../../kube/applier.js';
+import type { ConditionInput } from '../../kube/conditions.js';
 
 /** What applying a set of rendered objects came to. */
 export interface ApplySetResult {
@@ -50,12 +51,12 @@ export async function applySet(
 }
 
 /** ResourcesApplied, from one or more apply sets. */
-export function resourcesAppliedCondition(results: readonly ApplySetResult[]) {
+export function resourcesAppliedCondition(results: readonly ApplySetResult[]): ConditionInput {
   const conflicts = results.flatMap((r) => r.conflicts);
   const applied = results.reduce((n, r) => n + r.applied, 0);
   const unchanged = results.reduce((n, r) => n + r.unchanged, 0);
   if (conflicts.length > 0) {
-    return { type: 'ResourcesApplied', status: 'False' as const, reason: 'Conflict', message: conflicts.join(' ') };
+    return { type: 'ResourcesApplied', status: 'False', reason: 'Conflict', message: conflicts.join(' ') };
   }
-  return { type: 'ResourcesApplied', status: 'True' as const, reason: 'Applied', message: `${applied + unchanged} managed objects are in place` };
+  return { type: 'ResourcesApplied', status: 'True', reason: 'Applied', message: `${applied + unchanged} managed objects are in place` };
 }

@@ -3,6 +3,7 @@ import type { MetricsStack, MetricsStackStatus } from '../../api/v1alpha1/types.
 import type { DefaultedMetricsStackSpec } from '../../api/v1alpha1/defaults.js';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { InventoryRef } from '../../kube/cleanup.js';
+import type { ConditionReason, ConditionType } from '../../api/v1alpha1/conditions.js';
 import { setCondition, removeCondition, type ConditionInput } from '../../kube/conditions.js';
 import type { ApplySetResult } from './apply-set.js';
 import type { NodeFacts } from '../platform/node-facts.js';
@@ -17,7 +18,7 @@ export interface MetricsServerPlacementDecision {
 
 /** The True verdict FargatePlacement expects, for the verifier to confirm from where the pods actually run. */
 export interface PlacementCheck {
-  readonly reason: string;
+  readonly reason: ConditionReason;
   readonly message: string;
 }
 
@@ -105,7 +106,7 @@ export class StackContext {
     this.status.conditions = setCondition(this.status.conditions ?? [], input, this.generation, this.now);
   }
 
-  removeCondition(type: string): void {
+  removeCondition(type: ConditionType): void {
     this.status.conditions = removeCondition(this.status.conditions ?? [], type);
   }
 }

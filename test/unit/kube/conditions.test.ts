@@ -27,8 +27,9 @@ describe('setCondition', () => {
     },
     {
       name: 'a reason change without a status flip keeps the transition time',
-      before: [cond({ status: 'False', reason: 'A' })], input: { type: 'MetricsAPIAvailable', status: 'False', reason: 'B', message: 'x' }, generation: 1,
-      expect: { reason: 'B', lastTransitionTime: '2026-11-22T10:00:00Z' },
+      before: [cond({ status: 'False', reason: 'FailedDiscoveryCheck' })],
+      input: { type: 'MetricsAPIAvailable', status: 'False', reason: 'MissingEndpoints', message: 'x' }, generation: 1,
+      expect: { reason: 'MissingEndpoints', lastTransitionTime: '2026-11-22T10:00:00Z' },
     },
   ];
   it.each(cases)('$name', ({ before, input, generation, expect: want }) => {
@@ -38,9 +39,9 @@ describe('setCondition', () => {
   });
 
   it('keeps the order of other conditions so an unchanged status compares equal', () => {
-    const before = [cond({ type: 'A' }), cond({ type: 'B' }), cond({ type: 'C' })];
-    const after = setCondition(before, { type: 'B', status: 'True', reason: 'MetricsAvailable', message: 'ok' }, 1, t0);
-    expect(after.map((c) => c.type)).toEqual(['A', 'B', 'C']);
+    const before = [cond({ type: 'A' }), cond(), cond({ type: 'C' })];
+    const after = setCondition(before, { type: 'MetricsAPIAvailable', status: 'True', reason: 'MetricsAvailable', message: 'ok' }, 1, t0);
+    expect(after.map((c) => c.type)).toEqual(['A', 'MetricsAPIAvailable', 'C']);
     expect(after).toEqual(before);
   });
 });
@@ -56,6 +57,10 @@ describe('computeReady', () => {
   it('prefers False over Unknown', () => {
     const r = computeReady([cond({ type: 'A', status: 'Unknown', reason: 'Pending' }), cond({ type: 'B', status: 'False', reason: 'X' })], ['A', 'B']);
     expect(r.status).toBe('False');
+  });
+  it('repeats a False reason as status holds it, even one an earlier version wrote and the catalogue no longer lists', () => {
+    const r = computeReady([cond({ type: 'A', status: 'False', reason: 'RetiredReason', message: 'old' })], ['A']);
+    expect(r).toEqual({ type: 'Ready', status: 'False', reason: 'RetiredReason', message: 'A: old' });
   });
   it('is Unknown when a dependent has not been observed yet', () => {
     expect(computeReady([cond({ type: 'A' })], ['A', 'B'])).toMatchObject({ status: 'Unknown', reason: 'DependencyNotReady' });

@@ -5,11 +5,12 @@
  */
 import type { EKSPort, FargateProfile } from '../../../cloud/aws/ports.js';
 import { AWS_TTL_MS } from '../../../cloud/aws/ttl.js';
+import { ConditionType, type ConditionReason } from '../../../api/v1alpha1/conditions.js';
 import type { ConditionInput } from '../../../kube/conditions.js';
 import type { PlacementCheck, StackContext } from '../../stack/context.js';
 import { matchingProfiles, type PodPlacementKey } from '../profile-match.js';
 import { planProfileRecreation, type RecreateSpec } from './plan.js';
-import { describeProfiles, FARGATE_CONDITION } from '../decision.js';
+import { describeProfiles } from '../decision.js';
 
 /** After our own write, look again this soon: moto is done at once, and EKS reports CREATING/DELETING right away. */
 export const AFTER_WRITE_REQUEUE_MS = 2_000;
@@ -19,7 +20,9 @@ export type RecreateOutcome =
   | { readonly condition: ConditionInput; readonly requeueAfterMs?: number }
   | { readonly verifyOk: PlacementCheck };
 
-const cond = (status: 'True' | 'False' | 'Unknown', reason: string, message: string): ConditionInput => ({ type: FARGATE_CONDITION, status, reason, message });
+const cond = (status: 'True' | 'False' | 'Unknown', reason: ConditionReason, message: string): ConditionInput => ({
+  type: ConditionType.FargatePlacementSafe, status, reason, message,
+});
 
 /** Plans, persists and takes the next step of the recreation. */
 export async function stepProfileRecreation(

@@ -57,7 +57,7 @@ describe('AwsSessionSource', () => {
     const err = await new AwsSessionSource({ clientsFor: f.clientsFor }).resolve(ctxOf({}, facts)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AwsTargetError);
     expect((err as Error).message).toMatch(message);
-    expect(awsFailure('X', 'x', err).condition).toMatchObject({ status: 'False', reason: 'ClusterUnknown' });
+    expect(awsFailure('FargatePlacementSafe', 'x', err).condition).toMatchObject({ status: 'False', reason: 'ClusterUnknown' });
   });
 });
 
@@ -77,12 +77,18 @@ describe('awsFailure', () => {
 });
 
 describe('FailureRecheck', () => {
-  const failing = { conditions: [{ type: 'C', status: 'False' as const, reason: 'RoleTrustPolicyMismatch', message: '', observedGeneration: 1, lastTransitionTime: '2026-01-01T00:00:00Z' }] };
+  const failing = {
+    conditions: [{
+      type: 'ClusterAutoscalerReady', status: 'False' as const, reason: 'RoleTrustPolicyMismatch', message: '', observedGeneration: 1,
+      lastTransitionTime: '2026-01-01T00:00:00Z',
+    }],
+  };
   it('drops the cache of a failing check at most once per interval, and never for a healthy one', () => {
     const f = fakeClients([]);
     const session = { region: 'us-east-1', clusterName: 'demo', ports: f.clientsFor('us-east-1') };
     const recheck = new FailureRecheck(120_000);
-    const at = (iso: string, status: MetricsStackStatus) => recheck.maybeRefresh(ctxOf({}, {}, status, iso), session, 'C', ['iam'], new Set(['RoleTrustPolicyMismatch']));
+    const at = (iso: string, status: MetricsStackStatus) =>
+      recheck.maybeRefresh(ctxOf({}, {}, status, iso), session, 'ClusterAutoscalerReady', ['iam'], new Set(['RoleTrustPolicyMismatch']));
     at('2026-01-01T00:00:00Z', {});
     at('2026-01-01T00:00:10Z', failing);
     at('2026-01-01T00:01:00Z', failing);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeAggregatorMessage } from '../../../../src/reconcilers/backends/aggregator-message.js';
+import { aggregatorReason, describeAggregatorMessage } from '../../../../src/reconcilers/backends/aggregator-message.js';
 
 const url = 'https://10.0.128.5:10251/apis/metrics.k8s.io/v1beta1';
 
@@ -34,5 +34,17 @@ describe('describeAggregatorMessage', () => {
 
   it('says nothing when the aggregator said nothing', () => {
     expect(describeAggregatorMessage(undefined)).toBe('');
+  });
+});
+
+describe('aggregatorReason', () => {
+  it.each([
+    ['a reason the aggregator is known to give is kept', 'MissingEndpoints', 'MissingEndpoints'],
+    ['a CamelCase reason of a newer aggregator is passed on as it is', 'ServiceUnreachable', 'ServiceUnreachable'],
+    ['a reason a condition may not carry becomes APIServiceUnavailable', 'not CamelCase', 'APIServiceUnavailable'],
+    ['an empty reason becomes APIServiceUnavailable', '', 'APIServiceUnavailable'],
+    ['no reason becomes APIServiceUnavailable', undefined, 'APIServiceUnavailable'],
+  ])('%s', (_name, given, want) => {
+    expect(aggregatorReason(given)).toBe(want);
   });
 });

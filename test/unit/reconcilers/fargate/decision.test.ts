@@ -61,7 +61,7 @@ describe('decideNamespace', () => {
 });
 
 describe('decidePodPlacement', () => {
-  const ok = { reason: 'PodsOnEC2', message: 'Annotated.' };
+  const ok = { reason: 'PodsOnEC2' as const, message: 'Annotated.' };
   const isFargate = (n: string) => n.startsWith('fargate-');
   it.each([
     ['every pod on EC2', [{ name: 'ns/a', nodeName: 'ip-1' }, { name: 'ns/b', nodeName: 'ip-2' }], 'True', 'PodsOnEC2', 'Annotated. 2 metrics-server pod(s) run on EC2 node(s) ip-1, ip-2.'],
