@@ -45,11 +45,29 @@ describe('the MetricsStack CRD on a real kube-apiserver', () => {
     await api.deleteClusterCustomObject({ ...ref, name });
   });
 
-  it.each(invalidSpecs.map((c, i) => ({ ...c, i })))('rejects $name, saying "$expectMessage"', async ({ spec, expectMessage, i }) => {
-    const err = await api.createClusterCustomObject({ ...ref, body: stack(`bad-${i}`, spec) }).then(() => undefined, (e: unknown) => e);
+  it.each(invalidSpecs.map((c, i) => ({ ...c, i })))('rejects $name, saying "$expectMessage"', async ({ spec, metadataName, expectMessage, i }) => {
+    const body = stack(metadataName ?? `bad-${i}`, spec);
+    const err = await api.createClusterCustomObject({ ...ref, body }).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ApiException);
     expect((err as ApiException<string>).code).toBe(422);
     expect(JSON.parse((err as ApiException<string>).body).message).toContain(expectMessage);
+  });
+});
+
+describe('the edges of what the CRD refuses', () => {
+  it('accepts a name of exactly 63 characters, the longest label value', async () => {
+    const name = 'metrics-for-the-production-cluster-in-eu-west-1-platform-team-1';
+    expect(name).toHaveLength(63);
+    const created = await api.createClusterCustomObject({ ...ref, body: stack(name, {}) });
+    expect(created.metadata.name).toBe(name);
+    await api.deleteClusterCustomObject({ ...ref, name });
+  });
+
+  it('accepts limits equal to the requests written in other units (1000m = 1, 1024Mi = 1Gi) and a zero request', async () => {
+    const resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1024Mi' } };
+    await api.createClusterCustomObject({ ...ref, body: stack('equal-units', { metricsServer: { resources } }) });
+    await api.createClusterCustomObject({ ...ref, body: stack('zero-request', { metricsServer: { resources: { requests: { cpu: 0 } } } }) });
+    for (const name of ['equal-units', 'zero-request']) await api.deleteClusterCustomObject({ ...ref, name });
   });
 });
 
@@ -59,7 +77,10 @@ describe('the status subresource', () => {
     let got = await api.getClusterCustomObject({ ...ref, name: 'sub' });
     expect(got.status).toBeUndefined();
 
-    got.status = { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'AllDependenciesReady', message: 'ok', observedGeneration: 1, lastTransitionTime: '2026-11-22T10:00:00Z' }] };
+    const ready = {
+      type: 'Ready', status: 'True', reason: 'AllDependenciesReady', message: 'ok', observedGeneration: 1, lastTransitionTime: '2026-11-22T10:00:00Z',
+    };
+    got.status = { observedGeneration: 1, conditions: [ready] };
     got.spec = { deletionPolicy: 'Orphan' };
     await api.replaceClusterCustomObjectStatus({ ...ref, name: 'sub', body: got });
     got = await api.getClusterCustomObject({ ...ref, name: 'sub' });

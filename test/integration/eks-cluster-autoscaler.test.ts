@@ -96,7 +96,8 @@ describe('Cluster Autoscaler on EKS', () => {
       roleARN: seed.caRole.arn,
       autoScalingGroups: [{ name: seed.asgName, minSize: 1, maxSize: 4, desiredCapacity: 2, tagged: true }],
     });
-    expect(await asgTags()).toMatchObject({ 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/demo': 'owned', 'eks:cluster-name': 'demo' });
+    expect(await asgTags())
+      .toMatchObject({ 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/demo': 'owned', 'eks:cluster-name': 'demo' });
   });
 
   it('names the trust-policy mismatch of role ca-wrong-sub: the sub expected and the sub found', async () => {
@@ -105,8 +106,18 @@ describe('Cluster Autoscaler on EKS', () => {
     const c = ca(await stacks.get('default'))!;
     expect(c.status).toBe('False');
     expect(c.message).toContain('IAM role ca-wrong-sub');
-    expect(c.message).toContain('sub "system:serviceaccount:kube-system:cluster-autoscaler" expected, found "system:serviceaccount:default:cluster-autoscaler"');
+    expect(c.message)
+      .toContain('sub "system:serviceaccount:kube-system:cluster-autoscaler" expected, found "system:serviceaccount:default:cluster-autoscaler"');
     expect((await serviceAccount()).metadata?.annotations?.['example.com/team']).toBe('platform');
+  });
+
+  it('reports a trust policy whose Deny depends on the caller’s source IP as Unknown, naming the statement and the key', async () => {
+    await stacks.patchSpec('default', '/spec/clusterAutoscaler/roleARN', seed.sourceIpDenyRole.arn);
+    await untilStack('ClusterAutoscalerReady Unknown', (s) => ca(s)?.status === 'Unknown');
+    const c = ca(await stacks.get('default'))!;
+    expect(c.reason).toBe('RoleTrustPolicyMismatch');
+    expect(c.message).toContain('Cannot verify that kube-system/cluster-autoscaler may assume IAM role ca-source-ip-deny');
+    expect(c.message).toContain('Deny statement 2 (Sid "OnlyFromVpc") of the trust policy applies when NotIpAddress on "aws:SourceIp" holds');
   });
 
   it('deploy: true renders Cluster Autoscaler with auto-discovery, the scale-down settings and an image matching the cluster minor', async () => {
@@ -135,7 +146,8 @@ describe('Cluster Autoscaler on EKS', () => {
     expect(d.spec?.template.spec?.serviceAccountName).toBe('cluster-autoscaler');
     const rbac = cluster.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
     expect((await rbac.readClusterRoleBinding({ name: 'cluster-autoscaler' })).roleRef.name).toBe('metricsstack:cluster-autoscaler');
-    expect((await rbac.readNamespacedRoleBinding({ name: 'cluster-autoscaler', namespace: 'kube-system' })).roleRef.name).toBe('metricsstack:cluster-autoscaler-status');
+    expect((await rbac.readNamespacedRoleBinding({ name: 'cluster-autoscaler', namespace: 'kube-system' })).roleRef.name)
+      .toBe('metricsstack:cluster-autoscaler-status');
     await untilStack('Ready True', (s) => ca(s)?.status === 'True' && condition(s, 'ResourcesApplied')?.status === 'True');
     expect(ca(await stacks.get('default'))?.message).toContain(`Cluster Autoscaler ${clusterAutoscalerImage(version)} is deployed in kube-system`);
   });
@@ -173,7 +185,8 @@ describe('Cluster Autoscaler on EKS', () => {
     await until('two more passes', async () => (await op.reconciles()) >= reconciles + 2, 30_000);
     expect(await uids().catch((err: Error) => [`gone: ${err.message}`])).toEqual(before);
     const inventory = (await stacks.get('default')).status?.inventory?.map((i) => `${i.kind}/${i.name}`) ?? [];
-    expect(inventory).toEqual(expect.arrayContaining(['Deployment/cluster-autoscaler', 'ClusterRoleBinding/cluster-autoscaler', 'RoleBinding/cluster-autoscaler']));
+    expect(inventory)
+      .toEqual(expect.arrayContaining(['Deployment/cluster-autoscaler', 'ClusterRoleBinding/cluster-autoscaler', 'RoleBinding/cluster-autoscaler']));
     expect(op.logs()).not.toMatch(/pruning objects no longer wanted[^\n]*cluster-autoscaler/);
     await stacks.patchSpec('default', '/spec/cluster', { region: 'us-east-1' });
     await untilStack('ClusterAutoscalerReady True again', (s) => ca(s)?.status === 'True');

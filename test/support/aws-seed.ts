@@ -38,6 +38,8 @@ export interface SeededEks {
   fargateProfiles: { name: string; namespace: string; labels?: Record<string, string> }[];
   oidcProviderArn: string;
   caRole: { name: string; arn: string; sub: string };
+  /** Trusts the CA service account, plus a Deny on aws:SourceIp that only the live STS request can decide. */
+  sourceIpDenyRole: { name: string; arn: string; sub: string };
   wrongSubRole: { name: string; arn: string; sub: string };
 }
 
@@ -135,14 +137,14 @@ export async function seedEks(endpoint: string, opts: SeedOptions = {}): Promise
   if (!oidcProviderArn) throw new Error('moto CreateOpenIDConnectProvider returned no ARN');
 
   const issuerHost = issuerUrl.replace(/^https:\/\//, '');
-  const irsaRole = async (name: string, sub: string) => {
+  const irsaRole = async (name: string, sub: string, ...more: object[]) => {
     const statement = {
       Effect: 'Allow',
       Principal: { Federated: oidcProviderArn },
       Action: 'sts:AssumeRoleWithWebIdentity',
       Condition: { StringEquals: { [`${issuerHost}:sub`]: sub, [`${issuerHost}:aud`]: 'sts.amazonaws.com' } },
     };
-    const trust = { Version: '2012-10-17', Statement: [statement] };
+    const trust = { Version: '2012-10-17', Statement: [statement, ...more] };
     const { Role } = await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
     if (!Role?.Arn) throw new Error(`moto CreateRole ${name} returned no ARN`);
     return { name, arn: Role.Arn, sub };
@@ -150,9 +152,16 @@ export async function seedEks(endpoint: string, opts: SeedOptions = {}): Promise
   const caRole = await irsaRole('cluster-autoscaler', CA_SERVICE_ACCOUNT_SUB);
   // Right name, wrong namespace: the classic IRSA mistake the operator must report.
   const wrongSubRole = await irsaRole('ca-wrong-sub', 'system:serviceaccount:default:cluster-autoscaler');
+  const sourceIpDenyRole = await irsaRole('ca-source-ip-deny', CA_SERVICE_ACCOUNT_SUB, {
+    Sid: 'OnlyFromVpc',
+    Effect: 'Deny',
+    Principal: { Federated: oidcProviderArn },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] } },
+  });
 
   for (const client of [eks, asg, iam]) client.destroy();
   const clusterArn = cluster.arn;
   return { region, accountId, clusterName, clusterArn, issuerUrl, issuerHost, nodegroupName, asgName, scaling,
-    fargateProfiles, oidcProviderArn, caRole, wrongSubRole };
+    fargateProfiles, oidcProviderArn, caRole, wrongSubRole, sourceIpDenyRole };
 }

@@ -23,6 +23,10 @@ import type {
 export interface CelRule {
   readonly rule: string;
   readonly message: string;
+  /** CEL for a message that quotes the values; `message` stays as the fallback should it fail to evaluate. */
+  readonly messageExpression?: string;
+  /** The field the apiserver names in the error, relative to the node that holds the rule (e.g. `.limits.cpu`). */
+  readonly fieldPath?: string;
 }
 
 /** Options accepted by every helper: a `description` is mandatory because it is what `kubectl explain` shows. */
@@ -98,11 +102,29 @@ export function Image(options: Described): TString {
 export const QUANTITY_PATTERN =
   '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
 
-/** A resource quantity, serialised the way controller-gen does: int-or-string with the quantity pattern. */
+/**
+ * CEL that reads an int-or-string quantity field `field` (e.g. `self.limits.cpu`) as a Quantity; guard it with
+ * {@link isQuantityCel} so a malformed value is reported once, by the pattern, not again as a CEL error.
+ */
+export const quantityCel = (field: string): string => `quantity(string(${field}))`;
+/** CEL: whether the int-or-string `field` parses as a Quantity. */
+export const isQuantityCel = (field: string): string => `isQuantity(string(${field}))`;
+
+/**
+ * A resource quantity, serialised the way controller-gen does: int-or-string with the quantity pattern. The pattern
+ * lets a sign through (it is the Quantity grammar), so a CEL rule refuses negative amounts, which every pod spec
+ * refuses too: without it the spec is accepted and each apply of the Deployment then fails.
+ */
 export function Quantity(options: Described): TUnion<[TInteger, TString]> {
+  const nonNegative: CelRule = {
+    // isLessThan, not sign(): kube-apiserver v1.36 offers no sign() on a Quantity (the CRD is refused).
+    rule: `!${isQuantityCel('self')} || !${quantityCel('self')}.isLessThan(quantity('0'))`,
+    message: 'must not be negative: Kubernetes refuses a negative resource quantity',
+  };
   return Type.Union([Type.Integer(), Type.String()], {
     ...options,
     'x-kubernetes-int-or-string': true,
     pattern: QUANTITY_PATTERN,
+    'x-kubernetes-validations': [...(options['x-kubernetes-validations'] ?? []), nonNegative],
   });
 }

@@ -1,6 +1,17 @@
 /** Schema of `spec.resourceMetrics` and `spec.metricsServer`: who serves metrics.k8s.io, and how metrics-server runs. */
 import { Type } from '@sinclair/typebox';
-import { DURATION_PATTERN, Duration, Image, NamespaceName, Quantity, StringEnum, WithDefault } from './schema-helpers.js';
+import {
+  type CelRule,
+  DURATION_PATTERN,
+  Duration,
+  Image,
+  isQuantityCel,
+  NamespaceName,
+  Quantity,
+  quantityCel,
+  StringEnum,
+  WithDefault,
+} from './schema-helpers.js';
 
 /** Who serves the resource metrics API (`metrics.k8s.io`) that `kubectl top` and CPU/memory HPAs read. */
 export const RESOURCE_METRICS_PROVIDERS = ['metrics-server', 'prometheus-adapter', 'none'] as const;
@@ -32,6 +43,24 @@ const ResourceListSchema = (what: string, cpu: string, memory: string) => ({
 const requests = ResourceListSchema('request', '100m', '200Mi');
 const limits = ResourceListSchema('limit', '1', '500Mi');
 
+// A container whose limit is below its request is refused by the apiserver, so the Deployment apply would fail on
+// every pass; refuse it here, naming the limit. Requests are defaulted first, so a lone low limit is caught too.
+const limitNotBelowRequest = (resource: 'cpu' | 'memory', defaultRequest: string): CelRule => {
+  const [limit, request] = [`self.limits.${resource}`, `self.requests.${resource}`];
+  return {
+    rule:
+      `!has(self.limits) || !has(${limit}) || !has(self.requests) || !has(${request}) || ` +
+      `!${isQuantityCel(limit)} || !${isQuantityCel(request)} || !${quantityCel(limit)}.isLessThan(${quantityCel(request)})`,
+    message:
+      `limits.${resource} must not be below requests.${resource} (${defaultRequest} unless set): Kubernetes refuses a container ` +
+      `whose limit is below its request`,
+    messageExpression:
+      `'limits.${resource} ' + string(${limit}) + ' is below requests.${resource} ' + string(${request}) + ` +
+      `' (${defaultRequest} unless set): Kubernetes refuses a container whose limit is below its request'`,
+    fieldPath: `.limits.${resource}`,
+  };
+};
+
 export const MetricsServerResourcesSchema = Type.Object(
   {
     requests: WithDefault(
@@ -48,7 +77,10 @@ export const MetricsServerResourcesSchema = Type.Object(
       ),
     ),
   },
-  { description: 'Compute resources of the metrics-server container.' },
+  {
+    description: 'Compute resources of the metrics-server container.',
+    'x-kubernetes-validations': [limitNotBelowRequest('cpu', '100m'), limitNotBelowRequest('memory', '200Mi')],
+  },
 );
 
 export const MetricsServerSchema = Type.Object(

@@ -60,6 +60,12 @@ export const MetricsStackSpecSchema = Type.Object(
   },
 );
 
+/**
+ * The longest MetricsStack name: it is the value of the metricsstack.io/owner label on every object the operator
+ * creates, and a label value holds at most 63 characters (Event names and AWS tags, the other places it goes, allow more).
+ */
+export const MAX_STACK_NAME_LENGTH = 63;
+
 /** Schema of a whole MetricsStack object, the CRD's openAPIV3Schema. */
 export const MetricsStackSchema = Type.Object(
   {
@@ -77,5 +83,15 @@ export const MetricsStackSchema = Type.Object(
       'A MetricsStack makes Horizontal Pod Autoscaling work on this cluster: it deploys and verifies metrics-server ' +
       'or prometheus-adapter, keeps them off AWS Fargate, and wires Cluster Autoscaler IRSA and ASG discovery. ' +
       'Its status names the cause and the fix of whatever is broken.',
+    // At the root, CEL may read metadata.name (and generateName; a generated name exists before validation). A
+    // fieldPath may not point into metadata, so the message names the field.
+    'x-kubernetes-validations': [
+      {
+        rule: `self.metadata.name.size() <= ${MAX_STACK_NAME_LENGTH}`,
+        message:
+          `metadata.name must be at most ${MAX_STACK_NAME_LENGTH} characters: the operator writes it into the metricsstack.io/owner ` +
+          `label of every object it creates, and a label value holds at most ${MAX_STACK_NAME_LENGTH}`,
+      },
+    ],
   },
 );

@@ -3,8 +3,13 @@
  * for sts:AssumeRoleWithWebIdentity whose Principal.Federated is the cluster's IAM OIDC provider and whose conditions
  * hold for the token's claims: `<issuer>:sub` = system:serviceaccount:<ns>:<name>, `<issuer>:aud` = sts.amazonaws.com.
  * A mismatched `sub` is the most common IRSA mistake, so messages quote the expected and the found values.
+ * Conditions follow IAM's rules for the request context (request-context.ts): one that needs a key the token does not
+ * give STS is false, so its statement never applies; a Deny that only the live request decides makes the verdict
+ * "cannot verify" (`Unverifiable`), never "ok".
  */
-import { conditionHolds, type PolicyCondition, type PolicyStatement, policyStatements, statementCoversAction } from './iam-policy.js';
+import { judgeStatement, type PolicyStatement, policyStatements, statementCoversAction, statementLabel } from './iam-policy.js';
+import { webIdentityContext } from './request-context.js';
+import { describeConditions, notAllowed, providerMismatch } from './trust-policy-mismatch.js';
 
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
 
@@ -21,12 +26,21 @@ export interface IrsaTarget {
 }
 
 /** Why a trust policy does not let the service account assume the role. */
-export type TrustPolicyMismatch = 'NoWebIdentityStatement' | 'ProviderMismatch' | 'SubjectMismatch' | 'AudienceMismatch' | 'ExplicitDeny';
+export type TrustPolicyMismatch =
+  | 'NoWebIdentityStatement'
+  | 'ProviderMismatch'
+  | 'SubjectMismatch'
+  | 'AudienceMismatch'
+  | 'ConditionKeyMissing'
+  | 'ExplicitDeny';
+
+/** A mismatch, or `Unverifiable`: a Deny may apply, depending on values only the live request has (source IP, …). */
+export type TrustPolicyCheckFailure = TrustPolicyMismatch | 'Unverifiable';
 
 /** The verdict; `warnings` flag policies that work but are looser (or less checkable) than they should be. */
 export type TrustPolicyCheck =
   | { readonly ok: true; readonly warnings: readonly string[] }
-  | { readonly ok: false; readonly reason: TrustPolicyMismatch; readonly message: string };
+  | { readonly ok: false; readonly reason: TrustPolicyCheckFailure; readonly message: string };
 
 /** The issuer as IAM and condition keys spell it: no scheme, no trailing slash. */
 export const issuerHost = (issuer: string): string => issuer.replace(/^https:\/\//, '').replace(/\/+$/, '');
@@ -49,23 +63,17 @@ export function accountIdFromArn(arn: string): string | undefined {
   return /^arn:[\w-]+:[\w-]*:[\w-]*:(\d{12}):/.exec(arn)?.[1];
 }
 
-interface Evaluation {
-  readonly statement: PolicyStatement;
-  readonly failed: { readonly claim: 'sub' | 'aud'; readonly condition: PolicyCondition }[];
-  readonly unknown: PolicyCondition[];
-  readonly constrainsSub: boolean;
-}
-
 /** Checks `policyDoc` (parsed JSON, untrusted) against the service account that should assume the role. */
 export function checkTrustPolicy(policyDoc: unknown, target: IrsaTarget): TrustPolicyCheck {
   const host = issuerHost(target.oidcIssuer);
   const sub = `system:serviceaccount:${target.namespace}:${target.serviceAccount}`;
   const aud = target.audience ?? 'sts.amazonaws.com';
   const providerArn = expectedProviderArn(target.oidcIssuer, target.accountId);
-  const context = new Map([[`${host}:sub`.toLowerCase(), sub], [`${host}:aud`.toLowerCase(), aud]]);
-  const fail = (reason: TrustPolicyMismatch, message: string): TrustPolicyCheck => ({ ok: false, reason, message });
+  const context = webIdentityContext(host, { sub, aud });
+  const fail = (reason: TrustPolicyCheckFailure, message: string): TrustPolicyCheck => ({ ok: false, reason, message });
 
   const relevant = policyStatements(policyDoc).filter((s) => statementCoversAction(s, ACTION));
+  // The caller is a web identity of the provider: Principal "*" names it, {"AWS": "*"} (accounts and IAM principals) does not.
   const ours = (s: PolicyStatement): boolean => s.anyPrincipal || s.federated.some((f) => sameProvider(f, host, target.accountId));
   const allows = relevant.filter((s) => s.effect === 'Allow');
   if (allows.length === 0) {
@@ -76,68 +84,40 @@ export function checkTrustPolicy(policyDoc: unknown, target: IrsaTarget): TrustP
     );
   }
   const candidates = allows.filter(ours);
-  if (candidates.length === 0) {
-    const found = allows.flatMap((s) => s.federated);
-    return fail(
-      'ProviderMismatch',
-      `Principal.Federated "${providerArn}" expected, found ${found.length ? found.map((f) => `"${f}"`).join(', ') : 'no Principal.Federated'}: ` +
-        `the role trusts another cluster's or account's OIDC provider. Point Principal.Federated at this cluster's provider.`,
-    );
-  }
+  if (candidates.length === 0) return fail('ProviderMismatch', providerMismatch(allows, providerArn));
 
-  const evaluated = candidates.map((s) => evaluate(s, context));
-  const allowing = evaluated.find((e) => e.failed.length === 0);
-  if (!allowing) {
-    const audOnly = evaluated.find((e) => e.failed.every((f) => f.claim === 'aud'));
-    const claim = audOnly ? 'aud' : 'sub';
-    const found = evaluated.flatMap((e) => e.failed.filter((f) => f.claim === claim).map((f) => describeFound(f.condition, host)));
-    const expected = claim === 'aud' ? aud : sub;
-    return fail(
-      audOnly ? 'AudienceMismatch' : 'SubjectMismatch',
-      `${claim} "${expected}" expected, found ${[...new Set(found)].join('; ')}. Change the "${host}:${claim}" condition of the role's trust policy to "${expected}"` +
-        (claim === 'sub' ? `, or run the pod as the service account the role trusts.` : '.'),
-    );
-  }
+  const judged = candidates.map((s) => judgeStatement(s, context));
+  const allowing = judged.find((j) => j.failed.length === 0 && j.unknown.length === 0) ?? judged.find((j) => j.failed.length === 0);
+  if (!allowing) return { ok: false, ...notAllowed(judged, host, sub, aud) };
 
-  const denying = relevant.filter((s) => s.effect === 'Deny' && ours(s)).map((s) => evaluate(s, context));
-  const deny = denying.find((e) => e.failed.length === 0 && e.unknown.length === 0);
+  // A Deny applies unless one of its conditions is false; one that only the live request decides may apply.
+  const denies = relevant.filter((s) => s.effect === 'Deny' && ours(s)).map((s) => judgeStatement(s, context)).filter((j) => j.failed.length === 0);
+  const deny = denies.find((j) => j.unknown.length === 0);
   if (deny) {
-    const sid = deny.statement.sid ? ` (Sid "${deny.statement.sid}")` : '';
-    return fail('ExplicitDeny', `A Deny statement${sid} in the trust policy denies ${ACTION} to "${sub}"; an explicit Deny overrides every Allow.`);
+    const label = statementLabel(deny.statement);
+    return fail('ExplicitDeny', `Deny ${label} of the trust policy denies ${ACTION} to "${sub}"; an explicit Deny overrides every Allow.`);
+  }
+  const maybe = denies[0];
+  if (maybe) {
+    return fail(
+      'Unverifiable',
+      `Deny ${statementLabel(maybe.statement)} of the trust policy applies when ${describeConditions(maybe.unknown)} ` +
+        `${maybe.unknown.length === 1 ? 'holds' : 'hold'}, which only the live STS request decides; if it applies, it overrides every Allow and ` +
+        `the pod gets AccessDenied. Check the condition by hand, or remove it.`,
+    );
   }
 
   const warnings: string[] = [];
-  if (!allowing.constrainsSub) {
+  if (!allowing.statement.conditions.some((c) => c.key.toLowerCase() === `${host}:sub`.toLowerCase())) {
     warnings.push(`The trust policy has no "${host}:sub" condition, so every service account in the cluster can assume this role.`);
   }
-  for (const c of [...allowing.unknown, ...denying.filter((e) => e.failed.length === 0).flatMap((e) => e.unknown)]) {
-    warnings.push(`Condition ${c.operator} on "${c.key}" was not evaluated; check it by hand.`);
+  for (const c of allowing.unknown) {
+    warnings.push(
+      `Condition ${c.operator} on "${c.key}" in ${statementLabel(allowing.statement)} was not evaluated: only the live STS request ` +
+        `decides it; check it by hand.`,
+    );
   }
   return { ok: true, warnings };
-}
-
-function evaluate(statement: PolicyStatement, context: ReadonlyMap<string, string>): Evaluation {
-  const failed: Evaluation['failed'][number][] = [];
-  const unknown: PolicyCondition[] = [];
-  let constrainsSub = false;
-  for (const condition of statement.conditions) {
-    // Claim keys look like <issuer host>/…:sub; keys such as aws:SourceIp are not about the token.
-    const claim = /^[^:]+\/[^:]+:(sub|aud)$/i.exec(condition.key)?.[1]?.toLowerCase() as 'sub' | 'aud' | undefined;
-    const holds = claim ? conditionHolds(condition, context) : undefined;
-    if (claim === 'sub') constrainsSub = true;
-    if (holds === undefined) unknown.push(condition);
-    else if (!holds && claim) failed.push({ claim, condition });
-  }
-  return { statement, failed, unknown, constrainsSub };
-}
-
-function describeFound(c: PolicyCondition, host: string): string {
-  const claim = c.key.slice(c.key.lastIndexOf(':') + 1);
-  if (c.key.toLowerCase() !== `${host}:${claim}`.toLowerCase()) {
-    return `a condition on "${c.key}", the claim of another OIDC issuer (this cluster's is "${host}")`;
-  }
-  const values = c.values.map((v) => `"${v}"`).join(' or ') || 'no value';
-  return c.operator === 'StringEquals' ? values : `${values} (${c.operator})`;
 }
 
 function sameProvider(federated: string, host: string, accountId: string): boolean {

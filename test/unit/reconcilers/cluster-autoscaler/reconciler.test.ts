@@ -33,14 +33,16 @@ describe('planAsgTags', () => {
   });
 
   it('checks the tag of this cluster, not another one', () => {
-    expect(planAsgTags([group('a', { 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/prod': 'owned' })], 'demo', false).untagged).toEqual(['a']);
+    const otherCluster = group('a', { 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/prod': 'owned' });
+    expect(planAsgTags([otherCluster], 'demo', false).untagged).toEqual(['a']);
   });
 });
 
 describe('asgFinding and decideClusterAutoscaler', () => {
   it.each([
     ['no group', [], false, 'NoAutoScalingGroups', 'has no managed node group'],
-    ['an untagged group', [group('eks-ng-1')], false, 'ASGDiscoveryTagsMissing', 'eks-ng-1 lacks the discovery tags k8s.io/cluster-autoscaler/enabled and k8s.io/cluster-autoscaler/demo'],
+    ['an untagged group', [group('eks-ng-1')], false, 'ASGDiscoveryTagsMissing',
+      'eks-ng-1 lacks the discovery tags k8s.io/cluster-autoscaler/enabled and k8s.io/cluster-autoscaler/demo'],
     ['a group tagged now', [group('eks-ng-1')], true, undefined, 'Added the tags to eks-ng-1.'],
     ['a group already tagged', [group('eks-ng-1', TAGGED)], false, undefined, 'eks-ng-1 (min 1, max 4, desired 2)'],
   ])('with %s', (_n, groups, manage, reason, message) => {
@@ -51,10 +53,16 @@ describe('asgFinding and decideClusterAutoscaler', () => {
   });
 
   it('names every problem, takes the first one\'s reason, and is Unknown when only retryable ones remain', () => {
-    expect(decideClusterAutoscaler([{ ok: true, message: 'SA ok.' }, { ok: false, reason: 'RoleTrustPolicyMismatch', message: 'sub.' }, { ok: false, reason: 'ASGDiscoveryTagsMissing', message: 'tags.' }]))
+    expect(decideClusterAutoscaler([
+      { ok: true, message: 'SA ok.' },
+      { ok: false, reason: 'RoleTrustPolicyMismatch', message: 'sub.' },
+      { ok: false, reason: 'ASGDiscoveryTagsMissing', message: 'tags.' },
+    ]))
       .toEqual({ type: 'ClusterAutoscalerReady', status: 'False', reason: 'RoleTrustPolicyMismatch', message: 'sub. tags.' });
-    expect(decideClusterAutoscaler([{ ok: false, reason: 'Throttled', message: 'slow.', status: 'Unknown' }])).toMatchObject({ status: 'Unknown', reason: 'Throttled' });
-    expect(decideClusterAutoscaler([{ ok: true, message: 'a.' }, { ok: true, message: 'b.' }])).toEqual({ type: 'ClusterAutoscalerReady', status: 'True', reason: 'ClusterAutoscalerConfigured', message: 'a. b.' });
+    expect(decideClusterAutoscaler([{ ok: false, reason: 'Throttled', message: 'slow.', status: 'Unknown' }]))
+      .toMatchObject({ status: 'Unknown', reason: 'Throttled' });
+    expect(decideClusterAutoscaler([{ ok: true, message: 'a.' }, { ok: true, message: 'b.' }]))
+      .toEqual({ type: 'ClusterAutoscalerReady', status: 'True', reason: 'ClusterAutoscalerConfigured', message: 'a. b.' });
   });
 });
 
@@ -64,10 +72,21 @@ describe('checkIrsa, link by link', () => {
   const ROLE = 'arn:aws:iam::123456789012:role/ca';
   const trust = (sub: string) => ({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Federated: PROVIDER }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'oidc.eks.us-east-1.amazonaws.com/id/ABC123:sub': sub, 'oidc.eks.us-east-1.amazonaws.com/id/ABC123:aud': 'sts.amazonaws.com' } } }],
+    Statement: [{
+      Effect: 'Allow',
+      Principal: { Federated: PROVIDER },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: { 'oidc.eks.us-east-1.amazonaws.com/id/ABC123:sub': sub, 'oidc.eks.us-east-1.amazonaws.com/id/ABC123:aud': 'sts.amazonaws.com' },
+      },
+    }],
   });
   const ports = (o: { issuer?: string; providers?: string[]; audiences?: string[]; role?: IamRole | 'missing' }) => ({
-    eks: { describeCluster: async () => ({ name: 'demo', arn: 'arn', version: '1.34', status: 'ACTIVE', ...(o.issuer !== '' ? { oidcIssuer: o.issuer ?? ISSUER } : {}) }) },
+    eks: {
+      describeCluster: async () => ({
+        name: 'demo', arn: 'arn', version: '1.34', status: 'ACTIVE', ...(o.issuer !== '' ? { oidcIssuer: o.issuer ?? ISSUER } : {}),
+      }),
+    },
     iam: {
       listOpenIDConnectProviders: async () => o.providers ?? [PROVIDER],
       getOpenIDConnectProvider: async (arn: string): Promise<OidcProvider> => ({ arn, url: 'x', clientIds: o.audiences ?? ['sts.amazonaws.com'] }),
@@ -81,18 +100,39 @@ describe('checkIrsa, link by link', () => {
 
   it.each([
     ['a cluster without an issuer', { issuer: '' }, 'OIDCProviderMissing', 'reports no OIDC issuer'],
-    ['no IAM OIDC provider for the issuer', { providers: ['arn:aws:iam::123456789012:oidc-provider/other'] }, 'OIDCProviderMissing', `no IAM OIDC provider ${PROVIDER}`],
+    ['no IAM OIDC provider for the issuer', { providers: ['arn:aws:iam::123456789012:oidc-provider/other'] }, 'OIDCProviderMissing',
+      `no IAM OIDC provider ${PROVIDER}`],
     ['a provider without the STS audience', { audiences: ['other'] }, 'OIDCProviderMissing', 'lacks the audience sts.amazonaws.com'],
     ['a missing role', { role: 'missing' as const }, 'NotFound', 'IAM role ca (spec.clusterAutoscaler.roleARN'],
-    ['a trust policy for another service account', { role: { name: 'ca', arn: ROLE, trustPolicy: trust('system:serviceaccount:default:cluster-autoscaler') } }, 'RoleTrustPolicyMismatch', 'sub "system:serviceaccount:kube-system:cluster-autoscaler" expected, found "system:serviceaccount:default:cluster-autoscaler"'],
+    ['a trust policy for another service account', { role: { name: 'ca', arn: ROLE, trustPolicy: trust('system:serviceaccount:default:cluster-autoscaler') } },
+      'RoleTrustPolicyMismatch',
+      'sub "system:serviceaccount:kube-system:cluster-autoscaler" expected, found "system:serviceaccount:default:cluster-autoscaler"'],
   ])('reports %s', async (_n, o, reason, message) => {
     const f = await checkIrsa(ports(o), 'demo', ROLE, sa);
     expect(f).toMatchObject({ ok: false, reason });
     expect(f.message).toContain(message);
   });
 
+  it('reports a trust policy whose Deny it cannot evaluate as Unknown, not OK', async () => {
+    const policy = trust('system:serviceaccount:kube-system:cluster-autoscaler');
+    const ipGuard = {
+      Sid: 'OnlyFromVpc',
+      Effect: 'Deny',
+      Principal: { Federated: PROVIDER },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+    };
+    const role = { name: 'ca', arn: ROLE, trustPolicy: { ...policy, Statement: [...policy.Statement, ipGuard] } };
+    const f = await checkIrsa(ports({ role }), 'demo', ROLE, sa);
+    expect(f).toMatchObject({ ok: false, reason: 'RoleTrustPolicyMismatch', status: 'Unknown' });
+    expect(f.message).toContain('Cannot verify that kube-system/cluster-autoscaler may assume IAM role ca: Deny statement 2 (Sid "OnlyFromVpc")');
+  });
+
   it('passes a matching chain and names the role', async () => {
-    expect(await checkIrsa(ports({}), 'demo', ROLE, sa)).toEqual({ ok: true, message: 'IAM role ca trusts kube-system/cluster-autoscaler through the cluster\'s OIDC provider oidc.eks.us-east-1.amazonaws.com/id/ABC123.' });
+    expect(await checkIrsa(ports({}), 'demo', ROLE, sa)).toEqual({
+      ok: true,
+      message: 'IAM role ca trusts kube-system/cluster-autoscaler through the cluster\'s OIDC provider oidc.eks.us-east-1.amazonaws.com/id/ABC123.',
+    });
   });
 });
 
@@ -103,7 +143,9 @@ describe('ClusterAutoscalerReconciler without AWS', () => {
     ctx.nodeFacts = { ...summarizeNodes([]), kind };
     ctx.setCondition({ type: 'ClusterAutoscalerReady', status: 'True', reason: 'ClusterAutoscalerConfigured', message: 'before' });
     const clientsFor = () => { throw new Error('no AWS client may be made'); };
-    const r = new ClusterAutoscalerReconciler({ aws: new AwsSessionSource({ clientsFor }), objects: undefined as never, serviceAccounts: undefined as never, applier: undefined as never });
+    const r = new ClusterAutoscalerReconciler({
+      aws: new AwsSessionSource({ clientsFor }), objects: undefined as never, serviceAccounts: undefined as never, applier: undefined as never,
+    });
     const result = await r.reconcile(ctx);
     if (!spec.clusterAutoscaler) expect(result.wanted).toEqual({ known: true, objects: [] }); // turned off: prune
     else expect(result.wanted.known).toBe(false); // not EKS this pass: keep what was deployed
@@ -117,7 +159,9 @@ describe('ClusterAutoscalerReconciler without AWS', () => {
     ctx.nodeFacts = { ...summarizeNodes([]), kind: 'EKS', region: 'us-east-1' };
     const eks = { listClusters: async () => ['demo', 'other'] };
     const clientsFor = () => ({ eks, refresh: () => undefined }) as never;
-    const r = new ClusterAutoscalerReconciler({ aws: new AwsSessionSource({ clientsFor }), objects: undefined as never, serviceAccounts: undefined as never, applier: undefined as never });
+    const r = new ClusterAutoscalerReconciler({
+      aws: new AwsSessionSource({ clientsFor }), objects: undefined as never, serviceAccounts: undefined as never, applier: undefined as never,
+    });
     const result = await r.reconcile(ctx);
     expect(result.wanted).toEqual({ known: false, why: expect.stringContaining('found 2 EKS clusters (demo, other)') });
     expect(ctx.status.conditions?.find((c) => c.type === 'ClusterAutoscalerReady')).toMatchObject({ status: 'False', reason: 'ClusterUnknown' });
@@ -128,6 +172,7 @@ describe('ClusterAutoscalerReconciler without AWS', () => {
   });
 
   it('says NotApplicable, and makes no AWS client, when the cluster is not EKS', async () => {
-    expect(await run({ clusterAutoscaler: { roleARN: 'arn:aws:iam::123456789012:role/ca' } }, 'Generic')).toMatchObject({ status: 'False', reason: 'NotApplicable', message: expect.stringContaining('not Amazon EKS') });
+    expect(await run({ clusterAutoscaler: { roleARN: 'arn:aws:iam::123456789012:role/ca' } }, 'Generic'))
+      .toMatchObject({ status: 'False', reason: 'NotApplicable', message: expect.stringContaining('not Amazon EKS') });
   });
 });

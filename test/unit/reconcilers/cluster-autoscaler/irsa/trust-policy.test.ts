@@ -6,52 +6,54 @@ import {
   roleNameFromArn,
   type TrustPolicyMismatch,
 } from '../../../../../src/reconcilers/cluster-autoscaler/irsa/trust-policy.js';
-
-const ISSUER = 'https://oidc.eks.us-east-1.amazonaws.com/id/5C3B6E5A1F2D4C8B9A7E6D5C4B3A2F1E';
-const HOST = 'oidc.eks.us-east-1.amazonaws.com/id/5C3B6E5A1F2D4C8B9A7E6D5C4B3A2F1E';
-const ACCOUNT = '123456789012';
-const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/${HOST}`;
-const SUB = 'system:serviceaccount:kube-system:cluster-autoscaler';
-const TARGET = { oidcIssuer: ISSUER, accountId: ACCOUNT, namespace: 'kube-system', serviceAccount: 'cluster-autoscaler' };
-
-type Stmt = Record<string, unknown>;
-const stmt = (over: Stmt = {}, condition: Record<string, Record<string, unknown>> = { StringEquals: { [`${HOST}:sub`]: SUB, [`${HOST}:aud`]: 'sts.amazonaws.com' } }): Stmt => ({
-  Effect: 'Allow',
-  Principal: { Federated: PROVIDER },
-  Action: 'sts:AssumeRoleWithWebIdentity',
-  Condition: condition,
-  ...over,
-});
-const doc = (...statements: Stmt[]) => ({ Version: '2012-10-17', Statement: statements });
+import { ACCOUNT, doc, HOST, ISSUER, PROVIDER, stmt, SUB, TARGET } from './policies.js';
 
 // [name, policy document, expected reason or 'ok']
 const cases: [string, unknown, TrustPolicyMismatch | 'ok'][] = [
   ['accepts the policy eksctl writes (StringEquals on sub and aud)', doc(stmt()), 'ok'],
   ['accepts a single statement given as an object, not an array', { Version: '2012-10-17', Statement: stmt() }, 'ok'],
-  ['accepts StringLike with a * wildcard covering the namespace', doc(stmt({}, { StringLike: { [`${HOST}:sub`]: 'system:serviceaccount:kube-system:*' } })), 'ok'],
+  ['accepts StringLike with a * wildcard covering the namespace',
+    doc(stmt({}, { StringLike: { [`${HOST}:sub`]: 'system:serviceaccount:kube-system:*' } })), 'ok'],
   ['accepts StringLike with ? wildcards', doc(stmt({}, { StringLike: { [`${HOST}:sub`]: 'system:serviceaccount:kube-system:cluster-autoscale?' } })), 'ok'],
-  ['accepts a sub list that contains the service account', doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: ['system:serviceaccount:default:x', SUB] } })), 'ok'],
-  ['accepts an Action list and a Federated list', doc(stmt({ Action: ['sts:TagSession', 'sts:AssumeRoleWithWebIdentity'], Principal: { Federated: ['arn:aws:iam::123456789012:oidc-provider/other', PROVIDER] } })), 'ok'],
+  ['accepts a sub list that contains the service account',
+    doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: ['system:serviceaccount:default:x', SUB] } })), 'ok'],
+  ['accepts an Action list and a Federated list',
+    doc(stmt({
+      Action: ['sts:TagSession', 'sts:AssumeRoleWithWebIdentity'],
+      Principal: { Federated: ['arn:aws:iam::123456789012:oidc-provider/other', PROVIDER] },
+    })), 'ok'],
   ['accepts the action spelled with a wildcard (sts:AssumeRole*)', doc(stmt({ Action: 'sts:AssumeRole*' })), 'ok'],
   ['matches condition keys case-insensitively, as IAM does', doc(stmt({}, { StringEquals: { [`${HOST.toUpperCase()}:SUB`]: SUB } })), 'ok'],
-  ['accepts when one of several statements allows (the others are for other service accounts)', doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:a:b' } }), stmt()), 'ok'],
+  ['accepts when one of several statements allows (the others are for other service accounts)',
+    doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:a:b' } }), stmt()), 'ok'],
   ['accepts StringEqualsIgnoreCase on a differently-cased value', doc(stmt({}, { StringEqualsIgnoreCase: { [`${HOST}:sub`]: SUB.toUpperCase() } })), 'ok'],
-  ['ignores a Deny whose conditions do not hold for this service account', doc(stmt(), stmt({ Effect: 'Deny' }, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:default:x' } })), 'ok'],
+  ['ignores a Deny whose conditions do not hold for this service account',
+    doc(stmt(), stmt({ Effect: 'Deny' }, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:default:x' } })), 'ok'],
   ['rejects an empty document', {}, 'NoWebIdentityStatement'],
   ['rejects a document that is not an object', 'not json', 'NoWebIdentityStatement'],
-  ['rejects a policy that only trusts EC2', doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }), 'NoWebIdentityStatement'],
+  ['rejects a policy that only trusts EC2',
+    doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }), 'NoWebIdentityStatement'],
   ['rejects a web identity statement that is only a Deny', doc(stmt({ Effect: 'Deny' })), 'NoWebIdentityStatement'],
-  ['rejects a provider of another cluster', doc(stmt({ Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/OTHER` } })), 'ProviderMismatch'],
-  ['rejects the right provider path in another account', doc(stmt({ Principal: { Federated: `arn:aws:iam::210987654321:oidc-provider/${HOST}` } })), 'ProviderMismatch'],
+  ['rejects a provider of another cluster',
+    doc(stmt({ Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/OTHER` } })), 'ProviderMismatch'],
+  ['rejects the right provider path in another account',
+    doc(stmt({ Principal: { Federated: `arn:aws:iam::210987654321:oidc-provider/${HOST}` } })), 'ProviderMismatch'],
   ['rejects a Federated principal written as the issuer URL rather than the provider ARN', doc(stmt({ Principal: { Federated: ISSUER } })), 'ProviderMismatch'],
-  ['rejects a sub naming another namespace', doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:default:cluster-autoscaler' } })), 'SubjectMismatch'],
-  ['rejects a sub naming another service account', doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:kube-system:ca' } })), 'SubjectMismatch'],
-  ['rejects a StringLike pattern that does not cover the service account', doc(stmt({}, { StringLike: { [`${HOST}:sub`]: 'system:serviceaccount:default:*' } })), 'SubjectMismatch'],
-  ['rejects a wildcard under StringEquals, where * is literal', doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:kube-system:*' } })), 'SubjectMismatch'],
-  ['rejects sub conditions keyed by another issuer (a policy copied from another cluster)', doc(stmt({}, { StringEquals: { 'oidc.eks.us-east-1.amazonaws.com/id/OLD:sub': SUB } })), 'SubjectMismatch'],
+  ['rejects a sub naming another namespace',
+    doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:default:cluster-autoscaler' } })), 'SubjectMismatch'],
+  ['rejects a sub naming another service account',
+    doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:kube-system:ca' } })), 'SubjectMismatch'],
+  ['rejects a StringLike pattern that does not cover the service account',
+    doc(stmt({}, { StringLike: { [`${HOST}:sub`]: 'system:serviceaccount:default:*' } })), 'SubjectMismatch'],
+  ['rejects a wildcard under StringEquals, where * is literal',
+    doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:kube-system:*' } })), 'SubjectMismatch'],
+  ['rejects sub conditions keyed by another issuer (a policy copied from another cluster)',
+    doc(stmt({}, { StringEquals: { 'oidc.eks.us-east-1.amazonaws.com/id/OLD:sub': SUB } })), 'SubjectMismatch'],
   ['rejects a StringNotEquals that excludes this service account', doc(stmt({}, { StringNotEquals: { [`${HOST}:sub`]: SUB } })), 'SubjectMismatch'],
-  ['rejects an aud other than sts.amazonaws.com', doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: SUB, [`${HOST}:aud`]: 'sts.amazonaws.com.cn' } })), 'AudienceMismatch'],
-  ['reports the subject first when both sub and aud are wrong', doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:a:b', [`${HOST}:aud`]: 'x' } })), 'SubjectMismatch'],
+  ['rejects an aud other than sts.amazonaws.com',
+    doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: SUB, [`${HOST}:aud`]: 'sts.amazonaws.com.cn' } })), 'AudienceMismatch'],
+  ['reports the subject first when both sub and aud are wrong',
+    doc(stmt({}, { StringEquals: { [`${HOST}:sub`]: 'system:serviceaccount:a:b', [`${HOST}:aud`]: 'x' } })), 'SubjectMismatch'],
   ['rejects when an unconditional Deny for this provider overrides the Allow', doc(stmt(), stmt({ Effect: 'Deny', Condition: undefined })), 'ExplicitDeny'],
   ['rejects when a Deny for this very service account overrides the Allow', doc(stmt(), stmt({ Effect: 'Deny', Sid: 'NoCA' })), 'ExplicitDeny'],
 ];
