@@ -4,7 +4,15 @@
  */
 import { type Judgement, type PolicyCondition, type PolicyStatement, statementLabel } from './iam-policy.js';
 import { providerClaim } from './request-context.js';
-import type { TrustPolicyMismatch } from './trust-policy.js';
+
+/** Why a trust policy does not let the service account assume the role. */
+export type TrustPolicyMismatch =
+  | 'NoWebIdentityStatement'
+  | 'ProviderMismatch'
+  | 'SubjectMismatch'
+  | 'AudienceMismatch'
+  | 'ConditionKeyMissing'
+  | 'ExplicitDeny';
 
 /** Conditions as a message names them: `StringEquals on "<key>" and …`. */
 export const describeConditions = (cs: readonly PolicyCondition[]): string => cs.map((c) => `${c.operator} on "${c.key}"`).join(' and ');

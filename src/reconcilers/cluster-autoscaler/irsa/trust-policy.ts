@@ -9,7 +9,9 @@
  */
 import { judgeStatement, type PolicyStatement, policyStatements, statementCoversAction, statementLabel } from './iam-policy.js';
 import { webIdentityContext } from './request-context.js';
-import { describeConditions, notAllowed, providerMismatch } from './trust-policy-mismatch.js';
+import { describeConditions, notAllowed, providerMismatch, type TrustPolicyMismatch } from './trust-policy-mismatch.js';
+
+export type { TrustPolicyMismatch };
 
 const ACTION = 'sts:AssumeRoleWithWebIdentity';
 
@@ -25,14 +27,6 @@ export interface IrsaTarget {
   readonly audience?: string;
 }
 
-/** Why a trust policy does not let the service account assume the role. */
-export type TrustPolicyMismatch =
-  | 'NoWebIdentityStatement'
-  | 'ProviderMismatch'
-  | 'SubjectMismatch'
-  | 'AudienceMismatch'
-  | 'ConditionKeyMissing'
-  | 'ExplicitDeny';
 
 /** A mismatch, or `Unverifiable`: a Deny may apply, depending on values only the live request has (source IP, …). */
 export type TrustPolicyCheckFailure = TrustPolicyMismatch | 'Unverifiable';
