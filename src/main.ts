@@ -2,7 +2,9 @@
  * Composition root: config → clients → controllers → manager. The only place clients are made; everything else
  * receives them as parameters.
  */
-import type { KubernetesObject, V1APIService, V1ConfigMap, V1Namespace, V1Node, V1Pod, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
+import type {
+  KubernetesObject, V1APIService, V1ConfigMap, V1Deployment, V1Namespace, V1Node, V1Pod, V1Secret, V1ServiceAccount,
+} from '@kubernetes/client-node';
 import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import { AwsCallCounter } from './cloud/aws/call-counter.js';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
@@ -124,7 +126,8 @@ async function main(): Promise<number> {
   const probeAgent = new UndiciAgent({ connect: { lookup: guardedLookup } });
   const prometheusProbe = new PrometheusProbe((url, init) => undiciFetch(url, { ...init, dispatcher: probeAgent }), Date.now,
     config.prometheusCheckPeriodMs);
-  const readSecret = (name: string, namespace: string) => ignoreNotFound(objects.read<V1Secret>(objectRef('v1', 'Secret', name, namespace)));
+  const certSources = { readSecret: (name: string, namespace: string) => ignoreNotFound(objects.read<V1Secret>(objectRef('v1', 'Secret', name, namespace))),
+    apiServices: cacheOf<V1APIService>('APIService'), deployments: cacheOf<V1Deployment>('Deployment') };
   const backendDeps = {
     applier: new Applier(objects, (ref: KubernetesObject) => owned.get(ref.kind ?? '')?.get(ref.metadata?.name ?? '', ref.metadata?.namespace)),
     apiServices: cacheOf<V1APIService>('APIService'),
@@ -136,14 +139,12 @@ async function main(): Promise<number> {
       aggregation: new AggregationPreflight(extensionAuth),
       fargatePlacement: new FargatePlacement({ aws, operatorRoleArn }),
       backends: [new BackendReconciler(new MetricsServerBackend({
-        readSecret,
-        apiServices: cacheOf<V1APIService>('APIService'),
+        ...certSources,
         kubeletTLS: new KubeletTLSFactsSource((namespace, name) => objects.read<V1ConfigMap>(objectRef('v1', 'ConfigMap', name, namespace)), Date.now),
         listNodeMetrics: () => listNodeMetrics(objects),
       }), backendDeps),
       new BackendReconciler(new PrometheusAdapterBackend({
-        readSecret,
-        apiServices: cacheOf<V1APIService>('APIService'),
+        ...certSources,
         checkPrometheus: (url) => prometheusProbe.check(url),
         listAPIResources: (group, version) => listAPIResources(objects, group, version),
         listNodeMetrics: () => listNodeMetrics(objects),

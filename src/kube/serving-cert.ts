@@ -91,23 +91,20 @@ export function decideCertRotation(
 }
 
 /**
- * The kubernetes.io/tls Secret for an issued certificate. `previousCaCert` (the old Secret's ca.crt) keeps the old CA
- * in ca.crt beside the new one: the APIService's caBundle changes at once, but the pod sees the new Secret only after
- * the kubelet syncs its volume, and trusting both CAs keeps the aggregated API available in between.
+ * The kubernetes.io/tls Secret for an issued certificate; ca.crt is the CA that signed it. Which CAs the APIService
+ * trusts during a rotation (old and new) is decided apart from the Secret (reconcilers/backends/ca-rotation.ts).
  */
-export function servingCertSecret(name: string, namespace: string, issued: IssuedServingCert, previousCaCert?: string): V1Secret {
-  const oldCa = previousCaCert?.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/)?.[0];
-  const caBundle = oldCa && oldCa.trim() !== issued.caCert.trim() ? ensureNewline(issued.caCert) + ensureNewline(oldCa) : issued.caCert;
+export function servingCertSecret(name: string, namespace: string, issued: IssuedServingCert): V1Secret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name, namespace },
     type: 'kubernetes.io/tls',
-    data: { 'tls.crt': b64(issued.cert), 'tls.key': b64(issued.key), 'ca.crt': b64(caBundle) },
+    data: { 'tls.crt': b64(issued.cert), 'tls.key': b64(issued.key), 'ca.crt': b64(issued.caCert) },
   };
 }
 
-/** APIService.spec.caBundle for a serving certificate Secret: the base64 of its ca.crt PEM. */
+/** A serving certificate Secret's ca.crt (base64 PEM): the CA that signed its tls.crt, first. */
 export function caBundleOf(secret: V1Secret): string {
   const bundle = secret.data?.['ca.crt'];
   if (!bundle) throw new Error(`Secret ${secret.metadata?.namespace}/${secret.metadata?.name} has no ca.crt`);
@@ -115,7 +112,6 @@ export function caBundleOf(secret: V1Secret): string {
 }
 
 const b64 = (pem: string): string => Buffer.from(pem, 'utf8').toString('base64');
-const ensureNewline = (s: string): string => (s.endsWith('\n') ? s : s + '\n');
 
 function parse<T>(data: Record<string, string>, field: string, fn: (pem: string) => T): T {
   try {

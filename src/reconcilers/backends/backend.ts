@@ -11,6 +11,13 @@ import { conditionTypeForAPIService, HANDOVER_POLL_MS, pendingHandovers, workloa
 /** What a backend wants applied this pass, in apply order, and how adoption is allowed. */
 export interface BackendPlan {
   readonly objects: readonly KubernetesObject[];
+  /**
+   * Applied before `objects`, and only if every one of them is accepted is anything else applied: the APIServices
+   * that take a new CA before the Secret serves a certificate it signed (serving-cert-step.ts).
+   */
+  readonly applyFirst?: readonly KubernetesObject[];
+  /** Look again this soon even when all is well (a CA rotation waits for a rollout). */
+  readonly requeueAfterMs?: number;
   readonly adopt: boolean;
   /** The spec field that allows adopting foreign objects, named in conflict messages. */
   readonly adoptField: string;
@@ -93,16 +100,18 @@ export class BackendReconciler implements OwningReconciler {
       for (const type of b.conditionTypes(ctx)) ctx.setCondition({ type, status: 'False', reason, message });
       return wantsUnknown(`${reason}: ${message}`, retryAfterMs || undefined);
     }
+    const policy = { adopt: plan.adopt, adoptField: plan.adoptField };
+    const refused = await this.applyFirst(ctx, plan, policy);
+    if (refused) return wantsUnknown(refused);
     const handovers = pendingHandovers(plan.objects, this.d.apiServices, ctx.name);
     const waiting = (o: KubernetesObject) => o.kind === 'APIService' && handovers.some((h) => h.name === o.metadata?.name);
-    const policy = { adopt: plan.adopt, adoptField: plan.adoptField };
     const applied = await applySet(this.d.applier, ctx, plan.objects.filter((o) => !waiting(o)), policy);
     ctx.applyResults.push(applied);
     if (applied.conflicts.length > 0) {
       const r = await this.conflicted(ctx, plan.objects.filter((o) => !waiting(o)), applied);
       return wantsUnknown(applied.conflicts.join(' '), r.requeueAfterMs);
     }
-    if (handovers.length === 0) return wantsExactly(ctx.recorded(), (await b.verify(ctx, applied)).requeueAfterMs);
+    if (handovers.length === 0) return wantsExactly(ctx.recorded(), soonest(plan.requeueAfterMs, (await b.verify(ctx, applied)).requeueAfterMs));
     const readiness = workloadsReady(plan.objects, applied.live);
     await this.handOver(ctx, handovers, plan.objects.filter(waiting), readiness.ready, policy);
     await b.verify(ctx, applied);
@@ -115,6 +124,21 @@ export class BackendReconciler implements OwningReconciler {
       if (type) ctx.setCondition({ type, status: 'Unknown', reason: 'HandoverInProgress', message });
     }
     return wantsExactly(ctx.recorded(), HANDOVER_POLL_MS);
+  }
+
+  /**
+   * Applies the plan's applyFirst objects. Any of them refused (a conflict; an error throws) stops the pass before
+   * anything else changes: the Secret must not serve a certificate the APIServices do not trust yet.
+   */
+  private async applyFirst(ctx: StackContext, plan: BackendPlan, policy: { adopt: boolean; adoptField: string }): Promise<string | undefined> {
+    if (!plan.applyFirst?.length) return undefined;
+    const first = await applySet(this.d.applier, ctx, plan.applyFirst, policy);
+    ctx.applyResults.push(first);
+    if (first.conflicts.length === 0) return undefined;
+    const message = `${first.conflicts.join(' ')} ${this.backend.name} was not changed: its serving certificate is not rotated ` +
+      'until these APIServices can trust the new CA.';
+    for (const type of this.backend.conditionTypes(ctx)) ctx.setCondition({ type, status: 'False', reason: 'Conflict', message });
+    return message;
   }
 
   /**
@@ -137,7 +161,8 @@ export class BackendReconciler implements OwningReconciler {
       ctx.setCondition({ type: types[i]!, status: 'False', reason: 'Conflict', message: `${b.name} does not serve it: ${message}` });
     });
     // Retrying cannot resolve a conflict; only the other APIs' verification may need a retry.
-    const othersTrue = b.conditionTypes(ctx).filter((t) => !types.includes(t)).every((t) => ctx.status.conditions?.find((c) => c.type === t)?.status === 'True');
+    const othersTrue = b.conditionTypes(ctx).filter((t) => !types.includes(t))
+      .every((t) => ctx.status.conditions?.find((c) => c.type === t)?.status === 'True');
     return othersTrue ? {} : result;
   }
 
@@ -145,7 +170,9 @@ export class BackendReconciler implements OwningReconciler {
    * Repoints the APIServices once the backend's pods are ready; until then leaves them as they are. Either way the
    * previous backend's objects stay this pass (pruning is held), so something always serves the API.
    */
-  private async handOver(ctx: StackContext, handovers: readonly Handover[], apiServices: readonly KubernetesObject[], ready: boolean, policy: { adopt: boolean; adoptField: string }): Promise<void> {
+  private async handOver(
+    ctx: StackContext, handovers: readonly Handover[], apiServices: readonly KubernetesObject[], ready: boolean, policy: { adopt: boolean; adoptField: string },
+  ): Promise<void> {
     ctx.holdPruning(`${this.backend.name}: handing ${handovers.map((h) => h.name).join(', ')} over`);
     if (!ready) {
       for (const h of handovers) ctx.recordOwned({ ...h.live, apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService' });
@@ -155,3 +182,6 @@ export class BackendReconciler implements OwningReconciler {
     ctx.applyResults.push(await applySet(this.d.applier, ctx, apiServices, policy));
   }
 }
+
+const soonest = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined ? b : b === undefined ? a : Math.min(a, b);

@@ -1,7 +1,12 @@
-import type { V1Secret } from '@kubernetes/client-node';
+import type { KubernetesObject, V1APIService, V1Deployment, V1Secret } from '@kubernetes/client-node';
+import { X509Certificate } from 'node:crypto';
 import { caBundleOf, decideCertRotation, issueServingCert, servingCertSecret, type ServiceRef } from '../../kube/serving-cert.js';
 import { OwnershipConflictError } from '../../kube/apply-decision.js';
 import { otherManagers, ownerOf } from '../../kube/labels.js';
+import { servingCertHash } from '../../render/common/serving-cert-hash.js';
+import type { ObjectCache, StackContext } from '../stack/context.js';
+import type { BackendPlan } from './backend.js';
+import { decideCARotation, pemBlocks, rolloutOf, type CARotationPlan } from './ca-rotation.js';
 
 /**
  * Reads the Secret from the cache, and from the API on a miss: right after we create it, the cache may not have it
@@ -9,41 +14,113 @@ import { otherManagers, ownerOf } from '../../kube/labels.js';
  */
 export type SecretReader = (name: string, namespace: string) => Promise<V1Secret | undefined>;
 
+/** What a serving certificate is decided from: the Secret, and the APIServices and Deployment that depend on it. */
+export interface ServingCertSources {
+  readonly readSecret: SecretReader;
+  readonly apiServices: ObjectCache<V1APIService>;
+  readonly deployments: ObjectCache<V1Deployment>;
+}
+
+/** One backend's serving certificate: its Secret, its Service (its Deployment has the same name), its APIServices. */
+export interface ServingCertRequest {
+  readonly secretName: string;
+  readonly service: ServiceRef;
+  readonly apiServices: readonly string[];
+  readonly owner: string;
+  readonly now: Date;
+  readonly adopt?: boolean;
+}
+
 /** The serving certificate an extension API server runs with, and whether its Secret must be written. */
 export interface ServingCert {
   /** The Secret to apply when (re)issued; undefined when the live one is kept. */
   readonly toApply: V1Secret | undefined;
   /** The Secret as it will be (kept or new), to record in the inventory. */
   readonly secret: V1Secret;
+  /** The APIServices' caBundle (base64 PEM), as the rotation decided it. */
   readonly caBundle: string;
   readonly certPEM: string;
   /** Why a new certificate was issued, for the log and an Event. */
   readonly issuedBecause?: string;
+  readonly rotation: CARotationPlan;
+  /** For a `publish` step: the APIServices that must take the new caBundle before anything else is applied. */
+  readonly publishFirst: readonly string[];
 }
 
+/** While a rotation waits (Deployment status changes do not wake the reconciler), look again this soon. */
+export const ROTATION_POLL_MS = 5_000;
+
 const decode = (b64: string | undefined): string => Buffer.from(b64 ?? '', 'base64').toString('utf8');
+const b64 = (pem: string): string => Buffer.from(pem, 'utf8').toString('base64');
+
+/** The first certificate in a Secret's ca.crt, if it is one: a Secret edited by hand may hold anything. */
+function caOf(secret: V1Secret | undefined): string | undefined {
+  const block = pemBlocks(decode(secret?.data?.['ca.crt']))[0];
+  try {
+    return block && new X509Certificate(block) ? block : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Keeps a valid serving certificate, or issues a new one (missing, wrong names, expiring: see decideCertRotation).
- * A rotation keeps the old CA beside the new one in ca.crt, so the APIService trusts pods that still serve the old cert.
+ * Keeps a valid serving certificate, or issues a new one (missing, wrong names, expiring: see decideCertRotation),
+ * and decides the APIServices' caBundle from what they and the pods trust and serve now (see decideCARotation).
  */
-export async function ensureServingCert(readSecret: SecretReader, secretName: string, service: ServiceRef, owner: string, now: Date, adopt = false): Promise<ServingCert> {
-  const found = await readSecret(secretName, service.namespace);
+export async function ensureServingCert(src: ServingCertSources, req: ServingCertRequest): Promise<ServingCert> {
+  const { secretName, service, owner } = req;
+  const found = await src.readSecret(secretName, service.namespace);
   // Someone else's Secret of that name: stop here. Rendering pods and an APIService from a certificate that can
   // never be applied would roll the pods on every pass with a CA bundle that matches nothing.
-  if (found && ownerOf(found) !== owner && !adopt) {
+  if (found && ownerOf(found) !== owner && !req.adopt) {
     const by = ownerOf(found) ? `MetricsStack "${ownerOf(found)}"` : (otherManagers(found).join(', ') || 'another tool');
-    throw new OwnershipConflictError(`Secret ${service.namespace}/${secretName} already exists and belongs to ${by}; nothing was deployed from it. Remove it, or set the backend's adoptExisting: true to let the operator take it over.`);
+    throw new OwnershipConflictError(`Secret ${service.namespace}/${secretName} already exists and belongs to ${by}; nothing was deployed ` +
+      'from it. Remove it, or set the backend\'s adoptExisting: true to let the operator take it over.');
   }
-  const live = found;
-  const decision = decideCertRotation(live?.data, service, now);
-  if (decision.action === 'keep' && live) {
-    return { toApply: undefined, secret: live, caBundle: caBundleOf(live), certPEM: decode(live.data?.['tls.crt']) };
+  const decision = decideCertRotation(found?.data, service, req.now);
+  const foundCA = caOf(found);
+  let target: { secret: V1Secret; toApply?: V1Secret; certPEM: string; ca: string; issuedBecause?: string };
+  if (decision.action === 'keep' && found) {
+    target = { secret: found, certPEM: decode(found.data?.['tls.crt']), ca: pemBlocks(decode(caBundleOf(found)))[0]! };
+  } else {
+    const issued = await issueServingCert({ ...service, now: req.now });
+    const secret = servingCertSecret(secretName, service.namespace, issued);
+    target = {
+      secret, toApply: secret, certPEM: issued.cert, ca: pemBlocks(issued.caCert)[0]!,
+      ...(decision.action === 'issue' ? { issuedBecause: decision.reason } : {}),
+    };
   }
-  const issued = await issueServingCert({ ...service, now });
-  const secret = servingCertSecret(secretName, service.namespace, issued, live?.data?.['ca.crt'] ? decode(live.data['ca.crt']) : undefined);
+  // Only our APIServices that route to this Service trust what it serves; one mid-handover routes elsewhere.
+  const routed = req.apiServices.map((name) => src.apiServices.get(name)).filter((a): a is V1APIService =>
+    !!a && ownerOf(a) === owner && !a.spec?.insecureSkipTLSVerify &&
+    a.spec?.service?.name === service.serviceName && a.spec.service.namespace === service.namespace);
+  const rotation = decideCARotation({
+    targetCA: target.ca, targetCertHash: servingCertHash(target.certPEM),
+    replacedCA: target.toApply && foundCA !== target.ca ? foundCA : undefined,
+    trusted: routed.map((a) => pemBlocks(decode(a.spec?.caBundle))),
+    rollout: rolloutOf(src.deployments.get(service.serviceName, service.namespace)),
+  });
   return {
-    toApply: secret, secret, caBundle: caBundleOf(secret), certPEM: issued.cert,
-    ...(decision.action === 'issue' ? { issuedBecause: decision.reason } : {}),
+    toApply: target.toApply, secret: target.secret, certPEM: target.certPEM, caBundle: b64(rotation.bundle.join('')),
+    ...(target.issuedBecause ? { issuedBecause: target.issuedBecause } : {}),
+    rotation, publishFirst: rotation.step === 'publish' ? routed.map((a) => a.metadata?.name ?? '') : [],
   };
+}
+
+/**
+ * Logs what happened to the certificate, records a kept Secret in the inventory, and orders the apply: the
+ * APIServices that take a new CA first (BackendReconciler applies nothing else unless they are accepted), then a new
+ * Secret, then the rest as rendered. A pass that waits on the rotation looks again soon.
+ */
+export function servingCertApply(ctx: StackContext, backend: string, cert: ServingCert, rendered: readonly KubernetesObject[]):
+  Pick<BackendPlan, 'applyFirst' | 'objects' | 'requeueAfterMs'> {
+  if (cert.issuedBecause) ctx.log.info({ reason: cert.issuedBecause }, `issued a ${backend} serving certificate`);
+  // Waiting is logged at debug: it repeats every poll for as long as the rollout takes.
+  const { step, reason } = cert.rotation;
+  if (step !== 'steady') ctx.log[step === 'await-rollout' ? 'debug' : 'info']({ step, reason }, `${backend} serving CA rotation`);
+  if (!cert.toApply) ctx.recordOwned({ ...cert.secret, apiVersion: 'v1', kind: 'Secret' });
+  const first = rendered.filter((o) => o.kind === 'APIService' && cert.publishFirst.includes(o.metadata?.name ?? ''));
+  const rest = rendered.filter((o) => !first.includes(o));
+  const waits = cert.rotation.step === 'publish' || cert.rotation.step === 'await-rollout';
+  return { applyFirst: first, objects: cert.toApply ? [cert.toApply, ...rest] : rest, ...(waits ? { requeueAfterMs: ROTATION_POLL_MS } : {}) };
 }

@@ -1,23 +1,20 @@
-import type { V1APIService } from '@kubernetes/client-node';
 import type { ConditionType } from '../../api/v1alpha1/conditions.js';
 import { METRICS_API_SERVICE_NAME, METRICS_SERVER_NAME, renderMetricsServer } from '../../render/metrics-server/index.js';
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
-import type { ObjectCache, StackContext } from '../stack/context.js';
+import type { StackContext } from '../stack/context.js';
 import type { NodeMetricsProbe } from '../../kube/api-probes.js';
 import { decideMetricsAPI } from '../backends/metrics-api-decision.js';
 import { decideMetricsServerFlags } from './flags/args.js';
 import { preferAddressTypes } from './flags/address-types.js';
 import { summarizeNodes } from '../platform/node-facts.js';
 import type { KubeletTLSFactsSource } from './kubelet-tls/facts.js';
-import { ensureServingCert, type SecretReader } from '../backends/serving-cert-step.js';
+import { ensureServingCert, servingCertApply, type ServingCertSources } from '../backends/serving-cert-step.js';
 
 export const METRICS_SERVER_CERT_SECRET = 'metrics-server-serving-cert';
 /** While the metrics API is not yet proven, look again this soon instead of waiting for the resync. */
 export const VERIFY_RETRY_MS = 10_000;
 
-export interface MetricsServerDeps {
-  readonly readSecret: SecretReader;
-  readonly apiServices: ObjectCache<V1APIService>;
+export interface MetricsServerDeps extends ServingCertSources {
   readonly kubeletTLS: KubeletTLSFactsSource;
   /** Lists /apis/metrics.k8s.io/v1beta1/nodes for real. */
   readonly listNodeMetrics: () => Promise<NodeMetricsProbe>;
@@ -68,9 +65,9 @@ export class MetricsServerBackend implements MetricsBackend {
       previousKubeletTLS: previousKubeletTLS(ctx),
     });
     const service = { serviceName: METRICS_SERVER_NAME, namespace: placement.namespace };
-    const cert = await ensureServingCert(this.d.readSecret, METRICS_SERVER_CERT_SECRET, service, ctx.name, ctx.now, ms.adoptExisting);
-    if (cert.issuedBecause) ctx.log.info({ reason: cert.issuedBecause }, 'issued a metrics-server serving certificate');
-    if (!cert.toApply) ctx.recordOwned({ ...cert.secret, apiVersion: 'v1', kind: 'Secret' });
+    const cert = await ensureServingCert(this.d, {
+      secretName: METRICS_SERVER_CERT_SECRET, service, apiServices: this.apiServices(), owner: ctx.name, now: ctx.now, adopt: ms.adoptExisting,
+    });
     ctx.status.metricsServer = { namespace: placement.namespace, securePort: flags.securePort, flags: flags.choices.map((c) => ({ ...c })) };
     const objects = renderMetricsServer({
       name: METRICS_SERVER_NAME,
@@ -88,7 +85,7 @@ export class MetricsServerBackend implements MetricsBackend {
       placement,
       owner: ctx.name,
     });
-    return { objects: cert.toApply ? [cert.toApply, ...objects] : objects, adopt: ms.adoptExisting, adoptField: 'spec.metricsServer.adoptExisting' };
+    return { ...servingCertApply(ctx, this.name, cert, objects), adopt: ms.adoptExisting, adoptField: 'spec.metricsServer.adoptExisting' };
   }
 
   async verify(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {

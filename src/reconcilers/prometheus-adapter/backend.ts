@@ -1,4 +1,4 @@
-import type { KubernetesObject, V1APIService } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ConditionType } from '../../api/v1alpha1/conditions.js';
 import { ownerOf } from '../../kube/labels.js';
 import {
@@ -6,9 +6,9 @@ import {
   renderPrometheusAdapter, RESOURCE_METRICS_API_SERVICE, type PrometheusAdapterRenderInput,
 } from '../../render/prometheus-adapter/index.js';
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
-import type { ObjectCache, StackContext } from '../stack/context.js';
+import type { StackContext } from '../stack/context.js';
 import type { DiscoveryProbe, NodeMetricsProbe } from '../../kube/api-probes.js';
-import { ensureServingCert, type SecretReader } from '../backends/serving-cert-step.js';
+import { ensureServingCert, servingCertApply, type ServingCertSources } from '../backends/serving-cert-step.js';
 import { API_CONDITION, decideAdapterAPI, type AdapterAPI } from './api-decision.js';
 import { PROMETHEUS_CHECK_TTL_MS, type PrometheusCheck } from './prometheus-probe.js';
 import { validateAdapterRules } from './rules/validate.js';
@@ -18,9 +18,7 @@ export const PROMETHEUS_ADAPTER_CERT_SECRET = 'prometheus-adapter-serving-cert';
 /** While an API is not yet proven, look again this soon instead of waiting for the resync. */
 const VERIFY_RETRY_MS = 10_000;
 
-export interface PrometheusAdapterDeps {
-  readonly readSecret: SecretReader;
-  readonly apiServices: ObjectCache<V1APIService>;
+export interface PrometheusAdapterDeps extends ServingCertSources {
   /** Whether Prometheus answers at a URL (cached: see PrometheusProbe). */
   readonly checkPrometheus: (url: string) => Promise<PrometheusCheck>;
   /** Lists /apis/<group>/<version> for real. */
@@ -67,24 +65,23 @@ export class PrometheusAdapterBackend implements MetricsBackend {
     const adopt = { adopt: pa.adoptExisting, adoptField: 'spec.prometheusAdapter.adoptExisting' };
     const problems = validateAdapterRules(pa, servesResource(ctx));
     if (problems.length > 0) {
-      const message =
-        `${problems.length === 1 ? 'A rule does' : `${problems.length} rules do`} not parse, so prometheus-adapter was not deployed or changed: ` +
-        `${problems.join('; ')}.`;
+      const message = `${problems.length === 1 ? 'A rule does' : `${problems.length} rules do`} not parse, so prometheus-adapter was not ` +
+        `deployed or changed: ${problems.join('; ')}.`;
       return { objects: [], ...adopt, rejected: { reason: 'InvalidSpec', message } };
     }
     if (!(await this.d.namespaceExists(pa.namespace))) {
-      const message =
-        `Namespace ${pa.namespace} does not exist, so prometheus-adapter was not deployed: create it (kubectl create namespace ${pa.namespace}) ` +
-        'or set spec.prometheusAdapter.namespace to an existing one.';
+      const message = `Namespace ${pa.namespace} does not exist, so prometheus-adapter was not deployed: create it (kubectl create namespace ` +
+        `${pa.namespace}) or set spec.prometheusAdapter.namespace to an existing one.`;
       return { objects: [], ...adopt, rejected: { reason: 'NamespaceNotFound', message, retryAfterMs: VERIFY_RETRY_MS } };
     }
-    const cert = await ensureServingCert(this.d.readSecret, PROMETHEUS_ADAPTER_CERT_SECRET, { serviceName: PROMETHEUS_ADAPTER_NAME, namespace: pa.namespace }, ctx.name, ctx.now, pa.adoptExisting);
-    if (cert.issuedBecause) ctx.log.info({ reason: cert.issuedBecause }, 'issued a prometheus-adapter serving certificate');
-    if (!cert.toApply) ctx.recordOwned({ ...cert.secret, apiVersion: 'v1', kind: 'Secret' });
+    const cert = await ensureServingCert(this.d, {
+      secretName: PROMETHEUS_ADAPTER_CERT_SECRET, service: { serviceName: PROMETHEUS_ADAPTER_NAME, namespace: pa.namespace },
+      apiServices: this.apiServices(ctx), owner: ctx.name, now: ctx.now, adopt: pa.adoptExisting,
+    });
     const input = renderInput(pa, servesResource(ctx), cert);
     let objects = renderPrometheusAdapter(input);
     if (!servesResource(ctx) && this.servesResourceNow(ctx, input)) objects = freezeWorkload(ctx, objects);
-    return { objects: cert.toApply ? [cert.toApply, ...objects] : objects, ...adopt };
+    return { ...servingCertApply(ctx, this.name, cert, objects), ...adopt };
   }
 
   async verify(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
@@ -129,7 +126,10 @@ const servesResource = (ctx: StackContext): boolean => ctx.spec.resourceMetrics.
 function apisOf(ctx: StackContext): AdapterAPI[] {
   const pa = ctx.spec.prometheusAdapter;
   if (!pa) return [];
-  return [...(pa.rules.length > 0 ? ['custom' as const] : []), ...(pa.externalRules.length > 0 ? ['external' as const] : []), ...(servesResource(ctx) ? ['resource' as const] : [])];
+  return [
+    ...(pa.rules.length > 0 ? ['custom' as const] : []), ...(pa.externalRules.length > 0 ? ['external' as const] : []),
+    ...(servesResource(ctx) ? ['resource' as const] : []),
+  ];
 }
 
 function renderInput(pa: AdapterSpec, serveResource: boolean, cert: { certPEM: string; caBundle: string }): PrometheusAdapterRenderInput {

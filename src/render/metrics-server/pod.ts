@@ -1,11 +1,9 @@
 /** Pieces of the metrics-server pod template: container args, probes, resources, volumes and placement. */
-import { createHash } from 'node:crypto';
 import type { V1Affinity, V1Probe, V1ResourceRequirements, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { MetricsServerRenderInput, MetricsServerResources } from './input.js';
 import { HTTPS_PORT_NAME, KUBELET_CA_DIR, KUBELET_CA_FILE, SERVING_CERT_DIR, TMP_DIR } from './paths.js';
+import { SERVING_CERT_HASH_ANNOTATION, servingCertHash } from '../common/serving-cert-hash.js';
 
-/** Pod annotation with the sha256 of the serving certificate: a new certificate changes the template and rolls the pods. */
-export const SERVING_CERT_HASH_ANNOTATION = 'metricsstack.io/serving-cert-sha256';
 /** The label Fargate nodes carry, and the pod annotation EKS reads to keep a pod off Fargate. */
 export const COMPUTE_TYPE_KEY = 'eks.amazonaws.com/compute-type';
 
@@ -62,7 +60,7 @@ export function podAnnotations(input: MetricsServerRenderInput): Record<string, 
   const annotations: Record<string, string> = {
     ...(input.placement.annotateEC2 && { [COMPUTE_TYPE_KEY]: 'ec2' }),
     ...(input.servingCertPEM !== undefined && {
-      [SERVING_CERT_HASH_ANNOTATION]: createHash('sha256').update(input.servingCertPEM).digest('hex'),
+      [SERVING_CERT_HASH_ANNOTATION]: servingCertHash(input.servingCertPEM),
     }),
   };
   return Object.keys(annotations).length > 0 ? annotations : undefined;

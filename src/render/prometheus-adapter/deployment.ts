@@ -8,9 +8,9 @@ import { CONFIG_DIR, CONFIG_KEY, HTTPS_PORT_NAME, SERVING_CERT_DIR, TMP_DIR } fr
 import { configMapName } from './service.js';
 import { renderServerPodDisruptionBudget } from '../common/extension-apiserver.js';
 import { renderServerDeployment, restrictedSecurityContext, spreadOverNodes } from '../common/server-deployment.js';
+import { SERVING_CERT_HASH_ANNOTATION, servingCertHash } from '../common/serving-cert-hash.js';
 
-/** Pod annotations with the sha256 of the serving certificate and of the configuration: the adapter reads both only at start. */
-export const SERVING_CERT_HASH_ANNOTATION = 'metricsstack.io/serving-cert-sha256';
+/** Pod annotation with the sha256 of the configuration (the serving certificate's is beside it): the adapter reads both only at start. */
 export const CONFIG_HASH_ANNOTATION = 'metricsstack.io/config-sha256';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -66,7 +66,7 @@ export function renderPrometheusAdapterDeployment(input: PrometheusAdapterRender
   return renderServerDeployment({
     name: input.name, namespace: input.namespace, labels: commonLabels(input), selector: selectorLabels(input), replicas: input.replicas,
     podAnnotations: {
-      [SERVING_CERT_HASH_ANNOTATION]: sha256(input.servingCertPEM),
+      [SERVING_CERT_HASH_ANNOTATION]: servingCertHash(input.servingCertPEM),
       [CONFIG_HASH_ANNOTATION]: sha256(renderAdapterConfigFile(input.config)),
     },
     podSpec: podSpec(input),
@@ -75,4 +75,6 @@ export function renderPrometheusAdapterDeployment(input: PrometheusAdapterRender
 
 /** A PodDisruptionBudget with minAvailable 1, or undefined for a single replica (it would block every drain). */
 export const renderPrometheusAdapterPodDisruptionBudget = (input: PrometheusAdapterRenderInput): V1PodDisruptionBudget | undefined =>
-  renderServerPodDisruptionBudget({ name: input.name, namespace: input.namespace, labels: commonLabels(input), replicas: input.replicas, selector: selectorLabels(input) });
+  renderServerPodDisruptionBudget({
+    name: input.name, namespace: input.namespace, labels: commonLabels(input), replicas: input.replicas, selector: selectorLabels(input),
+  });
