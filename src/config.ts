@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 
@@ -53,7 +54,11 @@ const options = {
 } as const;
 
 /** Pure: argv and env in, Config out, or a ConfigError that names the flag and what it accepts. */
-export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, readNamespace: () => string | undefined = () => undefined): Config {
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  readNamespace: () => string | undefined = () => undefined,
+): Config {
   let values;
   try {
     ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
@@ -83,7 +88,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     leaseDurationMs,
     renewDeadlineMs,
     retryPeriodMs,
-    identity: env.POD_NAME ?? `${hostname()}_${process.pid}`,
+    identity: env.POD_NAME ?? processIdentity(),
     workers,
     resyncPeriodMs: atLeast('resync-period', duration('resync-period', values['resync-period']), 10_000),
     prometheusCheckPeriodMs: atLeast('prometheus-check-period', duration('prometheus-check-period', values['prometheus-check-period']), 5_000),
@@ -91,6 +96,12 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     ...(awsRegion ? { awsRegion } : {}),
   };
 }
+
+/**
+ * The leader identity without POD_NAME: hostname_pid_suffix. Two pods with hostNetwork share the node's hostname and
+ * may both run as pid 1, so hostname and pid alone can collide; with the same identity both would believe they lead.
+ */
+export const processIdentity = (): string => `${hostname()}_${process.pid}_${randomBytes(4).toString('hex')}`;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

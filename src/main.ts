@@ -188,7 +188,7 @@ async function main(): Promise<number> {
   const exit = await manager.done;
   await metricsServer.close();
   logger.info({ exit }, 'operator stopped');
-  return exit === 'lost-leadership' ? 1 : 0;
+  return exit === 'failed' ? 1 : 0;
 }
 
 main().then(

@@ -61,11 +61,13 @@ install_moto() {
   touch "$dir/moto/.complete"
 }
 
-# Debian packages: Prometheus (the Prometheus e2e), lua5.1 (the dialect Argo CD runs health checks in).
+# Debian packages: Prometheus (the Prometheus e2e), lua5.1 (the dialect Argo CD runs health checks in), faketime
+# (libfaketime: the leader-election test runs one operator with its wall clock skewed).
 install_debian_packages() {
   local missing=()
   command -v prometheus >/dev/null || [ -x /usr/bin/prometheus ] || missing+=(prometheus)
   command -v lua5.1 >/dev/null || missing+=(lua5.1)
+  command -v faketime >/dev/null || missing+=(faketime)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || { log "not root: install Debian's ${missing[*]} by hand"; return 1; }
     log "installing Debian's ${missing[*]} (apt)"

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from './clock.js';
-import type { LeaderCallbacks } from './leader-election.js';
+import type { LeaderElector } from './leader-election.js';
 import { controllerLogger, type Logger } from './logging.js';
 import type { OperatorMetrics } from './metrics.js';
 import { reconcileHandler } from './reconcile-handler.js';
@@ -23,13 +23,14 @@ export interface Controller {
   readonly workers?: number;
 }
 
-/** Why the manager stopped: `lost-leadership` means the process should exit non-zero so Kubernetes restarts it. */
-export type ManagerExit = 'stopped' | 'lost-leadership';
+/** Why the manager stopped: `failed` (the election loop itself broke) means the process should exit non-zero. */
+export type ManagerExit = 'stopped' | 'failed';
 
 /** Options for {@link Manager}. */
 export interface ManagerOptions {
   readonly controllers: readonly Controller[];
-  readonly leaderElector?: { run(callbacks: LeaderCallbacks): Promise<void>; release(): Promise<void> };
+  /** `release` hands the lease over at once, `stop` keeps it until it expires. */
+  readonly leaderElector?: Pick<LeaderElector, 'run' | 'release' | 'stop'>;
   readonly health?: { readyWhen(check: () => boolean): void; listen(): Promise<unknown>; close(): Promise<void> };
   readonly metrics?: OperatorMetrics;
   readonly logger: Logger;
@@ -42,6 +43,9 @@ type Phase = 'new' | 'standby' | 'syncing' | 'running' | 'stopping' | 'stopped';
 
 /**
  * Runs controllers: health server → (with leader election) wait to lead → informers → all caches synced → workers.
+ * Losing the lease (an apiserver outage longer than the renew deadline, or another holder) pauses the workers and
+ * stands by to campaign again; the informers keep running, so the next term resumes the workers on warm caches.
+ * The process, and /healthz, stay up: an outage costs no restart and no CrashLoopBackOff step.
  *
  * Readiness (`/readyz`): ready while standing by for the lease and while running with synced caches; not ready while
  * starting, syncing or stopping. A standby must be ready, or a rolling update with maxUnavailable 0 would wait for
@@ -54,9 +58,14 @@ export class Manager {
   readonly #clock: Clock;
   readonly #informers: readonly ManagedInformer[];
   #phase: Phase = 'new';
+  /** Counts leadership terms, so that a term which ended while its caches synced never starts workers. */
+  #term = 0;
+  #workersStarted = false;
   #exit: (reason: ManagerExit) => void = () => undefined;
   readonly #stopping: Promise<void>;
   #signalStopping: () => void = () => undefined;
+  readonly #running: Promise<void>;
+  #signalRunning: () => void = () => undefined;
   #shutdown: Promise<void> | undefined;
 
   constructor(options: ManagerOptions) {
@@ -65,6 +74,7 @@ export class Manager {
     this.#informers = [...new Set(options.controllers.flatMap((c) => c.informers))];
     this.done = new Promise((resolve) => (this.#exit = resolve));
     this.#stopping = new Promise((resolve) => (this.#signalStopping = resolve));
+    this.#running = new Promise((resolve) => (this.#signalRunning = resolve));
     options.health?.readyWhen(() => this.ready());
   }
 
@@ -73,40 +83,55 @@ export class Manager {
     return this.#phase === 'standby' || this.#phase === 'running';
   }
 
-  /** Starts everything; resolves once workers run, or early if the manager is stopped meanwhile. Call once. */
+  /** Starts everything; resolves once workers first run, or early if the manager is stopped meanwhile. Call once. */
   async start(): Promise<void> {
-    const { controllers, leaderElector, health, metrics, logger } = this.#o;
+    const { leaderElector, health, logger } = this.#o;
     if (this.#phase !== 'new') return;
     this.#phase = 'syncing';
     await health?.listen();
-    if (leaderElector) {
-      this.#phase = 'standby';
-      const leading = new Promise<void>((onStartedLeading) => {
-        const onStoppedLeading = (): void => void this.#stop('lost-leadership');
-        leaderElector.run({ onStartedLeading, onStoppedLeading }).catch((err: unknown) => {
-          logger.error({ err }, 'leader election failed');
-          void this.#stop('lost-leadership');
-        });
-      });
-      if (!(await this.#unlessStopped(leading))) return;
-      this.#phase = 'syncing';
-    }
-    metrics?.setLeader(true);
-    for (const informer of this.#informers) informer.start();
-    if (!(await this.#unlessStopped(Promise.all(this.#informers.map((i) => i.synced))))) return;
-    logger.info('caches synced; starting workers');
-    for (const c of controllers) {
-      const log = controllerLogger(logger, c.name);
-      const observer = metrics?.reconcileObserver(c.name);
-      const handler = reconcileHandler({ queue: c.queue, reconciler: c.reconciler, logger: log, clock: this.#clock, observer });
-      c.queue.process(handler, c.workers);
-    }
-    this.#phase = 'running';
+    if (!leaderElector) return this.#lead();
+    this.#phase = 'standby';
+    const callbacks = { onStartedLeading: () => void this.#lead(), onStoppedLeading: () => this.#standBy() };
+    leaderElector.run(callbacks).catch((err: unknown) => {
+      logger.error({ err }, 'leader election failed');
+      void this.#stop('failed');
+    });
+    await this.#unlessStopped(this.#running);
   }
 
   /** Graceful stop (SIGTERM): drain workers, stop informers, release the lease, close the health server. */
   stop(): Promise<void> {
     return this.#stop('stopped');
+  }
+
+  /** A term begins: informers (the first time), all caches synced, then workers (started, or resumed). */
+  async #lead(): Promise<void> {
+    if (this.#phase === 'stopping' || this.#phase === 'stopped') return;
+    const { controllers, metrics, logger } = this.#o;
+    const term = ++this.#term;
+    this.#phase = 'syncing';
+    metrics?.setLeader(true);
+    if (term === 1) for (const informer of this.#informers) informer.start();
+    if (!(await this.#unlessStopped(Promise.all(this.#informers.map((i) => i.synced)))) || term !== this.#term) return;
+    logger.info('caches synced; starting workers');
+    for (const c of controllers) {
+      if (this.#workersStarted) c.queue.resume();
+      else c.queue.process(reconcileHandler({ queue: c.queue, reconciler: c.reconciler, logger: controllerLogger(logger, c.name),
+        clock: this.#clock, observer: metrics?.reconcileObserver(c.name) }), c.workers);
+    }
+    this.#workersStarted = true;
+    this.#phase = 'running';
+    this.#signalRunning();
+  }
+
+  /** Leadership lost: no reconcile starts until the next term (those in flight finish); keys keep queueing meanwhile. */
+  #standBy(): void {
+    if (this.#phase === 'stopping' || this.#phase === 'stopped') return;
+    this.#term++;
+    this.#phase = 'standby';
+    this.#o.metrics?.setLeader(false);
+    for (const c of this.#o.controllers) c.queue.pause();
+    this.#o.logger.warn('workers paused until this replica leads again; informers keep running');
   }
 
   #stop(reason: ManagerExit): Promise<void> {
@@ -117,15 +142,16 @@ export class Manager {
   async #shutDown(reason: ManagerExit): Promise<void> {
     const { controllers, leaderElector, health, metrics, logger } = this.#o;
     this.#phase = 'stopping';
+    this.#term++;
     this.#signalStopping();
     logger.info({ reason }, 'stopping');
-    const drained = Promise.all(controllers.map((c) => c.queue.shutDown()));
-    // After losing the lease another replica may already be reconciling: like controller-runtime, do not wait.
-    if (reason === 'stopped') await this.#within(drained, this.#o.shutdownTimeoutMs ?? 20_000);
+    const drained = await this.#within(Promise.all(controllers.map((c) => c.queue.shutDown())), this.#o.shutdownTimeoutMs ?? 20_000);
     const stopInformer = (i: ManagedInformer): Promise<void> =>
       i.stop().catch((err: unknown) => logger.warn({ err }, 'stopping an informer failed'));
     await Promise.all(this.#informers.map(stopInformer));
-    await leaderElector?.release();
+    // A reconcile still running could write after a successor took over: then keep the lease, which expires only
+    // a lease duration after its last renewal, long after this process (and that reconcile) has exited.
+    await (drained ? leaderElector?.release() : leaderElector?.stop());
     metrics?.setLeader(false);
     await health?.close();
     this.#phase = 'stopped';
@@ -138,13 +164,14 @@ export class Manager {
     return this.#phase !== 'stopping' && this.#phase !== 'stopped';
   }
 
-  async #within(work: Promise<unknown>, ms: number): Promise<void> {
+  /** True if `work` finished within `ms`. */
+  async #within(work: Promise<unknown>, ms: number): Promise<boolean> {
     let timer: unknown;
     const timedOut = new Promise<boolean>((resolve) => (timer = this.#clock.setTimeout(() => resolve(true), ms)));
-    if (await Promise.race([work.then(() => false), timedOut])) {
-      this.#o.logger.warn({ ms }, 'reconciles still running at shutdown; leaving them');
-    }
+    const late = await Promise.race([work.then(() => false), timedOut]);
+    if (late) this.#o.logger.warn({ ms }, 'reconciles still running at shutdown; keeping the lease until it expires');
     this.#clock.clearTimeout(timer);
+    return !late;
   }
 }
 

@@ -115,6 +115,19 @@ export class WorkQueue {
   }
 
   /**
+   * Starts no handler until {@link WorkQueue.resume} (those running finish): a replica that lost the lease. Keys keep
+   * arriving meanwhile and wait, one entry per key, so nothing that changed during the pause is missed.
+   */
+  pause(): void {
+    this.#pq.pause();
+  }
+
+  /** Starts handlers again after {@link WorkQueue.pause}. */
+  resume(): void {
+    if (this.#handler && !this.#shuttingDown) this.#pq.start();
+  }
+
+  /**
    * Stops taking work: drops waiting keys and cancels every delayed add (no timer outlives the queue), then resolves
    * once in-flight handlers finish. Dropping is safe because the queue is level-triggered: a restart relists everything.
    */

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, duration, parseConfig } from '../../src/config.js';
 
@@ -21,6 +22,11 @@ describe('parseConfig', () => {
   it('takes the pod name and namespace from the downward API environment', () => {
     const c = parseConfig([], { POD_NAME: 'op-1', POD_NAMESPACE: 'ops' });
     expect(c).toMatchObject({ identity: 'op-1', leaderElectionNamespace: 'ops' });
+  });
+  it('without POD_NAME names itself hostname_pid_suffix, with a random suffix: two pods with hostNetwork can share hostname and pid', () => {
+    const [a, b] = [parseConfig([], {}).identity, parseConfig([], {}).identity];
+    expect(a).toMatch(new RegExp(`^${hostname()}_${process.pid}_[0-9a-f]{8}$`));
+    expect(a).not.toBe(b);
   });
   it('takes the AWS region from --aws-region, else AWS_REGION, else leaves it to the cluster', () => {
     expect(parseConfig(['--aws-region', 'eu-west-1'], { AWS_REGION: 'us-east-1' }).awsRegion).toBe('eu-west-1');

@@ -43,9 +43,10 @@ class LeaseStore implements LeaseClient {
   }
 }
 
-function setup(store = new LeaseStore(), identity = 'me') {
-  const clock = new FakeClock();
-  const elector = new LeaderElector({ client: store, ...ref, identity, clock, logger });
+/** `wallSkewMs` moves only the wall clock the elector stamps renewTime with; timers and monotonic time stay true. */
+function setup(store = new LeaseStore(), identity = 'me', { clock = new FakeClock(), wallSkewMs = 0 } = {}) {
+  const wall = { now: () => clock.now() + wallSkewMs, setTimeout: clock.setTimeout.bind(clock), clearTimeout: clock.clearTimeout.bind(clock) };
+  const elector = new LeaderElector({ client: store, ...ref, identity, clock: wall, monotonic: () => clock.now(), logger });
   const events: string[] = [];
   const done = elector.run({ onStartedLeading: () => events.push('started'), onStoppedLeading: () => events.push('stopped') });
   return { clock, elector, store, events, done };
@@ -93,12 +94,13 @@ describe('LeaderElector', () => {
     await clock.advance(2_000);
     expect(events).toEqual(['started', 'stopped']);
     expect(elector.isLeader()).toBe(false);
+    await elector.stop();
     await done;
     expect(clock.pending()).toBe(0);
   });
 
   it('steps down at once when another holder has taken the lease: the optimistic renewal gets 409, the read shows the holder', async () => {
-    const { clock, store, events, done } = setup();
+    const { clock, store, events, elector, done } = setup();
     await clock.advance(0);
     store.put({ holderIdentity: 'other', renewTime: new V1MicroTime(clock.now()), leaseDurationSeconds: 15 });
     store.calls = [];
@@ -106,7 +108,62 @@ describe('LeaderElector', () => {
     expect(store.calls).toEqual(['replace', 'read']);
     expect(store.lease?.spec?.holderIdentity).toBe('other');
     expect(events).toEqual(['started', 'stopped']);
+    await elector.stop();
     await done;
+  });
+
+  it('after an outage longer than the renew deadline campaigns again and, with the lease still its own, leads at once', async () => {
+    const { clock, store, events, elector } = setup();
+    await clock.advance(0);
+    store.failWith = new ApiException(503, 'unavailable', {}, {});
+    await clock.advance(20_000);
+    expect(events).toEqual(['started', 'stopped']);
+    store.failWith = undefined;
+    await clock.advance(2_000);
+    expect(events).toEqual(['started', 'stopped', 'started']);
+    expect(store.lease?.spec).toMatchObject({ holderIdentity: 'me', leaseTransitions: 0 });
+    await elector.release();
+  });
+
+  it('after losing the lease to another holder waits it out like any standby, then leads again', async () => {
+    const { clock, store, events, elector } = setup();
+    await clock.advance(0);
+    store.put({ holderIdentity: 'other', renewTime: new V1MicroTime(clock.now()), leaseDurationSeconds: 15 });
+    await clock.advance(2_000);
+    expect(events).toEqual(['started', 'stopped']);
+    await clock.advance(14_000);
+    expect(events).toEqual(['started', 'stopped']);
+    await clock.advance(2_000);
+    expect(events).toEqual(['started', 'stopped', 'started']);
+    await elector.release();
+  });
+
+  it.each([
+    { name: 'a standby whose wall clock runs an hour ahead', leaderSkewMs: 0, standbySkewMs: 3_600_000 },
+    { name: 'a standby facing a leader whose wall clock runs an hour behind', leaderSkewMs: -3_600_000, standbySkewMs: 0 },
+  ])('$name never takes a lease that is being renewed, and takes it a lease duration after renewals stop', async ({ leaderSkewMs, standbySkewMs }) => {
+    const store = new LeaseStore();
+    const clock = new FakeClock();
+    const leader = setup(store, 'leader', { clock, wallSkewMs: leaderSkewMs });
+    await clock.advance(0);
+    const standby = setup(store, 'standby', { clock, wallSkewMs: standbySkewMs });
+    await clock.advance(60_000);
+    expect([leader.events, standby.events]).toEqual([['started'], []]);
+    await leader.elector.stop();
+    const stoppedAt = clock.now();
+    while (standby.events.length === 0) await clock.advance(500);
+    expect(clock.now() - stoppedAt).toBeGreaterThanOrEqual(15_000);
+    expect(clock.now() - stoppedAt).toBeLessThanOrEqual(17_000);
+    await standby.elector.release();
+  });
+
+  it('on stop keeps the lease, for a standby to take once it expires', async () => {
+    const { clock, store, elector, done } = setup();
+    await clock.advance(2_000);
+    await elector.stop();
+    await done;
+    expect(store.lease?.spec).toMatchObject({ holderIdentity: 'me', leaseDurationSeconds: 15 });
+    expect(clock.pending()).toBe(0);
   });
 
   it('falls back to reading the lease when the optimistic renewal fails for another reason, and keeps leading', async () => {

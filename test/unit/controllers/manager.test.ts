@@ -49,14 +49,25 @@ function setup({ leaderElection = true } = {}) {
             log.push('election.release');
             electionDone.resolve();
           },
+          stop: async () => {
+            log.push('election.stop');
+            electionDone.resolve();
+          },
         }
       : undefined,
   };
   const manager = new Manager(options);
-  return {
-    manager, log, synced, reconcile, queue, clock,
-    ready: () => ready(), lead: () => callbacks?.onStartedLeading(), lose: () => callbacks?.onStoppedLeading(),
+  const lead = () => callbacks?.onStartedLeading();
+  /** Queues `key`, starts the manager and leads with synced caches: the first reconcile of `key` is in flight. */
+  const leading = async (key: string) => {
+    queue.add(key);
+    const started = manager.start();
+    await settle();
+    lead();
+    synced.resolve();
+    await started;
   };
+  return { manager, log, synced, reconcile, queue, clock, ready: () => ready(), lead, lose: () => callbacks?.onStoppedLeading(), leading };
 }
 
 describe('Manager', () => {
@@ -130,17 +141,49 @@ describe('Manager', () => {
     expect(t.log).toEqual(['health.listen', 'election.run', 'informer.stop', 'election.release', 'health.close']);
   });
 
-  it('on losing leadership stops without waiting for reconciles and reports it, so main exits non-zero', async () => {
+  it('on losing leadership pauses the workers and stands by, ready, with informers running; the next term resumes them', async () => {
     const t = setup();
-    t.queue.add('default');
+    await t.leading('a');
+    t.lose();
+    expect(t.ready()).toBe(true);
+    t.queue.add('b');
+    t.reconcile.resolve({});
+    await settle();
+    expect(t.log.filter((l) => l.startsWith('reconcile'))).toEqual(['reconcile a']);
+    t.lead();
+    await settle();
+    expect(t.log).toEqual(['health.listen', 'election.run', 'informer.start', 'reconcile a', 'reconcile b']);
+    expect(t.ready()).toBe(true);
+    await t.manager.stop();
+    expect(await t.manager.done).toBe('stopped');
+  });
+
+  it('a term that ends while the caches sync never starts workers', async () => {
+    const t = setup();
+    t.queue.add('a');
     const started = t.manager.start();
     await settle();
     t.lead();
-    t.synced.resolve();
-    await started;
+    await settle();
     t.lose();
-    expect(await t.manager.done).toBe('lost-leadership');
-    expect(t.log.slice(-3)).toEqual(['informer.stop', 'election.release', 'health.close']);
+    t.synced.resolve();
+    await settle();
+    expect(t.log).toEqual(['health.listen', 'election.run', 'informer.start']);
+    t.lead();
+    await started;
+    expect(t.log.at(-1)).toBe('reconcile a');
+    t.reconcile.resolve({});
+    await t.manager.stop();
+  });
+
+  it('on stop with a reconcile still running at the shutdown timeout keeps the lease instead of handing it over', async () => {
+    const t = setup();
+    await t.leading('default');
+    const stopped = t.manager.stop();
+    await t.clock.advance(20_000);
+    await stopped;
+    expect(t.log.slice(-3)).toEqual(['informer.stop', 'election.stop', 'health.close']);
+    expect(t.log).not.toContain('election.release');
     t.reconcile.resolve({});
   });
 });

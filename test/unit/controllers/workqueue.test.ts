@@ -185,6 +185,25 @@ describe('WorkQueue', () => {
     expect(queue.depth()).toBe(0);
   });
 
+  it('while paused lets in-flight work finish, starts none, keeps every key added meanwhile, and on resume runs them', async () => {
+    const { clock, queue } = setup(3);
+    const h = heldHandler();
+    queue.process(h.handler);
+    queue.add('a');
+    await settle();
+    queue.pause();
+    queue.add('a');
+    queue.add('b');
+    queue.addAfter('c', 1_000);
+    await clock.advance(1_000);
+    await h.release('a');
+    expect(h.calls).toEqual(['a']);
+    expect(queue.depth()).toBe(3);
+    queue.resume();
+    await settle();
+    expect(h.calls.sort()).toEqual(['a', 'a', 'b', 'c']);
+  });
+
   it('reports depth and retries to its observer', async () => {
     const depths: number[] = [];
     let retries = 0;
