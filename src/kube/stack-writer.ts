@@ -25,12 +25,18 @@ export class ApplyStackWriter implements StackWriter {
     const list = stack.metadata?.finalizers ?? [];
     // uid: never touch a namesake created after a delete; resourceVersion: the list we index into is the live one,
     // so another controller's finalizer added meanwhile is never replaced.
-    const guard = [{ op: 'test', path: '/metadata/uid', value: stack.metadata?.uid }, { op: 'test', path: '/metadata/resourceVersion', value: stack.metadata?.resourceVersion }];
+    const guard = [
+      { op: 'test', path: '/metadata/uid', value: stack.metadata?.uid },
+      { op: 'test', path: '/metadata/resourceVersion', value: stack.metadata?.resourceVersion },
+    ];
     const index = list.indexOf(FINALIZER);
     let ops: object[];
     if (present) {
       if (index >= 0) return true;
-      ops = [...guard, list.length > 0 ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER } : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] }];
+      const add = list.length > 0
+        ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER }
+        : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] };
+      ops = [...guard, add];
     } else {
       if (index < 0) return true;
       ops = [...guard, { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER }, { op: 'remove', path: `/metadata/finalizers/${index}` }];
@@ -42,6 +48,7 @@ export class ApplyStackWriter implements StackWriter {
   }
 
   async patchStatus(name: string, status: MetricsStackStatus): Promise<void> {
-    await this.api.apply({ apiVersion: API_VERSION, kind: KIND, metadata: { name }, status } as MetricsStack, { fieldManager: FIELD_MANAGER, force: true, subresource: 'status' });
+    const body = { apiVersion: API_VERSION, kind: KIND, metadata: { name }, status } as MetricsStack;
+    await this.api.apply(body, { fieldManager: FIELD_MANAGER, force: true, subresource: 'status' });
   }
 }

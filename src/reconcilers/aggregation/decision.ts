@@ -16,9 +16,11 @@ export function decideAggregationLayer(cm: V1ConfigMap | undefined): ConditionIn
       status: 'False',
       reason: 'ExtensionAPIAuthenticationMissing',
       message:
-        'configmaps "extension-apiserver-authentication" not found in kube-system: the API aggregation layer is not configured, so metrics-server and prometheus-adapter would crash-loop. ' +
-        'Start kube-apiserver with --client-ca-file and --requestheader-client-ca-file, --requestheader-allowed-names, --requestheader-username-headers=X-Remote-User, ' +
-        '--requestheader-group-headers=X-Remote-Group, --requestheader-extra-headers-prefix=X-Remote-Extra-, --proxy-client-cert-file and --proxy-client-key-file; the apiserver then creates the ConfigMap.',
+        'configmaps "extension-apiserver-authentication" not found in kube-system: the API aggregation layer is not ' +
+        'configured, so metrics-server and prometheus-adapter would crash-loop. Start kube-apiserver with --client-ca-file ' +
+        'and --requestheader-client-ca-file, --requestheader-allowed-names, --requestheader-username-headers=X-Remote-User, ' +
+        '--requestheader-group-headers=X-Remote-Group, --requestheader-extra-headers-prefix=X-Remote-Extra-, ' +
+        '--proxy-client-cert-file and --proxy-client-key-file; the apiserver then creates the ConfigMap.',
     };
   }
   if (!cm.data?.['requestheader-client-ca-file']) {
@@ -27,7 +29,8 @@ export function decideAggregationLayer(cm: V1ConfigMap | undefined): ConditionIn
       status: 'False',
       reason: 'RequestHeaderCAMissing',
       message:
-        'kube-system/extension-apiserver-authentication has no requestheader-client-ca-file: kube-apiserver runs without --requestheader-client-ca-file, so it cannot proxy authenticated requests to metrics APIs. ' +
+        'kube-system/extension-apiserver-authentication has no requestheader-client-ca-file: kube-apiserver runs without ' +
+        '--requestheader-client-ca-file, so it cannot proxy authenticated requests to metrics APIs. ' +
         'Add --requestheader-client-ca-file (the front-proxy CA) with --proxy-client-cert-file/--proxy-client-key-file signed by it.',
     };
   }

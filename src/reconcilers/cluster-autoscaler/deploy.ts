@@ -17,7 +17,9 @@ export async function deployClusterAutoscaler(applier: Applier, ctx: StackContex
   let image = ca.image;
   image ??= clusterAutoscalerImage((await session.ports.eks.describeCluster(session.clusterName)).version);
   if (!image) {
-    return { ok: false, reason: 'InvalidSpec', message: `Cannot tell the Kubernetes version of EKS cluster ${session.clusterName} to pick a Cluster Autoscaler image: set spec.clusterAutoscaler.image.` };
+    const message = `Cannot tell the Kubernetes version of EKS cluster ${session.clusterName} to pick a Cluster Autoscaler image: ` +
+      'set spec.clusterAutoscaler.image.';
+    return { ok: false, reason: 'InvalidSpec', message };
   }
   const objects = renderClusterAutoscaler({
     name: CLUSTER_AUTOSCALER_NAME,

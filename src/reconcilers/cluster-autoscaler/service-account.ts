@@ -34,7 +34,8 @@ export async function annotateServiceAccount(d: ServiceAccountDeps, ctx: StackCo
   const owner = live ? ownerOf(live) : undefined;
   const where = `ServiceAccount ${ref.namespace}/${ref.name}`;
   if (owner !== undefined && owner !== ctx.name) {
-    return { result: 'conflict', message: `${where} belongs to MetricsStack "${owner}"; only one MetricsStack may manage Cluster Autoscaler's service account.` };
+    const message = `${where} belongs to MetricsStack "${owner}"; only one MetricsStack may manage Cluster Autoscaler's service account.`;
+    return { result: 'conflict', message };
   }
   const ours = !live || owner === ctx.name;
   if (ours) ctx.recordOwned(id);

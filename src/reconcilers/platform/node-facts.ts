@@ -47,10 +47,12 @@ export interface NodeFacts {
   readonly samples: readonly { name: string; addresses: readonly V1NodeAddress[]; port: number }[];
 }
 
-const hasEksLabel = (n: V1Node): boolean => Object.keys(n.metadata?.labels ?? {}).some((k) => k.startsWith('eks.amazonaws.com/') || k.startsWith('alpha.eksctl.io/'));
+const hasEksLabel = (n: V1Node): boolean =>
+  Object.keys(n.metadata?.labels ?? {}).some((k) => k.startsWith('eks.amazonaws.com/') || k.startsWith('alpha.eksctl.io/'));
 
 export const isFargateNode = (n: V1Node): boolean => n.metadata?.labels?.[COMPUTE_TYPE_LABEL] === 'fargate';
-const isAwsNode = (n: V1Node): boolean => (n.spec?.providerID ?? '').startsWith('aws://') || Object.keys(n.metadata?.labels ?? {}).some((k) => k.startsWith('eks.amazonaws.com/'));
+const isAwsNode = (n: V1Node): boolean =>
+  (n.spec?.providerID ?? '').startsWith('aws://') || Object.keys(n.metadata?.labels ?? {}).some((k) => k.startsWith('eks.amazonaws.com/'));
 
 /** aws:///us-east-1a/i-0abc → us-east-1 (the zone minus its letter). */
 export function regionOf(providerID: string | undefined): string | undefined {
@@ -70,7 +72,9 @@ export function summarizeNodes(nodes: readonly V1Node[], sampleSize = 3): NodeFa
   // EKS only on EKS's own marks (Fargate, eks.amazonaws.com/* or eksctl labels): an aws:// providerID alone is any
   // Kubernetes on EC2 (kOps, self-managed), where guessing an EKS cluster would point AWS writes at the wrong one.
   const eks = fargate.length > 0 || nodes.some(hasEksLabel);
-  const labelled = nodes.map((n) => n.metadata?.labels?.['alpha.eksctl.io/cluster-name'] ?? n.metadata?.labels?.['eks.amazonaws.com/cluster-name']).find(Boolean);
+  const labelled = nodes
+    .map((n) => n.metadata?.labels?.['alpha.eksctl.io/cluster-name'] ?? n.metadata?.labels?.['eks.amazonaws.com/cluster-name'])
+    .find(Boolean);
   const region = nodes.map((n) => regionOf(n.spec?.providerID)).find(Boolean);
   return {
     kind: eks ? 'EKS' : 'Generic',

@@ -11,9 +11,15 @@ export const RESOURCE_TEMPLATE_FIELDS = ['Group', 'Resource'] as const;
 
 // text/template's keywords and builtin functions; the adapter registers no functions of its own.
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'block', 'template', 'break', 'continue', 'nil', 'true', 'false']);
-const BUILTINS = new Set(['and', 'or', 'not', 'len', 'index', 'slice', 'print', 'printf', 'println', 'html', 'js', 'urlquery', 'call', 'eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+const BUILTINS = new Set([
+  'and', 'or', 'not', 'len', 'index', 'slice', 'print', 'printf', 'println', 'html', 'js', 'urlquery', 'call',
+  'eq', 'ne', 'lt', 'le', 'gt', 'ge',
+]);
 const OPENS = new Set(['if', 'range', 'with', 'define', 'block']);
-const TOKEN = /\s+|"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\\n]|\\.)+'|\$[A-Za-z0-9_]*|(?:\.[A-Za-z_][A-Za-z0-9_]*)+|\.|[A-Za-z_][A-Za-z0-9_]*|-?[0-9][0-9a-fA-FxX._+-]*|:=|=|\||\(|\)|,/y;
+const TOKEN = new RegExp([
+  /\s+/, /"(?:[^"\\\n]|\\.)*"/, /`[^`]*`/, /'(?:[^'\\\n]|\\.)+'/, /\$[A-Za-z0-9_]*/, /(?:\.[A-Za-z_][A-Za-z0-9_]*)+/, /\./,
+  /[A-Za-z_][A-Za-z0-9_]*/, /-?[0-9][0-9a-fA-FxX._+-]*/, /:=/, /=/, /\|/, /\(/, /\)/, /,/,
+].map((r) => r.source).join('|'), 'y');
 
 /** The first error in `template`, or undefined. `fields` are the names `.Field` may refer to at the top level. */
 export function goTemplateError(template: string, fields: readonly string[]): string | undefined {

@@ -49,12 +49,15 @@ export function parseSeriesSelector(input: string): SeriesSelector | { error: st
         if (err) return fail(`invalid regular expression in matcher ${name}${op}${JSON.stringify(value)}: ${err}`);
       }
       matchers.push({ name, op, value });
-      if (!take(/,/y) && !take(/(?=\})/y)) return fail(`unexpected ${JSON.stringify(input.slice(pos, pos + 1) || 'end of input')} in label matching, expected "," or "}"`);
+      if (!take(/,/y) && !take(/(?=\})/y)) {
+        return fail(`unexpected ${JSON.stringify(input.slice(pos, pos + 1) || 'end of input')} in label matching, expected "," or "}"`);
+      }
     }
   }
   if (take(/$/y) === null) return fail(`unexpected ${JSON.stringify(input.slice(pos, pos + 10))} after the selector`);
   if (!metric && matchers.length === 0) return fail('a series selector needs a metric name or {label matchers}');
-  if (metric && matchers.some((m) => m.name === '__name__')) return fail(`metric name must not be set twice: ${JSON.stringify(metric)} or ${JSON.stringify(matchers.find((m) => m.name === '__name__')!.value)}`);
+  const named = matchers.find((m) => m.name === '__name__');
+  if (metric && named) return fail(`metric name must not be set twice: ${JSON.stringify(metric)} or ${JSON.stringify(named.value)}`);
   if (!metric && matchers.every((m) => matchesEmpty(m))) return fail('vector selector must contain at least one non-empty matcher');
   return { ...(metric ? { metric } : {}), matchers };
 }

@@ -38,14 +38,16 @@ function ruleProblems(path: string, rule: Rule, custom: boolean): string[] {
     if (err) problems.push(`${path}.name.matches: ${err}`);
     // NameMapping: without `as`, the adapter names the metric after $0 or $1 and refuses a regexp with more groups.
     else if (!rule.name?.as && captureGroups(matches) > 1) {
-      problems.push(`${path}.name: matches has ${captureGroups(matches)} capture groups, so the adapter needs name.as (e.g. "\${1}_\${2}") to know the metric's name`);
+      problems.push(`${path}.name: matches has ${captureGroups(matches)} capture groups, ` +
+        'so the adapter needs name.as (e.g. "${1}_${2}") to know the metric\'s name');
     }
   }
   const query = queryError(rule.metricsQuery);
   if (query) problems.push(`${path}.metricsQuery: ${query}`);
   problems.push(...mappingProblems(path, rule.resources));
   if (custom && !rule.resources?.template && Object.keys(rule.resources?.overrides ?? {}).length === 0) {
-    problems.push(`${path}.resources: neither overrides nor template is set, so no series can be attached to a Kubernetes object; map the series' labels, e.g. {overrides: {namespace: {resource: namespace}, pod: {resource: pod}}}`);
+    problems.push(`${path}.resources: neither overrides nor template is set, so no series can be attached to a Kubernetes object; ` +
+      "map the series' labels, e.g. {overrides: {namespace: {resource: namespace}, pod: {resource: pod}}}");
   }
   return problems;
 }
