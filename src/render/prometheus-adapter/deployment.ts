@@ -7,6 +7,7 @@ import { commonLabels, selectorLabels } from './labels.js';
 import { CONFIG_DIR, CONFIG_KEY, HTTPS_PORT_NAME, SERVING_CERT_DIR, TMP_DIR } from './paths.js';
 import { configMapName } from './service.js';
 import { renderServerPodDisruptionBudget } from '../common/extension-apiserver.js';
+import { hostIsolation } from '../common/pod-isolation.js';
 import { renderServerDeployment, restrictedSecurityContext, spreadOverNodes } from '../common/server-deployment.js';
 
 /** Pod annotations with the sha256 of the serving certificate and of the configuration: the adapter reads both only at start. */
@@ -50,6 +51,7 @@ function podSpec(input: PrometheusAdapterRenderInput): V1PodSpec {
   };
   return {
     serviceAccountName: input.name,
+    ...hostIsolation(),
     nodeSelector: { 'kubernetes.io/os': 'linux' },
     ...spreadOverNodes(input.replicas, selectorLabels(input)),
     containers: [container],
@@ -75,4 +77,6 @@ export function renderPrometheusAdapterDeployment(input: PrometheusAdapterRender
 
 /** A PodDisruptionBudget with minAvailable 1, or undefined for a single replica (it would block every drain). */
 export const renderPrometheusAdapterPodDisruptionBudget = (input: PrometheusAdapterRenderInput): V1PodDisruptionBudget | undefined =>
-  renderServerPodDisruptionBudget({ name: input.name, namespace: input.namespace, labels: commonLabels(input), replicas: input.replicas, selector: selectorLabels(input) });
+  renderServerPodDisruptionBudget({
+    name: input.name, namespace: input.namespace, labels: commonLabels(input), replicas: input.replicas, selector: selectorLabels(input),
+  });
