@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { driftOf } from './drift.js';
 import { otherManagers, ownerOf } from './labels.js';
-import { isSubset } from './subset.js';
 
 /** What to do with one desired child, given what is live. Pure, so the ownership rules are table-tested. */
 export type ApplyDecision =
@@ -23,7 +23,8 @@ export const describeObject = (o: KubernetesObject): string =>
 /**
  * - absent → apply (no force: if it appeared meanwhile, the apiserver's conflict is reported, not overridden);
  * - ours and unchanged → skip (zero writes in steady state);
- * - ours and drifted → apply with force (we own it; hand edits are repaired);
+ * - ours and drifted ({@link driftOf}: a value differs, or we own a field no longer rendered) → apply with force
+ *   (we own it; hand edits are repaired, dropped fields removed);
  * - another MetricsStack's → conflict, always (two stacks must never fight over one object);
  * - nobody's we know (Helm, the EKS add-on, kubectl) → conflict unless the spec adopts it.
  */
@@ -31,12 +32,13 @@ export function decideApply(desired: KubernetesObject, live: KubernetesObject | 
   if (!live) return { action: 'apply', force: false };
   const owner = ownerOf(live);
   if (owner === policy.owner) {
-    return isSubset(desired, live) ? { action: 'skip' } : { action: 'apply', force: true };
+    return driftOf(desired, live) === undefined ? { action: 'skip' } : { action: 'apply', force: true };
   }
   if (owner !== undefined) {
     return {
       action: 'conflict',
-      message: `${describeObject(live)} belongs to MetricsStack "${owner}"; only one MetricsStack may manage it. Delete one of the two MetricsStacks, or change what this one deploys.`,
+      message: `${describeObject(live)} belongs to MetricsStack "${owner}"; only one MetricsStack may manage it. ` +
+        'Delete one of the two MetricsStacks, or change what this one deploys.',
     };
   }
   if (policy.adopt) return { action: 'apply', force: true };
@@ -44,7 +46,8 @@ export function decideApply(desired: KubernetesObject, live: KubernetesObject | 
   const by = managers.length > 0 ? `managed by ${managers.join(', ')}` : 'not created by this operator';
   return {
     action: 'conflict',
-    message: `${describeObject(live)} already exists and is ${by}; it was left untouched. Set ${policy.adoptField}: true to let the operator take it over, or remove it (for example uninstall the Helm release or the EKS add-on that created it).`,
+    message: `${describeObject(live)} already exists and is ${by}; it was left untouched. Set ${policy.adoptField}: true to let the ` +
+      'operator take it over, or remove it (for example uninstall the Helm release or the EKS add-on that created it).',
   };
 }
 

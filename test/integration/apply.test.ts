@@ -56,6 +56,15 @@ describe('server-side apply against a real kube-apiserver', () => {
     expect((await read('a')).data?.k).toBe('v');
   });
 
+  it('removes a field it no longer renders (its managedFields still own it), and then writes nothing', async () => {
+    expect((await applier.apply(cm('dropped', { keep: '1', drop: '2' }), policy)).result).toBe('applied');
+    expect((await applier.apply(cm('dropped', { keep: '1' }), policy)).result).toBe('applied');
+    const live = await read('dropped');
+    expect(live.data).toEqual({ keep: '1' });
+    expect((await applier.apply(cm('dropped', { keep: '1' }), policy)).result).toBe('unchanged');
+    expect((await read('dropped')).metadata?.resourceVersion).toBe(live.metadata?.resourceVersion);
+  });
+
   it('leaves an object another manager created untouched and names that manager', async () => {
     const made = await cluster.kubectl(['create', 'configmap', 'helm-owned', '-n', 'default', '--from-literal=k=theirs', '--field-manager=helm']);
     expect(made.code).toBe(0);

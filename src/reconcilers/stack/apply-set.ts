@@ -1,7 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { ApplyPolicy } from '../../kube/apply-decision.js';
+import { describeObject, type ApplyPolicy } from '../../kube/apply-decision.js';
 import type { Applier } from '../../kube/applier.js';
 import type { ConditionInput } from '../../kube/conditions.js';
+import { foreignChangeMessage } from '../../kube/foreign-fields.js';
 
 /** What applying a set of rendered objects came to. */
 export interface ApplySetResult {
@@ -11,6 +12,8 @@ export interface ApplySetResult {
   readonly conflicts: readonly string[];
   /** The objects as they are now, by `Kind/namespace/name`, for verification. */
   readonly live: ReadonlyMap<string, KubernetesObject>;
+  /** One Event message per other field manager whose changes to these objects were undone. */
+  readonly foreignChanges?: readonly string[];
 }
 
 /**
@@ -35,9 +38,11 @@ export async function applySet(
   let applied = 0;
   let unchanged = 0;
   const conflicts: string[] = [];
+  const foreignChanges: string[] = [];
   const live = new Map<string, KubernetesObject>();
   for (const obj of objects) {
     const out = await applier.apply(obj, { ...policy, owner: ctx.name });
+    for (const change of out.foreign ?? []) foreignChanges.push(foreignChangeMessage(describeObject(obj), change));
     if (out.result === 'conflict') {
       conflicts.push(out.message ?? `${objectId(obj)} conflicts`);
       continue;
@@ -47,7 +52,7 @@ export async function applySet(
     if (out.result === 'applied') applied++;
     else unchanged++;
   }
-  return { applied, unchanged, conflicts, live };
+  return { applied, unchanged, conflicts, live, ...(foreignChanges.length > 0 && { foreignChanges }) };
 }
 
 /** ResourcesApplied, from one or more apply sets. */

@@ -77,6 +77,10 @@ export class MetricsStackReconciler implements Reconciler {
       ctx.setCondition({ type: 'ResourcesApplied', status: 'False', reason: 'ReconcileError', message: `${failures.join('; ')}. Retrying with backoff.` });
     } else if (ctx.applyResults.length > 0) ctx.setCondition(resourcesAppliedCondition(ctx.applyResults));
     else ctx.removeCondition('ResourcesApplied');
+    for (const message of ctx.applyResults.flatMap((r) => r.foreignChanges ?? [])) {
+      log.info({ message }, 'undid changes another field manager made');
+      await this.d.events.event(stack, 'Warning', 'ForeignChangeReverted', message);
+    }
     if (ctx.pruningHeldBy.length > 0) log.info({ reasons: ctx.pruningHeldBy }, 'not pruning this pass');
     // A conflict leaves a wanted object unrecorded: pruning then would delete what was ours a pass ago.
     const conflicts = ctx.applyResults.some((r) => r.conflicts.length > 0);

@@ -1,5 +1,6 @@
 /** The Cluster Autoscaler Deployment for AWS auto-discovery, as the upstream chart renders it for cloudProvider aws. */
 import type { V1Deployment } from '@kubernetes/client-node';
+import { hostIsolation } from '../common/pod-isolation.js';
 import { CA_ENABLED_TAG, caClusterTag } from './discovery-tags.js';
 import type { ClusterAutoscalerRenderInput } from './input.js';
 import { clusterAutoscalerLabels, clusterAutoscalerSelector } from './labels.js';
@@ -51,6 +52,7 @@ export function renderClusterAutoscalerDeployment(input: ClusterAutoscalerRender
           serviceAccountName: input.serviceAccountName,
           priorityClassName: 'system-cluster-critical',
           nodeSelector: { 'kubernetes.io/os': 'linux' },
+          ...hostIsolation(),
           securityContext: { runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [
             {
@@ -63,7 +65,7 @@ export function renderClusterAutoscalerDeployment(input: ClusterAutoscalerRender
               ports: [{ name: 'metrics', containerPort: CLUSTER_AUTOSCALER_METRICS_PORT, protocol: 'TCP' }],
               livenessProbe: { httpGet: { path: '/health-check', port: 'metrics' } },
               resources: { requests: { cpu: '100m', memory: '600Mi' }, limits: { memory: '600Mi' } },
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+              securityContext: { privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
             },
           ],
         },

@@ -5,8 +5,12 @@
  */
 import type { V1Container, V1Deployment, V1PodSpec } from '@kubernetes/client-node';
 
-/** The Pod Security Standards "restricted" profile for a container whose only writable path is a /tmp volume. */
+/**
+ * The Pod Security Standards "restricted" profile for a container whose only writable path is a /tmp volume;
+ * `privileged: false` is the default, written out so that our field manager owns it (see pod-isolation.ts).
+ */
 export const restrictedSecurityContext = (runAsUser: number): V1Container['securityContext'] => ({
+  privileged: false,
   allowPrivilegeEscalation: false,
   capabilities: { drop: ['ALL'] },
   readOnlyRootFilesystem: true,
@@ -18,7 +22,11 @@ export const restrictedSecurityContext = (runAsUser: number): V1Container['secur
 /** Best effort: with two or more replicas, spread them over nodes; a cluster with one usable node still runs them all. */
 export const spreadOverNodes = (replicas: number, selector: Record<string, string>): Pick<V1PodSpec, 'topologySpreadConstraints'> =>
   replicas >= 2
-    ? { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }] }
+    ? {
+      topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+      ],
+    }
     : {};
 
 export interface ServerDeployment {
@@ -32,7 +40,10 @@ export interface ServerDeployment {
   readonly podSpec: V1PodSpec;
 }
 
-/** The Deployment. maxUnavailable 0 keeps the server's APIs served during a rollout. Copies what it places twice: no two parts of the output share a mutable object. */
+/**
+ * The Deployment. maxUnavailable 0 keeps the server's APIs served during a rollout. Copies what it places twice: no
+ * two parts of the output share a mutable object.
+ */
 export function renderServerDeployment(d: ServerDeployment): V1Deployment {
   return {
     apiVersion: 'apps/v1',

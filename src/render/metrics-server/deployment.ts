@@ -1,5 +1,6 @@
 /** The metrics-server Deployment: restricted, probed, spread over nodes, and rolled when its certificate changes. */
 import type { V1Container, V1Deployment, V1PodSpec } from '@kubernetes/client-node';
+import { hostIsolation } from '../common/pod-isolation.js';
 import { renderServerDeployment, restrictedSecurityContext, spreadOverNodes } from '../common/server-deployment.js';
 import type { MetricsServerRenderInput } from './input.js';
 import { commonLabels, selectorLabels } from './labels.js';
@@ -32,6 +33,7 @@ function podSpec(input: MetricsServerRenderInput): V1PodSpec {
   return {
     serviceAccountName: input.name,
     priorityClassName: 'system-cluster-critical',
+    ...hostIsolation(),
     nodeSelector: { 'kubernetes.io/os': 'linux' },
     ...(affinity && { affinity }),
     ...spreadOverNodes(input.replicas, selectorLabels(input)),

@@ -7,6 +7,7 @@ import { commonLabels, selectorLabels } from './labels.js';
 import { CONFIG_DIR, CONFIG_KEY, HTTPS_PORT_NAME, SERVING_CERT_DIR, TMP_DIR } from './paths.js';
 import { configMapName } from './service.js';
 import { renderServerPodDisruptionBudget } from '../common/extension-apiserver.js';
+import { hostIsolation } from '../common/pod-isolation.js';
 import { renderServerDeployment, restrictedSecurityContext, spreadOverNodes } from '../common/server-deployment.js';
 import { SERVING_CERT_HASH_ANNOTATION, servingCertHash } from '../common/serving-cert-hash.js';
 
@@ -50,6 +51,7 @@ function podSpec(input: PrometheusAdapterRenderInput): V1PodSpec {
   };
   return {
     serviceAccountName: input.name,
+    ...hostIsolation(),
     nodeSelector: { 'kubernetes.io/os': 'linux' },
     ...spreadOverNodes(input.replicas, selectorLabels(input)),
     containers: [container],

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Applier } from '../../../src/kube/applier.js';
 import { FIELD_MANAGER } from '../../../src/kube/labels.js';
 import { ownershipLabels } from '../../../src/render/common/ownership.js';
+import { entry } from '../../support/managed-fields.js';
+import { editedBy, liveAfter, pod, render } from './deployment-fixture.js';
 
 /**
  * Records the calls the Applier makes. This is a fake of the client object, not of the Kubernetes API: what the
@@ -21,7 +23,11 @@ function recordingApi(existing?: KubernetesObject) {
       calls.push({ verb: 'apply', args });
       return args[0];
     },
-  } as unknown as Pick<ObjectClient, 'read' | 'apply'>;
+    patch: async (...args: unknown[]) => {
+      calls.push({ verb: 'patch', args });
+      return args[0];
+    },
+  } as unknown as Pick<ObjectClient, 'read' | 'apply' | 'patch'>;
   return { api, calls };
 }
 
@@ -67,5 +73,31 @@ describe('Applier', () => {
     expect(out).toMatchObject({ result: 'conflict' });
     expect(out.message).toContain('kubectl-edit');
     expect(out.message).toContain('spec.prometheusAdapter.adoptExisting: true');
+  });
+
+  it('removes what another manager added to our pod template with a guarded JSON patch, applies nothing, and reports it', async () => {
+    const { api, calls } = recordingApi();
+    const fields = { 'f:spec': { 'f:template': { 'f:metadata': { 'f:labels': { 'f:allow-egress': {} } } } } };
+    const live = liveAfter(render(), entry('hand-edit', fields, 'Update'));
+    (live as { spec: { template: { metadata: { labels: Record<string, string> } } } }).spec.template.metadata.labels['allow-egress'] = 'true';
+    const out = await new Applier(api, () => live).apply(render(), policy);
+    expect(calls.map((c) => c.verb)).toEqual(['patch']);
+    const [ref, ops, type, options] = calls[0]!.args;
+    expect(ref).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'metrics-server', namespace: 'kube-system' } });
+    expect(ops).toEqual([
+      { op: 'test', path: '/spec/template/metadata/labels/allow-egress', value: 'true' },
+      { op: 'remove', path: '/spec/template/metadata/labels/allow-egress' },
+    ]);
+    expect([type, options]).toEqual(['json', { fieldManager: FIELD_MANAGER }]);
+    expect(out.result).toBe('applied');
+    expect(out.foreign).toEqual([{ manager: 'hand-edit', reverted: [], removed: [{ path: 'spec.template.metadata.labels.allow-egress', security: false }] }]);
+  });
+
+  it('reverts a field another manager changed with one forced apply and names that manager', async () => {
+    const { api, calls } = recordingApi();
+    const live = editedBy('intruder', { 'f:spec': { 'f:template': { 'f:spec': { 'f:hostNetwork': {} } } } }, (d) => { pod(d).hostNetwork = true; });
+    const out = await new Applier(api, () => live).apply(render(), policy);
+    expect(calls.map((c) => [c.verb, c.args[1]])).toEqual([['apply', { fieldManager: FIELD_MANAGER, force: true }]]);
+    expect(out.foreign).toEqual([{ manager: 'intruder', reverted: [{ path: 'spec.template.spec.hostNetwork', security: true }], removed: [] }]);
   });
 });

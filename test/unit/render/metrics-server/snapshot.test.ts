@@ -157,6 +157,9 @@ describe('renderMetricsServer snapshots', () => {
           spec:
             serviceAccountName: metrics-server
             priorityClassName: system-cluster-critical
+            hostNetwork: false
+            hostPID: false
+            hostIPC: false
             nodeSelector:
               kubernetes.io/os: linux
             topologySpreadConstraints:
@@ -202,6 +205,7 @@ describe('renderMetricsServer snapshots', () => {
                     cpu: 100m
                     memory: 200Mi
                 securityContext:
+                  privileged: false
                   allowPrivilegeEscalation: false
                   capabilities:
                     drop:

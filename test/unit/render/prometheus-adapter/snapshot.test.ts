@@ -214,6 +214,9 @@ describe('renderPrometheusAdapter snapshots', () => {
               metricsstack.io/config-sha256: 97b501623a47f64804d3ea67c522eb5f8b92eee7358b2ce2eef871431bc1d6b1
           spec:
             serviceAccountName: prometheus-adapter
+            hostNetwork: false
+            hostPID: false
+            hostIPC: false
             nodeSelector:
               kubernetes.io/os: linux
             containers:
@@ -251,6 +254,7 @@ describe('renderPrometheusAdapter snapshots', () => {
                     cpu: 100m
                     memory: 180Mi
                 securityContext:
+                  privileged: false
                   allowPrivilegeEscalation: false
                   capabilities:
                     drop:
