@@ -1,6 +1,7 @@
 /** ClusterAutoscalerReady from the findings of each step, as a pure fold: every problem is named, the first sets the reason. */
 import type { ConditionInput } from '../../kube/conditions.js';
 import { CA_ENABLED_TAG, caClusterTag } from '../../render/cluster-autoscaler/discovery-tags.js';
+import { IDENTITY_UNVERIFIED } from '../aws/identity.js';
 import type { AsgPlan } from './asgs.js';
 
 export const CA_CONDITION = 'ClusterAutoscalerReady';
@@ -10,9 +11,13 @@ export type Finding =
   | { readonly ok: true; readonly message: string }
   | { readonly ok: false; readonly reason: string; readonly message: string; readonly status?: 'False' | 'Unknown' };
 
-/** Folds the findings, in step order, into the condition. */
+/**
+ * Folds the findings, in step order, into the condition. An unverified cluster goes first: every other finding is
+ * about a cluster that may not be this one.
+ */
 export function decideClusterAutoscaler(findings: readonly Finding[]): ConditionInput {
-  const problems = findings.filter((f): f is Extract<Finding, { ok: false }> => !f.ok);
+  const rank = (f: Finding): number => (!f.ok && f.reason === IDENTITY_UNVERIFIED ? 0 : 1);
+  const problems = findings.filter((f): f is Extract<Finding, { ok: false }> => !f.ok).sort((a, b) => rank(a) - rank(b));
   if (problems.length > 0) {
     const status = problems.some((p) => (p.status ?? 'False') === 'False') ? 'False' : 'Unknown';
     return { type: CA_CONDITION, status, reason: problems[0]!.reason, message: problems.map((p) => p.message).join(' ') };
@@ -27,7 +32,8 @@ export function asgFinding(plan: AsgPlan, clusterName: string): Finding {
     return {
       ok: false,
       reason: 'NoAutoScalingGroups',
-      message: `EKS cluster ${clusterName} has no managed node group with an Auto Scaling group, so Cluster Autoscaler has nothing to discover. Add a managed node group, or tag a self-managed group with ${tags}.`,
+      message: `EKS cluster ${clusterName} has no managed node group with an Auto Scaling group, so Cluster Autoscaler has nothing to ` +
+        `discover. Add a managed node group, or tag a self-managed group with ${tags}.`,
     };
   }
   if (plan.untagged.length > 0) {
@@ -36,8 +42,10 @@ export function asgFinding(plan: AsgPlan, clusterName: string): Finding {
       ok: false,
       reason: 'ASGDiscoveryTagsMissing',
       message:
-        `Auto Scaling group${plan.untagged.length === 1 ? '' : 's'} ${plan.untagged.join(', ')} lack${plan.untagged.length === 1 ? 's' : ''} the discovery tags ${tags}, so ` +
-        `Cluster Autoscaler will not find ${plan.untagged.length === 1 ? 'it' : 'them'}. Set spec.clusterAutoscaler.manageASGTags: true, or run aws autoscaling ` +
+        `Auto Scaling group${plan.untagged.length === 1 ? '' : 's'} ${plan.untagged.join(', ')} ` +
+        `lack${plan.untagged.length === 1 ? 's' : ''} the discovery tags ${tags}, so ` +
+        `Cluster Autoscaler will not find ${plan.untagged.length === 1 ? 'it' : 'them'}. Set spec.clusterAutoscaler.manageASGTags: true, ` +
+        'or run aws autoscaling ' +
         `create-or-update-tags --tags ResourceId=${first},ResourceType=auto-scaling-group,Key=${CA_ENABLED_TAG},Value=true,PropagateAtLaunch=false ` +
         `ResourceId=${first},ResourceType=auto-scaling-group,Key=${caClusterTag(clusterName)},Value=owned,PropagateAtLaunch=false.`,
     };

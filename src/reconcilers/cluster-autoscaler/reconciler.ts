@@ -9,6 +9,7 @@ import { AwsError } from '../../cloud/aws/errors.js';
 import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
 import type { Applier } from '../../kube/applier.js';
 import { awsFailure } from '../aws/condition.js';
+import { IDENTITY_UNVERIFIED } from '../aws/identity.js';
 import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
 import type { ObjectCache, OwningReconciler, StackContext } from '../stack/context.js';
@@ -29,7 +30,10 @@ export interface ClusterAutoscalerDeps {
 }
 
 /** Reasons whose cause lives in AWS: while one stands, IAM and Auto Scaling answers are re-read every few minutes. */
-const AWS_SIDE = new Set(['RoleTrustPolicyMismatch', 'OIDCProviderMissing', 'NotFound', 'ASGDiscoveryTagsMissing', 'NoAutoScalingGroups', 'AccessDenied', 'AWSError', 'ClusterUnknown']);
+const AWS_SIDE = new Set([
+  'RoleTrustPolicyMismatch', 'OIDCProviderMissing', 'NotFound', 'ASGDiscoveryTagsMissing', 'NoAutoScalingGroups', 'AccessDenied', 'AWSError', 'ClusterUnknown',
+  IDENTITY_UNVERIFIED,
+]);
 
 export class ClusterAutoscalerReconciler implements OwningReconciler {
   readonly name = 'cluster-autoscaler';
@@ -50,7 +54,9 @@ export class ClusterAutoscalerReconciler implements OwningReconciler {
       delete ctx.status.clusterAutoscaler;
       ctx.setCondition({
         type: CA_CONDITION, status: 'False', reason: 'NotApplicable',
-        message: "spec.clusterAutoscaler is set, but this cluster is not Amazon EKS (no node has an aws:// providerID or eks.amazonaws.com labels): IRSA and ASG discovery tags are EKS features. Remove spec.clusterAutoscaler, or set it on the EKS cluster's MetricsStack.",
+        message: 'spec.clusterAutoscaler is set, but this cluster is not Amazon EKS (no node has an aws:// providerID or ' +
+          'eks.amazonaws.com labels): IRSA and ASG discovery tags are EKS features. Remove spec.clusterAutoscaler, or set it on ' +
+          "the EKS cluster's MetricsStack.",
       });
       return wantsUnknown('the cluster does not look like EKS this pass');
     }
@@ -73,7 +79,8 @@ export class ClusterAutoscalerReconciler implements OwningReconciler {
         if (!(err instanceof AwsError)) throw err;
         const failure = awsFailure(CA_CONDITION, doing, err, this.d.operatorRoleArn);
         if (failure.retryable) retryable.push(err);
-        findings.push({ ok: false, reason: failure.condition.reason, message: failure.condition.message, status: failure.condition.status === 'Unknown' ? 'Unknown' : 'False' });
+        const status = failure.condition.status === 'Unknown' ? 'Unknown' : 'False';
+        findings.push({ ok: false, reason: failure.condition.reason, message: failure.condition.message, status });
       }
     };
     const sa = ca.serviceAccount;
@@ -92,9 +99,9 @@ export class ClusterAutoscalerReconciler implements OwningReconciler {
     }
     let groups: { name: string; minSize: number; maxSize: number; desiredCapacity: number; tagged: boolean }[] | undefined;
     await step(`reading the Auto Scaling groups of cluster ${session.clusterName}`, async () => {
-      const plan = await reconcileAsgTags(session.ports, session.clusterName, ca.manageASGTags);
-      groups = plan.rows;
-      return asgFinding(plan, session.clusterName);
+      const out = await reconcileAsgTags(session.ports, session.clusterName, ca.manageASGTags, () => this.d.aws.verifyIdentity(ctx, session));
+      groups = out.plan.rows;
+      return out.unverified ? { ok: false, reason: IDENTITY_UNVERIFIED, message: out.unverified } : asgFinding(out.plan, session.clusterName);
     });
     let deployed = true;
     if (ca.deploy && roleArn) {
