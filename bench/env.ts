@@ -48,12 +48,16 @@ export async function startBenchEnv(o: EnvOptions): Promise<BenchEnv> {
     rmSync(scratch, { recursive: true, force: true });
   };
   try {
+    // The apiserver publishes the seeded cluster's OIDC issuer, as EKS's does: the operator verifies it before AWS writes.
+    const motoUp = startMoto();
+    const seeded = motoUp.then((x) => seedEks(x.endpoint));
+    const apiserverExtraArgs = [...(o.apiserverExtraArgs ?? []), ...(audit?.args ?? [])];
     [cluster, moto] = await Promise.all([
-      startCluster({ ...o, apiserverExtraArgs: [...(o.apiserverExtraArgs ?? []), ...(audit?.args ?? [])] }),
-      startMoto(),
+      startCluster({ ...o, apiserverExtraArgs, serviceAccountIssuer: seeded.then((x) => x.issuerUrl) }),
+      motoUp,
     ]);
     const m = moto;
-    const [seed, p] = await Promise.all([seedEks(m.endpoint), startAwsProxy(m.endpoint), installCrd(cluster)]);
+    const [seed, p] = await Promise.all([seeded, startAwsProxy(m.endpoint), installCrd(cluster)]);
     proxy = p;
     const { path: kubeconfig, token } = await operatorKubeconfig(cluster);
     const env = { ...m.env, AWS_ENDPOINT_URL: p.endpoint, NODE_ENV: 'production' };

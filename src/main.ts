@@ -21,7 +21,7 @@ import { annotationsChanged, deletionTimestampSet, generationChanged, labelsChan
 import { WorkQueue } from './controllers/workqueue.js';
 import { Applier } from './kube/applier.js';
 import { KubeClient } from './kube/client.js';
-import { listAPIResources, listNodeMetrics } from './kube/api-probes.js';
+import { listAPIResources, listNodeMetrics, readServiceAccountIssuer } from './kube/api-probes.js';
 import { ignoreNotFound } from './kube/errors.js';
 import { loadKubeConfig, podNamespace } from './kube/in-cluster.js';
 import { MANAGED_SELECTOR } from './kube/labels.js';
@@ -106,7 +106,7 @@ async function main(): Promise<number> {
   const awsRegions = new Map<string, RegionClients>();
   const awsCalls = new AwsCallCounter((operation) => metrics.awsCalls.inc({ operation }));
   const aws = new AwsSessionSource({
-    defaultRegion: config.awsRegion,
+    defaultRegion: config.awsRegion, apiserverIssuer: () => readServiceAccountIssuer(objects),
     clientsFor: async (region) => {
       let ports = awsRegions.get(region);
       if (!ports) {
@@ -137,7 +137,7 @@ async function main(): Promise<number> {
     subs: orderSubReconcilers({
       platform: new PlatformObserver(nodes),
       aggregation: new AggregationPreflight(extensionAuth),
-      fargatePlacement: new FargatePlacement({ aws, operatorRoleArn }),
+      fargatePlacement: new FargatePlacement({ aws, operatorRoleArn, objects, apiServices: cacheOf<V1APIService>('APIService') }),
       backends: [new BackendReconciler(new MetricsServerBackend({
         ...certSources,
         kubeletTLS: new KubeletTLSFactsSource((namespace, name) => objects.read<V1ConfigMap>(objectRef('v1', 'ConfigMap', name, namespace)), Date.now),

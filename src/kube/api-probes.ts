@@ -1,6 +1,7 @@
 /**
  * Real requests to the aggregated metrics APIs: proof that an API answers, beyond its APIService's Available
- * condition. The backends' pure decisions read what these return.
+ * condition. The backends' pure decisions read what these return. Also the apiserver's own discovery document, whose
+ * issuer identifies this cluster in AWS.
  */
 import type { V1APIResourceList } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
@@ -30,6 +31,20 @@ export async function listAPIResources(client: KubeClient, group: string, versio
   } catch (err) {
     return failed(err);
   }
+}
+
+/** Where the apiserver publishes its service-account issuer (OIDC discovery). */
+export const ISSUER_DISCOVERY_PATH = '/.well-known/openid-configuration';
+
+/**
+ * The service-account issuer this apiserver publishes (service-account issuer discovery): on EKS, the cluster's OIDC
+ * issuer. Only the `issuer` field is taken, and only when it looks like a URL, so nothing else of the answer travels.
+ */
+export async function readServiceAccountIssuer(client: Pick<KubeClient, 'request'>): Promise<string> {
+  const doc = await client.request<{ issuer?: unknown } | undefined>('GET', ISSUER_DISCOVERY_PATH);
+  const issuer = doc?.issuer;
+  if (typeof issuer !== 'string' || !/^https?:\/\/[^\s]{1,500}$/.test(issuer)) throw new Error('the discovery document names no issuer URL');
+  return issuer;
 }
 
 function failed(err: unknown): { readonly error: string; readonly code?: number } {

@@ -118,14 +118,16 @@ describe('AWS ports against moto', () => {
   it('walks a RecreateProfile plan to Completed, each step decided afresh from AWS and the persisted plan', async () => {
     const spec = {
       dryRun: false,
-      profiles: [{ name: 'fp-default', replacementName: 'fp-default-v2', selectors: [{ namespace: 'default', labels: { compute: 'fargate-only' } }] }],
+      // Still selects what fp-default selects (compute=fargate): a replacement that drops a selector is refused.
+      profiles: [{ name: 'fp-default', replacementName: 'fp-default-v2', selectors: [{ namespace: 'default' }] }],
     };
+    const noPods = { metricsServer: { namespace: 'kube-system', labels: { 'k8s-app': 'metrics-server' } }, metricsServerPods: [], otherPods: [] };
     let status: RecreateStatus = {};
     const taken: string[] = [];
     for (let i = 0; i < 5 && status.phase !== 'Completed'; i++) {
       const names = await aws.eks.listFargateProfiles('demo');
       const profiles = await Promise.all(names.map((n) => aws.eks.describeFargateProfile('demo', n)));
-      const decision = planProfileRecreation(profiles, spec, status);
+      const decision = planProfileRecreation(profiles, spec, status, noPods);
       status = { phase: decision.phase, plan: decision.plan }; // all a restarted operator would have
       const next = decision.nextAction;
       taken.push(next.type);

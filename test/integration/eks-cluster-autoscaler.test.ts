@@ -9,7 +9,7 @@ import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1ServiceAccount } f
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsStack } from '../../src/api/v1alpha1/types.js';
 import { clusterAutoscalerImage } from '../../src/reconcilers/cluster-autoscaler/asg-tags.js';
-import { motoClientConfig, seedEks, type SeededEks } from '../support/aws-seed.js';
+import { motoClientConfig, seedEks, seedEksCluster, type SeededCluster, type SeededEks } from '../support/aws-seed.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
 import { installCrd } from '../support/crd.js';
 import { startMoto, type Moto } from '../support/moto.js';
@@ -19,6 +19,8 @@ import { condition, stackApi, until } from '../support/stacks.js';
 let cluster: TestCluster;
 let moto: Moto;
 let seed: SeededEks;
+/** Another cluster named demo, in eu-west-1: moto gives it another OIDC issuer, so it is not this cluster. */
+let west: SeededCluster;
 let runner: OperatorRunner;
 let op: OperatorProcess;
 let stacks: ReturnType<typeof stackApi>;
@@ -34,10 +36,10 @@ const awsCalls = async () => {
   return [...text.matchAll(/^metricsstack_aws_calls_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
 };
 const serviceAccount = () => core.readNamespacedServiceAccount({ name: 'cluster-autoscaler', namespace: 'kube-system' });
-const asgTags = async () => {
-  const asg = new AutoScalingClient(motoClientConfig(moto.endpoint));
+const asgTags = async (of: SeededCluster = seed) => {
+  const asg = new AutoScalingClient(motoClientConfig(moto.endpoint, of.region));
   try {
-    const out = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [seed.asgName] }));
+    const out = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [of.asgName] }));
     return Object.fromEntries((out.AutoScalingGroups?.[0]?.Tags ?? []).map((t) => [t.Key, t.Value]));
   } finally {
     asg.destroy();
@@ -45,8 +47,11 @@ const asgTags = async () => {
 };
 
 beforeAll(async () => {
-  [cluster, moto] = await Promise.all([startCluster({ preset: 'eks-mixed' }), startMoto()]);
-  seed = await seedEks(moto.endpoint);
+  // The apiserver publishes the seeded cluster's OIDC issuer, as EKS's does: the operator verifies it before AWS writes.
+  const motoUp = startMoto();
+  const seeded = motoUp.then((m) => seedEks(m.endpoint));
+  [cluster, moto, seed] = await Promise.all([startCluster({ preset: 'eks-mixed', serviceAccountIssuer: seeded.then((x) => x.issuerUrl) }), motoUp, seeded]);
+  west = await seedEksCluster(moto.endpoint, { region: 'eu-west-1' });
   stacks = stackApi(cluster.kubeConfig);
   core = cluster.kubeConfig.makeApiClient(CoreV1Api);
   await installCrd(cluster);
@@ -98,6 +103,21 @@ describe('Cluster Autoscaler on EKS', () => {
     });
     expect(await asgTags())
       .toMatchObject({ 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/demo': 'owned', 'eks:cluster-name': 'demo' });
+  });
+
+  it('tags no Auto Scaling group of an EKS cluster it cannot verify as this one (another issuer): ClusterIdentityUnverified', async () => {
+    // eu-west-1's only cluster is named demo too: "the only cluster in the region" would pick it.
+    await stacks.patchSpec('default', '/spec/cluster', { region: 'eu-west-1' });
+    await untilStack('a pass on eu-west-1', (s) => s.status?.platform?.region === 'eu-west-1' &&
+      s.status?.clusterAutoscaler?.autoScalingGroups?.[0]?.name === west.asgName);
+    expect(await asgTags(west)).not.toHaveProperty('k8s.io/cluster-autoscaler/enabled');
+    expect(await asgTags(west)).not.toHaveProperty('k8s.io/cluster-autoscaler/demo');
+    const c = ca(await stacks.get('default'))!;
+    expect(c).toMatchObject({ status: 'False', reason: 'ClusterIdentityUnverified' });
+    expect(c.message).toContain(`EKS cluster demo in eu-west-1 has OIDC issuer ${west.issuerUrl}`);
+    expect(c.message).toContain(`this cluster's service-account issuer is ${seed.issuerUrl}`);
+    await stacks.patchSpec('default', '/spec/cluster', { region: 'us-east-1' });
+    await untilStack('ClusterAutoscalerReady True again', (s) => ca(s)?.status === 'True');
   });
 
   it('names the trust-policy mismatch of role ca-wrong-sub: the sub expected and the sub found', async () => {

@@ -6,7 +6,8 @@
 //   DELETING) and the next Describe* throws ResourceNotFoundException. Code that waits for DELETING → gone must also
 //   accept "gone immediately".
 // - The OIDC issuer is https://oidc.eks.<region>.amazonaws.com/id/<10 random chars>, but the random part is drawn once
-//   per moto process: every cluster, in every account, before and after /moto-api/reset, gets the same issuer.
+//   per moto process: every cluster of a region, in every account, before and after /moto-api/reset, gets the same
+//   issuer; a cluster in another region gets another (its region is part of it).
 // - A node group reports resources.autoScalingGroups = [{ name: 'eks-<uuid>' }] (real EKS: 'eks-<ng>-<uuid>') but
 //   moto creates no such ASG, and node group scalingConfig and the ASG never sync. We create the ASG under that name.
 // - An ASG with DesiredCapacity N launches N moto EC2 instances from a launch configuration; no AMI validation.
@@ -24,7 +25,8 @@ export interface SeedOptions {
   accountId?: string;
 }
 
-export interface SeededEks {
+/** The EKS side only: cluster, node group with its ASG, Fargate profiles (see {@link seedEksCluster}). */
+export interface SeededCluster {
   region: string;
   accountId: string;
   clusterName: string;
@@ -36,6 +38,9 @@ export interface SeededEks {
   asgName: string;
   scaling: { min: number; max: number; desired: number };
   fargateProfiles: { name: string; namespace: string; labels?: Record<string, string> }[];
+}
+
+export interface SeededEks extends SeededCluster {
   oidcProviderArn: string;
   caRole: { name: string; arn: string; sub: string };
   /** Trusts the CA service account, plus a Deny on aws:SourceIp that only the live STS request can decide. */
@@ -50,9 +55,9 @@ export function motoClientConfig(endpoint: string, region = 'us-east-1') {
   return { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
 }
 
-/** Expects a fresh (or reset) moto: names are fixed, so seeding twice without resetMoto() fails on duplicates. */
-export async function seedEks(endpoint: string, opts: SeedOptions = {}): Promise<SeededEks> {
-  const { clusterName = 'demo', region = 'us-east-1', accountId = MOTO_DEFAULT_ACCOUNT } = opts;
+type Clients = { eks: EKSClient; asg: AutoScalingClient; iam: IAMClient };
+
+function motoClients(endpoint: string, region: string, accountId: string): Clients {
   const cfg = motoClientConfig(endpoint, region);
   const [eks, asg, iam] = [new EKSClient(cfg), new AutoScalingClient(cfg), new IAMClient(cfg)];
   // moto picks the account from this header; each client's stack has its own generic types, hence the narrow view.
@@ -67,6 +72,35 @@ export async function seedEks(endpoint: string, opts: SeedOptions = {}): Promise
       { step: 'build', name: 'motoAccountId' },
     );
   }
+  return { eks, asg, iam };
+}
+
+/** Expects a fresh (or reset) moto: names are fixed, so seeding twice without resetMoto() fails on duplicates. */
+export const seedEks = (endpoint: string, opts: SeedOptions = {}): Promise<SeededEks> =>
+  withMoto(endpoint, opts, async (c) => {
+    const cluster = await seedWith(c, opts);
+    return { ...cluster, ...(await seedIam(c.iam, cluster)) };
+  });
+
+/**
+ * The EKS cluster, node group, ASG and Fargate profiles without the IAM side (IAM is global: a second cluster in
+ * another region of the same moto would collide on role names). moto gives a cluster in another region another OIDC
+ * issuer, so such a cluster is "not this cluster" for a test apiserver that publishes the first one's.
+ */
+export const seedEksCluster = (endpoint: string, opts: SeedOptions = {}): Promise<SeededCluster> =>
+  withMoto(endpoint, opts, (c) => seedWith(c, opts));
+
+async function withMoto<T>(endpoint: string, opts: SeedOptions, run: (c: Clients) => Promise<T>): Promise<T> {
+  const c = motoClients(endpoint, opts.region ?? 'us-east-1', opts.accountId ?? MOTO_DEFAULT_ACCOUNT);
+  try {
+    return await run(c);
+  } finally {
+    for (const client of Object.values(c)) client.destroy();
+  }
+}
+
+async function seedWith({ eks, asg }: Clients, opts: SeedOptions): Promise<SeededCluster> {
+  const { clusterName = 'demo', region = 'us-east-1', accountId = MOTO_DEFAULT_ACCOUNT } = opts;
   const roleArn = (name: string) => `arn:aws:iam::${accountId}:role/${name}`;
   const subnets = ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'];
   const scaling = { min: 1, max: 4, desired: 2 };
@@ -127,6 +161,11 @@ export async function seedEks(endpoint: string, opts: SeedOptions = {}): Promise
     );
   }
 
+  return { region, accountId, clusterName, clusterArn: cluster.arn, issuerUrl, issuerHost: issuerUrl.replace(/^https:\/\//, ''),
+    nodegroupName, asgName, scaling, fargateProfiles };
+}
+
+async function seedIam(iam: IAMClient, { issuerUrl, issuerHost }: SeededCluster): Promise<Omit<SeededEks, keyof SeededCluster>> {
   const { OpenIDConnectProviderArn: oidcProviderArn } = await iam.send(
     new CreateOpenIDConnectProviderCommand({
       Url: issuerUrl,
@@ -136,7 +175,6 @@ export async function seedEks(endpoint: string, opts: SeedOptions = {}): Promise
   );
   if (!oidcProviderArn) throw new Error('moto CreateOpenIDConnectProvider returned no ARN');
 
-  const issuerHost = issuerUrl.replace(/^https:\/\//, '');
   const irsaRole = async (name: string, sub: string, ...more: object[]) => {
     const statement = {
       Effect: 'Allow',
@@ -160,8 +198,5 @@ export async function seedEks(endpoint: string, opts: SeedOptions = {}): Promise
     Condition: { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] } },
   });
 
-  for (const client of [eks, asg, iam]) client.destroy();
-  const clusterArn = cluster.arn;
-  return { region, accountId, clusterName, clusterArn, issuerUrl, issuerHost, nodegroupName, asgName, scaling,
-    fargateProfiles, oidcProviderArn, caRole, wrongSubRole, sourceIpDenyRole };
+  return { oidcProviderArn, caRole, wrongSubRole, sourceIpDenyRole };
 }

@@ -44,7 +44,8 @@ export function etcdArgs(dir: string, p: Ports): string[] {
   ];
 }
 
-export function apiserverArgs(dir: string, p: Ports, pki: Pki): string[] {
+/** `issuer`: the service-account issuer the apiserver signs with and publishes at /.well-known/openid-configuration. */
+export function apiserverArgs(dir: string, p: Ports, pki: Pki, issuer = SA_ISSUER): string[] {
   return [
     `--etcd-servers=http://127.0.0.1:${p.etcd}`,
     '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${p.apiserver}`,
@@ -55,7 +56,7 @@ export function apiserverArgs(dir: string, p: Ports, pki: Pki): string[] {
     `--tls-cert-file=${pki.apiserver.cert}`, `--tls-private-key-file=${pki.apiserver.key}`,
     `--client-ca-file=${pki.ca.cert}`,
     `--service-account-key-file=${pki.saPub}`, `--service-account-signing-key-file=${pki.saKey}`,
-    `--service-account-issuer=${SA_ISSUER}`,
+    `--service-account-issuer=${issuer}`,
     `--service-cluster-ip-range=${SERVICE_CIDR}`,
     '--authorization-mode=Node,RBAC', '--allow-privileged=true', '--profiling=false',
     // The aggregation layer, as kubeadm sets it up. Its absence is seed 000's failure: without

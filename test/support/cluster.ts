@@ -19,6 +19,11 @@ export interface StartOptions {
   preset?: Preset; name?: string; controllers?: string[]; network?: boolean;
   /** Appended to kube-apiserver's flags (e.g. an audit policy and log for bench/); later flags win. */
   apiserverExtraArgs?: string[];
+  /**
+   * The service-account issuer (default SA_ISSUER). EKS tests pass the seeded moto cluster's OIDC issuer, so the
+   * operator can verify that cluster is this one; a promise lets moto start and seed while etcd boots.
+   */
+  serviceAccountIssuer?: string | Promise<string>;
   /** Appended to kwok's flags (e.g. a wider --cidr for 50,000 pods); later flags win. */
   kwokExtraArgs?: string[];
 }
@@ -81,7 +86,9 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
     await waitFor('etcd /health', async () => await probe(`http://127.0.0.1:${etcd}/health`) === 200,
       { timeoutMs: 20_000, watch: procs, blame: etcdProc });
 
-    const apiProc = started(group.start('kube-apiserver', bin('kube-apiserver'), [...apiserverArgs(dir, ports, pki), ...opts.apiserverExtraArgs ?? []]));
+    const issuer = await opts.serviceAccountIssuer;
+    const apiProc = started(group.start('kube-apiserver', bin('kube-apiserver'),
+      [...apiserverArgs(dir, ports, pki, issuer), ...opts.apiserverExtraArgs ?? []]));
     const admin = pki.clients.admin!;
     const tls = { ca: readFileSync(pki.ca.cert), cert: readFileSync(admin.cert), key: readFileSync(admin.key) };
     await waitFor('kube-apiserver /readyz', async () => await probe(`${server}/readyz`, tls) === 200,
@@ -101,7 +108,8 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
     await mustKubectl(kubectl, ['apply', '--server-side', ...KWOK_CRD_FILES.flatMap((f) => ['-f', f])]);
     // Not `kubectl wait`: it fails outright if it reads a CRD before the CRD's first status write.
     await waitFor('kwok CRDs Established', async () => {
-      const r = await kubectl(['get', ...KWOK_CRD_NAMES.map((c) => `crd/${c}`), '-o', 'jsonpath={.items[*].status.conditions[?(@.type=="Established")].status}']);
+      const established = 'jsonpath={.items[*].status.conditions[?(@.type=="Established")].status}';
+      const r = await kubectl(['get', ...KWOK_CRD_NAMES.map((c) => `crd/${c}`), '-o', established]);
       return r.stdout.trim().split(/\s+/).filter((x) => x === 'True').length === KWOK_CRD_NAMES.length;
     }, { timeoutMs: 30_000, watch: procs, blame: apiProc });
     await mustKubectl(kubectl, ['apply', '--server-side', '-f', join(KWOK_ASSETS, 'metrics-resource.yaml')]);

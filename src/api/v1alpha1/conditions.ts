@@ -99,6 +99,12 @@ export const ConditionReason = {
   /** A RecreateProfile plan is recorded in status.fargate.plan and waits for dryRun: false. */
   RecreationPlanned: 'RecreationPlanned',
   RecreatingProfile: 'RecreatingProfile',
+  /** A requested replacement profile would still select metrics-server's pods (RecreateProfile refuses the plan). */
+  ReplacementSelectsMetricsServer: 'ReplacementSelectsMetricsServer',
+  /** A requested replacement would not select a selector or a pod its original selects (RecreateProfile refuses the plan). */
+  ReplacementUncovered: 'ReplacementUncovered',
+  /** Another MetricsStack (or manager) serves metrics.k8s.io, so this one may not change Fargate profiles. */
+  NotMetricsAPIOwner: 'NotMetricsAPIOwner',
   /** The role's trust policy does not allow this service account (usually a mismatched `sub`). */
   RoleTrustPolicyMismatch: 'RoleTrustPolicyMismatch',
   /** Auto Scaling groups lack the k8s.io/cluster-autoscaler/* discovery tags. */
@@ -111,6 +117,8 @@ export const ConditionReason = {
   ClusterAutoscalerConfigured: 'ClusterAutoscalerConfigured',
   /** Neither spec.cluster, the nodes nor ListClusters say which EKS cluster this is. */
   ClusterUnknown: 'ClusterUnknown',
+  /** The EKS cluster's OIDC issuer is not this apiserver's service-account issuer (or either is unknown): no AWS write. */
+  ClusterIdentityUnverified: 'ClusterIdentityUnverified',
   AccessDenied: 'AccessDenied',
   Throttled: 'Throttled',
   /** AWS answered with a server error or not at all; the operator retries with backoff. */

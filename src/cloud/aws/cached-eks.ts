@@ -1,10 +1,11 @@
 /**
  * {@link EKSPort} with a TTL cache in front: reads within their TTL (see ttl.ts) make no AWS call; our own Fargate
- * writes invalidate the cluster's profile entries and shorten their TTL while EKS works through the change.
+ * writes invalidate the cluster's profile entries and shorten their TTL while EKS works through the change. A read
+ * with `uncached` drops its entry first, so it asks AWS and its answer is what later reads see.
  */
 import type { NowSource, TtlCache } from './cache.js';
 import { isAwsNotFound } from './errors.js';
-import type { CreateFargateProfileInput, EKSPort, EksCluster, EksNodegroup, FargateProfile } from './ports.js';
+import type { CreateFargateProfileInput, EKSPort, EksCluster, EksNodegroup, FargateProfile, ReadOptions } from './ports.js';
 import { AWS_TTL_MS, TRANSITIONAL_FARGATE_STATUSES } from './ttl.js';
 
 const notFoundTtl = { errorTtlMs: (err: unknown) => (isAwsNotFound(err) ? AWS_TTL_MS.notFound : undefined) };
@@ -30,8 +31,9 @@ export class CachedEKS implements EKSPort {
     private readonly clock: NowSource,
   ) {}
 
-  describeCluster(name: string): Promise<EksCluster> {
-    return this.cache.getOrLoad(key.cluster(name), () => this.inner.describeCluster(name), AWS_TTL_MS.cluster, notFoundTtl);
+  describeCluster(name: string, options?: ReadOptions): Promise<EksCluster> {
+    this.#bypass(key.cluster(name), options);
+    return this.cache.getOrLoad(key.cluster(name), () => this.inner.describeCluster(name, options), AWS_TTL_MS.cluster, notFoundTtl);
   }
 
   listClusters(): Promise<string[]> {
@@ -60,10 +62,11 @@ export class CachedEKS implements EKSPort {
     );
   }
 
-  describeFargateProfile(clusterName: string, name: string): Promise<FargateProfile> {
+  describeFargateProfile(clusterName: string, name: string, options?: ReadOptions): Promise<FargateProfile> {
+    this.#bypass(key.profile(clusterName, name), options);
     return this.cache.getOrLoad(
       key.profile(clusterName, name),
-      () => this.inner.describeFargateProfile(clusterName, name),
+      () => this.inner.describeFargateProfile(clusterName, name, options),
       (p) => (TRANSITIONAL_FARGATE_STATUSES.has(p.status) ? AWS_TTL_MS.fargateTransitioning : this.#fargateTtl(clusterName)),
       // A profile we are waiting to see gone must be re-checked on the short TTL too.
       { errorTtlMs: (err) => (isAwsNotFound(err) ? Math.min(AWS_TTL_MS.notFound, this.#fargateTtl(clusterName)) : undefined) },
@@ -85,6 +88,11 @@ export class CachedEKS implements EKSPort {
     } finally {
       this.#wrote(clusterName);
     }
+  }
+
+  // Invalidation also discards a load in flight, so the read that follows is one AWS answers now.
+  #bypass(k: string, options: ReadOptions | undefined): void {
+    if (options?.uncached) this.cache.invalidate(k);
   }
 
   #wrote(clusterName: string): void {

@@ -55,14 +55,20 @@ export interface CreateFargateProfileInput {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** Options of one read through a cached port. */
+export interface ReadOptions {
+  /** Ask AWS now, whatever the cache holds (the answer replaces the cached one): for a read a destructive step rests on. */
+  readonly uncached?: boolean;
+}
+
 /** Amazon EKS, as far as the operator uses it. */
 export interface EKSPort {
-  describeCluster(name: string): Promise<EksCluster>;
+  describeCluster(name: string, options?: ReadOptions): Promise<EksCluster>;
   listClusters(): Promise<string[]>;
   listNodegroups(clusterName: string): Promise<string[]>;
   describeNodegroup(clusterName: string, nodegroupName: string): Promise<EksNodegroup>;
   listFargateProfiles(clusterName: string): Promise<string[]>;
-  describeFargateProfile(clusterName: string, name: string): Promise<FargateProfile>;
+  describeFargateProfile(clusterName: string, name: string, options?: ReadOptions): Promise<FargateProfile>;
   createFargateProfile(input: CreateFargateProfileInput): Promise<FargateProfile>;
   /** Starts the deletion; the profile goes DELETING (real EKS) or vanishes at once (moto). */
   deleteFargateProfile(clusterName: string, name: string): Promise<void>;

@@ -5,6 +5,7 @@
  */
 import type { AwsPorts } from '../../cloud/aws/ports.js';
 import type { StackContext } from '../stack/context.js';
+import { decideClusterIdentity, type ClusterIdentity } from './identity.js';
 
 /** AWS services whose cached answers a reconciler can drop, to re-read a check that failed. */
 export type AwsService = 'eks' | 'iam' | 'autoscaling';
@@ -32,6 +33,8 @@ export interface AwsSessionDeps {
   readonly defaultRegion?: string | undefined;
   /** Cached clients for a region, made on first use and kept (their TTL cache must outlive one reconcile). */
   readonly clientsFor: (region: string) => RegionClients | Promise<RegionClients>;
+  /** The service-account issuer this cluster's apiserver publishes (/.well-known/openid-configuration). */
+  readonly apiserverIssuer: () => Promise<string>;
 }
 
 /**
@@ -41,23 +44,35 @@ export interface AwsSessionDeps {
  */
 export class AwsSessionSource {
   readonly #passes = new WeakMap<StackContext, Promise<AwsSession>>();
+  readonly #identities = new WeakMap<StackContext, Promise<ClusterIdentity>>();
 
   constructor(private readonly d: AwsSessionDeps) {}
 
   resolve(ctx: StackContext): Promise<AwsSession> {
-    let pass = this.#passes.get(ctx);
-    if (!pass) {
-      pass = this.#resolve(ctx);
-      this.#passes.set(ctx, pass);
-    }
-    return pass;
+    return perPass(this.#passes, ctx, () => this.#resolve(ctx));
+  }
+
+  /**
+   * Whether the session's EKS cluster is this cluster: asked before every AWS write, so it reads the cluster uncached
+   * (a cached answer could predate a cluster recreated under the same name). Memoised per pass, like the session;
+   * an AWS error rejects, for the caller to report as for any AWS read.
+   */
+  verifyIdentity(ctx: StackContext, session: AwsSession): Promise<ClusterIdentity> {
+    return perPass(this.#identities, ctx, () => this.#verify(session));
+  }
+
+  async #verify({ clusterName, region, ports }: AwsSession): Promise<ClusterIdentity> {
+    const apiserverIssuer = this.d.apiserverIssuer().catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
+    const cluster = await ports.eks.describeCluster(clusterName, { uncached: true });
+    return decideClusterIdentity({ clusterName, region, eksIssuer: cluster.oidcIssuer, apiserverIssuer: await apiserverIssuer });
   }
 
   async #resolve(ctx: StackContext): Promise<AwsSession> {
     const region = ctx.spec.cluster?.region ?? this.d.defaultRegion ?? ctx.nodeFacts?.region;
     if (!region) {
       throw new AwsTargetError(
-        'The AWS region is unknown: no node has an aws:///<zone>/ providerID. Set spec.cluster.region, or start the operator with --aws-region (or AWS_REGION).',
+        'The AWS region is unknown: no node has an aws:///<zone>/ providerID. Set spec.cluster.region, or start the operator with ' +
+          '--aws-region (or AWS_REGION).',
       );
     }
     const ports = await this.d.clientsFor(region);
@@ -67,11 +82,22 @@ export class AwsSessionSource {
   }
 }
 
+/** One promise per pass: a second caller in the same pass shares the first one's answer. */
+function perPass<T>(passes: WeakMap<StackContext, Promise<T>>, ctx: StackContext, make: () => Promise<T>): Promise<T> {
+  let pass = passes.get(ctx);
+  if (!pass) {
+    pass = make();
+    passes.set(ctx, pass);
+  }
+  return pass;
+}
+
 async function onlyCluster(ports: AwsPorts, region: string): Promise<string> {
   const clusters = await ports.eks.listClusters();
   if (clusters.length === 1) return clusters[0]!;
   const found = clusters.length === 0 ? 'no EKS cluster' : `${clusters.length} EKS clusters (${clusters.slice(0, 5).join(', ')})`;
   throw new AwsTargetError(
-    `Cannot tell which EKS cluster this is: the nodes carry no eks.amazonaws.com/cluster-name label and ListClusters in ${region} found ${found}. Set spec.cluster.name.`,
+    `Cannot tell which EKS cluster this is: the nodes carry no eks.amazonaws.com/cluster-name label and ListClusters in ${region} ` +
+      `found ${found}. Set spec.cluster.name.`,
   );
 }

@@ -2,6 +2,7 @@
 import { ConditionType } from '../../api/v1alpha1/conditions.js';
 import type { ConditionInput } from '../../kube/conditions.js';
 import { CA_ENABLED_TAG, caClusterTag } from '../../render/cluster-autoscaler/discovery-tags.js';
+import { IDENTITY_UNVERIFIED } from '../aws/identity.js';
 import type { AsgPlan } from './asgs.js';
 
 /** What one step found: fine (with a sentence for the True message), or a problem with its reason. */
@@ -9,10 +10,14 @@ export type Finding =
   | { readonly ok: true; readonly message: string }
   | { readonly ok: false; readonly reason: ConditionInput['reason']; readonly message: string; readonly status?: 'False' | 'Unknown' };
 
-/** Folds the findings, in step order, into the condition. */
+/**
+ * Folds the findings, in step order, into the condition. An unverified cluster goes first: every other finding is
+ * about a cluster that may not be this one.
+ */
 export function decideClusterAutoscaler(findings: readonly Finding[]): ConditionInput {
   const type = ConditionType.ClusterAutoscalerReady;
-  const problems = findings.filter((f): f is Extract<Finding, { ok: false }> => !f.ok);
+  const rank = (f: Finding): number => (!f.ok && f.reason === IDENTITY_UNVERIFIED ? 0 : 1);
+  const problems = findings.filter((f): f is Extract<Finding, { ok: false }> => !f.ok).sort((a, b) => rank(a) - rank(b));
   if (problems.length > 0) {
     const status = problems.some((p) => (p.status ?? 'False') === 'False') ? 'False' : 'Unknown';
     return { type, status, reason: problems[0]!.reason, message: problems.map((p) => p.message).join(' ') };

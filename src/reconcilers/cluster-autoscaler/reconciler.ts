@@ -10,6 +10,7 @@ import { AwsError } from '../../cloud/aws/errors.js';
 import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
 import type { Applier } from '../../kube/applier.js';
 import { awsFailure } from '../aws/condition.js';
+import { IDENTITY_UNVERIFIED } from '../aws/identity.js';
 import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
 import type { ObjectCache, OwningReconciler, StackContext } from '../stack/context.js';
@@ -32,6 +33,7 @@ export interface ClusterAutoscalerDeps {
 /** Reasons whose cause lives in AWS: while one stands, IAM and Auto Scaling answers are re-read every few minutes. */
 const AWS_SIDE = new Set<ConditionReason>([
   'RoleTrustPolicyMismatch', 'OIDCProviderMissing', 'NotFound', 'ASGDiscoveryTagsMissing', 'NoAutoScalingGroups', 'AccessDenied', 'AWSError', 'ClusterUnknown',
+  IDENTITY_UNVERIFIED,
 ]);
 
 export class ClusterAutoscalerReconciler implements OwningReconciler {
@@ -98,9 +100,9 @@ export class ClusterAutoscalerReconciler implements OwningReconciler {
     }
     let groups: { name: string; minSize: number; maxSize: number; desiredCapacity: number; tagged: boolean }[] | undefined;
     await step(`reading the Auto Scaling groups of cluster ${session.clusterName}`, async () => {
-      const plan = await reconcileAsgTags(session.ports, session.clusterName, ca.manageASGTags);
-      groups = plan.rows;
-      return asgFinding(plan, session.clusterName);
+      const out = await reconcileAsgTags(session.ports, session.clusterName, ca.manageASGTags, () => this.d.aws.verifyIdentity(ctx, session));
+      groups = out.plan.rows;
+      return out.unverified ? { ok: false, reason: IDENTITY_UNVERIFIED, message: out.unverified } : asgFinding(out.plan, session.clusterName);
     });
     let deployed = true;
     if (ca.deploy && roleArn) {

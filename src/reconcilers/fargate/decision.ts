@@ -65,12 +65,14 @@ export function decidePlacement(f: PlacementFacts): PlacementDecision {
   return { placement };
 }
 
-/** `fp-a (namespace kube-system)`, `fp-b (namespace default, labels compute=fargate)`. */
+/** `fp-a (namespace kube-system)`, `fp-b (namespace default, compute=fargate)`. */
 export function describeProfiles(profiles: readonly Pick<FargateProfile, 'name' | 'selectors'>[]): string {
-  const selector = (s: FargateProfile['selectors'][number]): string =>
-    [`namespace ${s.namespace}`, ...Object.entries(s.labels ?? {}).map(([k, v]) => `${k}=${v}`)].join(', ');
-  return profiles.map((p) => `${p.name} (${p.selectors.map(selector).join('; ')})`).join(', ');
+  return profiles.map((p) => `${p.name} (${p.selectors.map(describeSelector).join('; ')})`).join(', ');
 }
+
+/** `namespace default, compute=fargate`. */
+export const describeSelector = (s: FargateProfile['selectors'][number]): string =>
+  [`namespace ${s.namespace}`, ...Object.entries(s.labels ?? {}).map(([k, v]) => `${k}=${v}`)].join(', ');
 
 /** Strategy Namespace: the namespace must be one no profile selects for metrics-server's labels. */
 export function decideNamespace(profiles: readonly Pick<FargateProfile, 'name' | 'selectors'>[], pod: PodPlacementKey): ConditionInput | undefined {

@@ -3,30 +3,41 @@
  * node affinity) and checks the chosen strategy against the cluster's Fargate profiles. What can only be known after
  * the apply (where the pods actually landed) is left for the {@link FargatePlacementVerifier} in ctx.placementCheck.
  */
+import type { V1APIService } from '@kubernetes/client-node';
+import { AwsError } from '../../cloud/aws/errors.js';
 import type { FargateProfile } from '../../cloud/aws/ports.js';
 import { AWS_TTL_MS } from '../../cloud/aws/ttl.js';
 import { ConditionType, type ConditionReason } from '../../api/v1alpha1/conditions.js';
+import type { ObjectClient } from '../../kube/client.js';
+import { METRICS_API_SERVICE_NAME } from '../../render/metrics-server/apiservice.js';
 import { commonLabels, METRICS_SERVER_NAME } from '../../render/metrics-server/labels.js';
 import { awsFailure } from '../aws/condition.js';
+import { IDENTITY_UNVERIFIED } from '../aws/identity.js';
 import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
-import type { StackContext, ObservingReconciler } from '../stack/context.js';
+import type { ObjectCache, StackContext, ObservingReconciler } from '../stack/context.js';
 import { matchingProfiles, type PodPlacementKey } from './profile-match.js';
 import type { RecreateSpec } from './recreate/plan.js';
 import { summarizeNodes } from '../platform/node-facts.js';
 import { decideNamespace, decidePlacement, describeProfiles } from './decision.js';
 import { readFargateProfiles } from './profiles.js';
-import { stepProfileRecreation, type RecreateOutcome } from './recreate/step.js';
+import { readCoverageFacts } from './recreate/live-pods.js';
+import { stepProfileRecreation, type RecreateIO, type RecreateOutcome } from './recreate/step.js';
+import { recreateWriteRefusal } from './recreate/write-gate.js';
 
 export interface FargatePlacementDeps {
   readonly aws: AwsSessionSource;
   /** The operator's own IRSA role ($AWS_ROLE_ARN), named in AccessDenied messages. */
   readonly operatorRoleArn?: string | undefined;
+  /** Lists the pods a replacement profile is checked against (RecreateProfile only, while an original remains). */
+  readonly objects: Pick<ObjectClient, 'listKind'>;
+  /** Our APIServices: only the stack that owns v1beta1.metrics.k8s.io may recreate profiles. */
+  readonly apiServices: ObjectCache<V1APIService>;
 }
 
 /** Failing verdicts whose cause lives in AWS: while one stands, the profiles are re-read every few minutes. */
 const AWS_SIDE_FAILURES = new Set<ConditionReason>([
-  'SelectedByFargateProfile', 'RecreateProfileFailed', 'AccessDenied', 'NotFound', 'AWSError', 'ClusterUnknown',
+  'SelectedByFargateProfile', 'RecreateProfileFailed', 'AccessDenied', 'NotFound', 'AWSError', 'ClusterUnknown', IDENTITY_UNVERIFIED,
 ]);
 
 /** Sets ctx.placement and the FargatePlacementSafe verdict that needs no pod check, or the check (ctx.placementCheck). */
@@ -118,9 +129,17 @@ export class FargatePlacement implements ObservingReconciler {
   async #recreate(
     ctx: StackContext, session: AwsSession, profiles: FargateProfile[], spec: RecreateSpec, pod: PodPlacementKey,
   ): Promise<RecreateOutcome> {
+    const io: RecreateIO = {
+      eks: session.ports.eks,
+      clusterName: session.clusterName,
+      coverage: (originals) => readCoverageFacts(this.d.objects, originals, pod),
+      mayWrite: () => recreateWriteRefusal(this.d.apiServices.get(METRICS_API_SERVICE_NAME), ctx.name, () => this.d.aws.verifyIdentity(ctx, session)),
+    };
     try {
-      return await stepProfileRecreation(ctx, session.ports.eks, session.clusterName, profiles, spec, pod);
+      return await stepProfileRecreation(ctx, io, profiles, spec, pod);
     } catch (err) {
+        // A failed pod list (the Kubernetes API) fails the pass, with backoff; AWS errors become the condition.
+        if (!(err instanceof AwsError)) throw err;
       const doing = `recreating Fargate profiles of cluster ${session.clusterName}`;
       const failure = awsFailure(ConditionType.FargatePlacementSafe, doing, err, this.d.operatorRoleArn);
       ctx.setCondition(failure.condition);

@@ -5,6 +5,7 @@
  */
 import type { FargateProfile, FargateSelector } from '../../../cloud/aws/ports.js';
 import { byOrdinal } from '../../../ordinal.js';
+import { checkReplacement, type CoverageFacts, type CoverageRefusal } from './coverage.js';
 
 /** What each step of a replacement does (as in status.fargate.plan). */
 export type StepAction = 'Create' | 'WaitActive' | 'Delete';
@@ -32,32 +33,43 @@ export interface ReplacementState {
   readonly replacement: string;
   readonly states: readonly [create: StepState, waitActive: StepState, del: StepState];
   readonly failure?: string;
+  /** The condition reason of `failure` when it is not RecreateProfileFailed (a refused replacement). */
+  readonly failureReason?: CoverageRefusal['reason'];
 }
+
 
 /** The name a replacement gets when the spec gives none: deterministic, so a restart finds the same profile. */
 export function replacementNameFor(name: string): string {
   return `${name.slice(0, 100 - '-replacement'.length)}-replacement`;
 }
 
-/** Derives where the replacement of `entry` stands from the observed profiles (by name) and the persisted plan. */
+/**
+ * Derives where the replacement of `entry` stands from the observed profiles (by name) and the persisted plan; one
+ * that `coverage` refuses stops at the step it would take next.
+ */
 export function replacementState(
   entry: ProfileReplacement,
   byName: ReadonlyMap<string, FargateProfile>,
   persisted: readonly PlanStep[],
+  coverage: CoverageFacts,
 ): ReplacementState {
   const original = entry.name;
   const replacement = entry.replacementName ?? replacementNameFor(original);
   const o = byName.get(original);
   const r = byName.get(replacement);
-  const at = (states: ReplacementState['states'], failure?: string): ReplacementState => ({
+  const at = (states: ReplacementState['states'], failure?: string, failureReason?: CoverageRefusal['reason']): ReplacementState => ({
     original,
     replacement,
     states,
     ...(failure ? { failure } : {}),
+    ...(failureReason ? { failureReason } : {}),
   });
+  // Checked before the replacement is made, and again before it takes over (pods may have come since).
+  const live = o && o.status !== 'DELETING' && o.status !== 'DELETE_FAILED';
+  const refusal = live ? checkReplacement(o, { name: replacement, selectors: entry.selectors }, coverage) : undefined;
 
   if (!r) {
-    if (o) return at(['Pending', 'Pending', 'Pending']);
+    if (o) return refusal ? at(['Failed', 'Pending', 'Pending'], refusal.message, refusal.reason) : at(['Pending', 'Pending', 'Pending']);
     const weDeleted = persisted.some((s) => s.profile === original && s.action === 'Delete' && s.state === 'Done');
     if (weDeleted) return at(['Done', 'Done', 'Done']);
     return at(
@@ -93,6 +105,9 @@ export function replacementState(
       `EKS could not delete Fargate profile ${original} (DELETE_FAILED); see the EKS console for the cause and delete it by hand.`,
     );
   }
+  if (refusal) return at(['Done', r.status === 'ACTIVE' ? 'Done' : 'Pending', 'Failed'], refusal.message, refusal.reason);
+  // Only exactly ACTIVE lets the original go: a status this code does not know (UNKNOWN, a new one) is waited out.
+  if (r.status !== 'ACTIVE') return at(['Done', 'InProgress', 'Pending']);
   return at(['Done', 'Done', 'Pending']);
 }
 

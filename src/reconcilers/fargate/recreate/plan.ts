@@ -5,10 +5,14 @@
  * - never create or delete while any profile of the cluster is CREATING or DELETING: EKS refuses a new profile while
  *   one is DELETING, and serialising all changes is what eksctl does too;
  * - replacements run one at a time, in spec order, and stop at the first failure;
+ * - a replacement must not select metrics-server's pods and must keep everything else its original selects
+ *   (coverage.ts), checked before it is created and before its original is deleted;
+ * - only a replacement that is exactly ACTIVE lets its original be deleted;
  * - dryRun computes the plan and does nothing.
  */
 import type { FargateProfile } from '../../../cloud/aws/ports.js';
 import { TRANSITIONAL_FARGATE_STATUSES } from '../../../cloud/aws/ttl.js';
+import type { CoverageFacts } from './coverage.js';
 import {
   type PlanStep,
   type ProfileReplacement,
@@ -55,21 +59,28 @@ export interface RecreateDecision {
   readonly nextAction: NextAction;
   /** For the FargatePlacementSafe condition: what is happening or what to fix. */
   readonly message: string;
+  /** With phase Failed, when the failure is a refused replacement rather than RecreateProfileFailed. */
+  readonly reason?: ReplacementState['failureReason'];
 }
 
 const ACTIONS: readonly StepAction[] = ['Create', 'WaitActive', 'Delete'];
 
 /** Decides the next step of the profile recreation. Pure: same inputs, same answer, so a restart resumes. */
-export function planProfileRecreation(profiles: readonly FargateProfile[], spec: RecreateSpec, status: RecreateStatus = {}): RecreateDecision {
+export function planProfileRecreation(
+  profiles: readonly FargateProfile[], spec: RecreateSpec, status: RecreateStatus, coverage: CoverageFacts,
+): RecreateDecision {
   const byName = new Map(profiles.map((p) => [p.name, p]));
-  const entries = spec.profiles.map((e) => replacementState(e, byName, status.plan ?? []));
+  const entries = spec.profiles.map((e) => replacementState(e, byName, status.plan ?? [], coverage));
   const plan = entries.flatMap((e, i) =>
     ACTIONS.map((action, j): PlanStep => ({ step: i * 3 + j + 1, profile: j === 2 ? e.original : e.replacement, action, state: e.states[j]! })),
   );
   const decide = (phase: RecreatePhase, nextAction: NextAction, message: string): RecreateDecision => ({ phase, plan, nextAction, message });
 
   const failed = entries.find((e) => e.failure);
-  if (failed?.failure) return decide('Failed', { type: 'None' }, failed.failure);
+  if (failed?.failure) {
+    const refused = decide('Failed', { type: 'None' }, failed.failure);
+    return failed.failureReason ? { ...refused, reason: failed.failureReason } : refused;
+  }
   const index = entries.findIndex((e) => e.states.some((s) => s !== 'Done'));
   if (index === -1) {
     return decide('Completed', { type: 'None' }, `Recreated ${entries.map((e) => `${e.original} as ${e.replacement}`).join(', ')}.`);
@@ -93,9 +104,11 @@ export function planProfileRecreation(profiles: readonly FargateProfile[], spec:
   const busy = profiles.find((p) => TRANSITIONAL_FARGATE_STATUSES.has(p.status));
 
   if (waitActive === 'InProgress') {
+    const status = byName.get(entry.replacement)?.status;
+    const odd = status && status !== 'CREATING' ? ` (EKS reports ${status})` : '';
     return progress(
       { type: 'Wait', profile: entry.replacement, until: 'Active' },
-      `Waiting for Fargate profile ${entry.replacement} to become ACTIVE before deleting ${entry.original}.`,
+      `Waiting for Fargate profile ${entry.replacement} to become ACTIVE${odd} before deleting ${entry.original}.`,
     );
   }
   if (del === 'InProgress') {

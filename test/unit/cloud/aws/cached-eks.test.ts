@@ -99,6 +99,21 @@ describe('CachedEKS', () => {
     expect(calls.filter((c) => c === 'describeFargateProfile fp-a')).toHaveLength(2);
   });
 
+  it('asks AWS on an uncached read within the TTL, and the answer replaces the cached one', async () => {
+    const profiles = new Map([['fp-a', profile('fp-a')]]);
+    const clock = new FakeClock();
+    const fake = fakeEks(profiles);
+    const eks = new CachedEKS(fake.port, new TtlCache(clock), clock);
+    await eks.describeFargateProfile('demo', 'fp-a');
+    await eks.describeCluster('demo');
+    profiles.delete('fp-a'); // someone else deletes it: the cached ACTIVE answer is now wrong
+    expect((await eks.describeFargateProfile('demo', 'fp-a')).status).toBe('ACTIVE');
+    await expect(eks.describeFargateProfile('demo', 'fp-a', { uncached: true })).rejects.toBeInstanceOf(AwsNotFoundError);
+    await expect(eks.describeFargateProfile('demo', 'fp-a')).rejects.toBeInstanceOf(AwsNotFoundError);
+    await eks.describeCluster('demo', { uncached: true });
+    expect(fake.calls).toEqual(['describeFargateProfile fp-a', 'describeCluster demo', 'describeFargateProfile fp-a', 'describeCluster demo']);
+  });
+
   it('caches node groups for 30 minutes', async () => {
     const { clock, eks, calls } = setup();
     await eks.listNodegroups('demo');

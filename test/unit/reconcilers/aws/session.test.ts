@@ -16,6 +16,9 @@ const ctxOf = (spec: MetricsStackSpec, facts: Partial<NodeFacts> = {}, status: M
   return ctx;
 };
 
+/** Resolving a session reads no issuer: that is only read to verify the cluster before an AWS write. */
+const apiserverIssuer = (): Promise<string> => Promise.reject(new Error('not read while resolving'));
+
 function fakeClients(clusters: string[]) {
   const made: string[] = [];
   const refreshed: AwsService[] = [];
@@ -29,20 +32,22 @@ function fakeClients(clusters: string[]) {
 
 describe('AwsSessionSource', () => {
   it.each([
-    ['spec.cluster wins over everything', { cluster: { name: 'spec-c', region: 'eu-west-1' } }, { clusterName: 'label-c', region: 'us-east-1' }, 'ap-south-1', ['eu-west-1', 'spec-c', 0]],
-    ['the flag wins over the nodes for the region; labels give the name', {}, { clusterName: 'label-c', region: 'us-east-1' }, 'ap-south-1', ['ap-south-1', 'label-c', 0]],
+    ['spec.cluster wins over everything', { cluster: { name: 'spec-c', region: 'eu-west-1' } }, { clusterName: 'label-c', region: 'us-east-1' },
+      'ap-south-1', ['eu-west-1', 'spec-c', 0]],
+    ['the flag wins over the nodes for the region; labels give the name', {}, { clusterName: 'label-c', region: 'us-east-1' },
+      'ap-south-1', ['ap-south-1', 'label-c', 0]],
     ['the nodes give the region; the account\'s only cluster the name', {}, { region: 'us-east-1' }, undefined, ['us-east-1', 'only', 1]],
   ] as const)('%s', async (_n, spec, facts, flag, [region, name, lists]) => {
     const f = fakeClients(['only']);
     const ctx = ctxOf(spec, facts);
-    const s = await new AwsSessionSource({ defaultRegion: flag, clientsFor: f.clientsFor }).resolve(ctx);
+    const s = await new AwsSessionSource({ defaultRegion: flag, clientsFor: f.clientsFor, apiserverIssuer }).resolve(ctx);
     expect([s.region, s.clusterName, f.listed()]).toEqual([region, name, lists]);
     expect(ctx.status.platform).toMatchObject({ region, clusterName: name });
   });
 
   it('resolves once per pass however many reconcilers ask', async () => {
     const f = fakeClients(['only']);
-    const source = new AwsSessionSource({ clientsFor: f.clientsFor });
+    const source = new AwsSessionSource({ clientsFor: f.clientsFor, apiserverIssuer });
     const ctx = ctxOf({}, { region: 'us-east-1' });
     await Promise.all([source.resolve(ctx), source.resolve(ctx)]);
     expect([f.made.length, f.listed()]).toEqual([1, 1]);
@@ -54,7 +59,7 @@ describe('AwsSessionSource', () => {
     ['two clusters in the account', { region: 'us-east-1' }, ['a', 'b'], /found 2 EKS clusters \(a, b\)/],
   ])('says what to set when there is %s', async (_n, facts, clusters, message) => {
     const f = fakeClients(clusters);
-    const err = await new AwsSessionSource({ clientsFor: f.clientsFor }).resolve(ctxOf({}, facts)).catch((e: unknown) => e);
+    const err = await new AwsSessionSource({ clientsFor: f.clientsFor, apiserverIssuer }).resolve(ctxOf({}, facts)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AwsTargetError);
     expect((err as Error).message).toMatch(message);
     expect(awsFailure('FargatePlacementSafe', 'x', err).condition).toMatchObject({ status: 'False', reason: 'ClusterUnknown' });
@@ -63,7 +68,10 @@ describe('AwsSessionSource', () => {
 
 describe('awsFailure', () => {
   it.each([
-    [new AwsAccessDeniedError('User: arn:aws:sts::123456789012:assumed-role/op/s is not authorized to perform: eks:ListFargateProfiles', { action: 'eks:ListFargateProfiles', principal: 'arn:aws:sts::123456789012:assumed-role/op/s' }), 'False', 'AccessDenied', 'Add "eks:ListFargateProfiles" to a policy attached to IAM role op', false],
+    [new AwsAccessDeniedError(
+      'User: arn:aws:sts::123456789012:assumed-role/op/s is not authorized to perform: eks:ListFargateProfiles',
+      { action: 'eks:ListFargateProfiles', principal: 'arn:aws:sts::123456789012:assumed-role/op/s' },
+    ), 'False', 'AccessDenied', 'Add "eks:ListFargateProfiles" to a policy attached to IAM role op', false],
     [new AwsNotFoundError('No cluster found for name: demo'), 'False', 'NotFound', 'Check spec.cluster', false],
     [new AwsError({ kind: 'Throttled', retryable: true, message: 'Rate exceeded' }), 'Unknown', 'Throttled', 'retries with backoff', true],
     [new AwsError({ kind: 'Transient', retryable: true, message: 'connect ECONNREFUSED' }), 'Unknown', 'AWSUnavailable', 'retries with backoff', true],

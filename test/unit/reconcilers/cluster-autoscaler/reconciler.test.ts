@@ -11,6 +11,7 @@ import { ClusterAutoscalerReconciler } from '../../../../src/reconcilers/cluster
 import { StackContext } from '../../../../src/reconcilers/stack/context.js';
 import { summarizeNodes } from '../../../../src/reconcilers/platform/node-facts.js';
 
+const unread = (): Promise<string> => Promise.reject(new Error('no AWS write is attempted, so the issuer is not read'));
 const group = (name: string, tags: Record<string, string> = {}) => ({ name, minSize: 1, maxSize: 4, desiredCapacity: 2, tags });
 const TAGGED = { 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/demo': 'owned' };
 
@@ -143,9 +144,8 @@ describe('ClusterAutoscalerReconciler without AWS', () => {
     ctx.nodeFacts = { ...summarizeNodes([]), kind };
     ctx.setCondition({ type: 'ClusterAutoscalerReady', status: 'True', reason: 'ClusterAutoscalerConfigured', message: 'before' });
     const clientsFor = () => { throw new Error('no AWS client may be made'); };
-    const r = new ClusterAutoscalerReconciler({
-      aws: new AwsSessionSource({ clientsFor }), objects: undefined as never, serviceAccounts: undefined as never, applier: undefined as never,
-    });
+    const aws = new AwsSessionSource({ clientsFor, apiserverIssuer: unread });
+    const r = new ClusterAutoscalerReconciler({ aws, objects: undefined as never, serviceAccounts: undefined as never, applier: undefined as never });
     const result = await r.reconcile(ctx);
     if (!spec.clusterAutoscaler) expect(result.wanted).toEqual({ known: true, objects: [] }); // turned off: prune
     else expect(result.wanted.known).toBe(false); // not EKS this pass: keep what was deployed
@@ -159,9 +159,8 @@ describe('ClusterAutoscalerReconciler without AWS', () => {
     ctx.nodeFacts = { ...summarizeNodes([]), kind: 'EKS', region: 'us-east-1' };
     const eks = { listClusters: async () => ['demo', 'other'] };
     const clientsFor = () => ({ eks, refresh: () => undefined }) as never;
-    const r = new ClusterAutoscalerReconciler({
-      aws: new AwsSessionSource({ clientsFor }), objects: undefined as never, serviceAccounts: undefined as never, applier: undefined as never,
-    });
+    const aws = new AwsSessionSource({ clientsFor, apiserverIssuer: unread });
+    const r = new ClusterAutoscalerReconciler({ aws, objects: undefined as never, serviceAccounts: undefined as never, applier: undefined as never });
     const result = await r.reconcile(ctx);
     expect(result.wanted).toEqual({ known: false, why: expect.stringContaining('found 2 EKS clusters (demo, other)') });
     expect(ctx.status.conditions?.find((c) => c.type === 'ClusterAutoscalerReady')).toMatchObject({ status: 'False', reason: 'ClusterUnknown' });
@@ -174,5 +173,41 @@ describe('ClusterAutoscalerReconciler without AWS', () => {
   it('says NotApplicable, and makes no AWS client, when the cluster is not EKS', async () => {
     expect(await run({ clusterAutoscaler: { roleARN: 'arn:aws:iam::123456789012:role/ca' } }, 'Generic'))
       .toMatchObject({ status: 'False', reason: 'NotApplicable', message: expect.stringContaining('not Amazon EKS') });
+  });
+});
+
+describe('ClusterAutoscalerReconciler before an AWS write', () => {
+  const EAST = 'https://oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123';
+  const run = async (apiserverIssuer: string) => {
+    const spec: MetricsStackSpec = { cluster: { name: 'demo', region: 'us-east-1' }, clusterAutoscaler: { manageASGTags: true } };
+    const stack: MetricsStack = { apiVersion: 'metricsstack.io/v1alpha1', kind: 'MetricsStack', metadata: { name: 'default', generation: 1 }, spec };
+    const ctx = new StackContext(stack, withDefaults(spec), new Date('2026-01-01T00:00:00Z'), pino({ level: 'silent' }));
+    ctx.nodeFacts = { ...summarizeNodes([]), kind: 'EKS' };
+    const tagged: string[] = [];
+    const eks = {
+      describeCluster: async () => ({ name: 'demo', arn: 'arn', version: '1.34', status: 'ACTIVE', oidcIssuer: EAST }),
+      listNodegroups: async () => ['ng-1'],
+      describeNodegroup: async () => ({ name: 'ng-1', status: 'ACTIVE', autoScalingGroups: ['eks-ng-1'] }),
+    };
+    const autoScaling = { describeAutoScalingGroups: async () => [group('eks-ng-1')], createOrUpdateTags: async (name: string) => void tagged.push(name) };
+    const clientsFor = () => ({ eks, autoScaling, refresh: () => undefined }) as never;
+    const aws = new AwsSessionSource({ clientsFor, apiserverIssuer: async () => apiserverIssuer });
+    const r = new ClusterAutoscalerReconciler({ aws, objects: undefined as never, serviceAccounts: undefined as never, applier: undefined as never });
+    await r.reconcile(ctx);
+    const condition = ctx.status.conditions?.find((c) => c.type === 'ClusterAutoscalerReady');
+    return { tagged, condition, rows: ctx.status.clusterAutoscaler?.autoScalingGroups };
+  };
+
+  it('tags no Auto Scaling group of an EKS cluster whose OIDC issuer is not this apiserver\'s: ClusterIdentityUnverified', async () => {
+    const { tagged, condition, rows } = await run('https://kubernetes.default.svc.cluster.local');
+    expect(tagged).toEqual([]);
+    expect(condition).toMatchObject({ status: 'False', reason: 'ClusterIdentityUnverified', message: expect.stringContaining(`has OIDC issuer ${EAST}`) });
+    expect(rows).toEqual([{ name: 'eks-ng-1', minSize: 1, maxSize: 4, desiredCapacity: 2, tagged: false }]);
+  });
+
+  it('tags the group once the cluster is verified', async () => {
+    const { tagged, condition } = await run(EAST);
+    expect(tagged).toEqual(['eks-ng-1']);
+    expect(condition).toMatchObject({ status: 'True' });
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../../../../src/api/v1alpha1/defaults.js';
 import type { MetricsStack } from '../../../../src/api/v1alpha1/types.js';
 import type { Applier } from '../../../../src/kube/applier.js';
+import type { ObjectClient } from '../../../../src/kube/client.js';
 import { BackendReconciler } from '../../../../src/reconcilers/backends/backend.js';
 import { AggregationPreflight } from '../../../../src/reconcilers/aggregation/preflight.js';
 import { AwsSessionSource, type RegionClients } from '../../../../src/reconcilers/aws/session.js';
@@ -17,14 +18,14 @@ import { MetricsStackReconciler, type MetricsStackReconcilerDeps } from '../../.
 import { checkOrder, orderSubReconcilers, type StackSubReconcilers } from '../../../../src/reconcilers/stack/order.js';
 
 const empty: ObjectCache<never> = { get: () => undefined, list: () => [] };
-const aws = new AwsSessionSource({ clientsFor: () => ({}) as unknown as RegionClients });
+const aws = new AwsSessionSource({ clientsFor: () => ({}) as unknown as RegionClients, apiserverIssuer: async () => '' });
 const backendDeps = { applier: {} as Applier, apiServices: empty };
 
 /** The real sub-reconcilers, built as main.ts builds them (their dependencies are never called here). */
 const real = (): StackSubReconcilers => ({
   platform: new PlatformObserver(empty),
   aggregation: new AggregationPreflight(empty),
-  fargatePlacement: new FargatePlacement({ aws }),
+  fargatePlacement: new FargatePlacement({ aws, objects: {} as ObjectClient, apiServices: empty }),
   backends: [
     new BackendReconciler(new MetricsServerBackend({} as MetricsServerDeps), backendDeps),
     new BackendReconciler(new PrometheusAdapterBackend({} as PrometheusAdapterDeps), backendDeps),
