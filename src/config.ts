@@ -16,6 +16,8 @@ export interface Config {
   readonly workers: number;
   /** Every MetricsStack is re-queued this often, to catch drift in what we cannot watch (AWS). */
   readonly resyncPeriodMs: number;
+  /** How long the caches may take to fill after the informers start before the operator gives up and exits 1. */
+  readonly cacheSyncTimeoutMs: number;
   /** How long a healthy answer from Prometheus is trusted, and so how often a healthy prometheus-adapter is re-checked. */
   readonly prometheusCheckPeriodMs: number;
   readonly logLevel: string;
@@ -48,12 +50,15 @@ const options = {
   workers: { type: 'string', default: '2' },
   'resync-period': { type: 'string', default: '10m' },
   'prometheus-check-period': { type: 'string', default: '5m' },
+  'cache-sync-timeout': { type: 'string', default: '2m' },
   'log-level': { type: 'string', default: 'info' },
   'aws-region': { type: 'string' },
 } as const;
 
 /** Pure: argv and env in, Config out, or a ConfigError that names the flag and what it accepts. */
-export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, readNamespace: () => string | undefined = () => undefined): Config {
+export function parseConfig(
+  argv: readonly string[], env: Readonly<Record<string, string | undefined>>, readNamespace: () => string | undefined = () => undefined,
+): Config {
   let values;
   try {
     ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
@@ -86,6 +91,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     identity: env.POD_NAME ?? `${hostname()}_${process.pid}`,
     workers,
     resyncPeriodMs: atLeast('resync-period', duration('resync-period', values['resync-period']), 10_000),
+    cacheSyncTimeoutMs: atLeast('cache-sync-timeout', duration('cache-sync-timeout', values['cache-sync-timeout']), 5_000),
     prometheusCheckPeriodMs: atLeast('prometheus-check-period', duration('prometheus-check-period', values['prometheus-check-period']), 5_000),
     logLevel: values['log-level'],
     ...(awsRegion ? { awsRegion } : {}),
