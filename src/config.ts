@@ -17,6 +17,8 @@ export interface Config {
   readonly workers: number;
   /** Every MetricsStack is re-queued this often, to catch drift in what we cannot watch (AWS). */
   readonly resyncPeriodMs: number;
+  /** How long the caches may take to fill after the informers start before the operator gives up and exits 1. */
+  readonly cacheSyncTimeoutMs: number;
   /** How long a healthy answer from Prometheus is trusted, and so how often a healthy prometheus-adapter is re-checked. */
   readonly prometheusCheckPeriodMs: number;
   readonly logLevel: string;
@@ -49,6 +51,7 @@ const options = {
   workers: { type: 'string', default: '2' },
   'resync-period': { type: 'string', default: '10m' },
   'prometheus-check-period': { type: 'string', default: '5m' },
+  'cache-sync-timeout': { type: 'string', default: '2m' },
   'log-level': { type: 'string', default: 'info' },
   'aws-region': { type: 'string' },
 } as const;
@@ -91,6 +94,7 @@ export function parseConfig(
     identity: env.POD_NAME ?? processIdentity(),
     workers,
     resyncPeriodMs: atLeast('resync-period', duration('resync-period', values['resync-period']), 10_000),
+    cacheSyncTimeoutMs: atLeast('cache-sync-timeout', duration('cache-sync-timeout', values['cache-sync-timeout']), 5_000),
     prometheusCheckPeriodMs: atLeast('prometheus-check-period', duration('prometheus-check-period', values['prometheus-check-period']), 5_000),
     logLevel: values['log-level'],
     ...(awsRegion ? { awsRegion } : {}),

@@ -60,7 +60,7 @@ async function main(): Promise<number> {
   const metrics = new OperatorMetrics();
   const log = controllerLogger(logger, 'metricsstack');
   const queue = new WorkQueue({ concurrency: config.workers, observer: metrics.queueObserver('metricsstack') });
-  const factory = listWatchFactory(objects.watchConfig());
+  const factory = listWatchFactory(objects);
   const enqueue = (key: string): void => queue.add(key);
 
   const stacks = new ControllerInformer<MetricsStack>({
@@ -179,7 +179,7 @@ async function main(): Promise<number> {
       { name: 'metricsstack', informers: [stacks, extensionAuth, nodes, pods, ...owned.values()], queue, reconciler: parent, workers: config.workers },
     ],
     ...(leaderElector ? { leaderElector } : {}),
-    health, metrics, logger,
+    health, metrics, logger, cacheSyncTimeoutMs: config.cacheSyncTimeoutMs,
   });
   metricsServer.readyWhen(() => manager.ready());
   await metricsServer.listen();
@@ -188,7 +188,7 @@ async function main(): Promise<number> {
   const exit = await manager.done;
   await metricsServer.close();
   logger.info({ exit }, 'operator stopped');
-  return exit === 'failed' ? 1 : 0;
+  return exit === 'stopped' ? 0 : 1;
 }
 
 main().then(

@@ -2,8 +2,10 @@ import type { Informer, KubernetesObject, ObjectCache } from '@kubernetes/client
 import { exponentialBackoff, type BackoffOptions } from './backoff.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { stoppableDelay, type InformerFactory, type TransformingList } from './list-watch.js';
+import { restartCapMs } from './informer-restart.js';
 import type { Logger } from './logging.js';
 import type { Predicate } from './predicates.js';
+import { WATCH_PROGRESS_DEADLINE_MS, WATCH_UNHEALTHY_AFTER_MS } from './watch-timing.js';
 
 /** client-go's MetaNamespaceKeyFunc: `namespace/name`, or `name` for cluster-scoped objects. */
 export const objectKey = (obj: KubernetesObject): string =>
@@ -30,7 +32,7 @@ export interface ControllerInformerOptions<T extends KubernetesObject> {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly random?: () => number;
-  /** Restart delays after a failed list or watch. Default 1 s doubling to 30 s, as ListWatch's reconnects. */
+  /** Restart delays after a failed list or watch. Default 1 s doubling to 5 s or 30 s, see {@link restartCapMs}. */
   readonly backoff?: Partial<BackoffOptions>;
 }
 
@@ -42,7 +44,7 @@ const healthyAfterMs = 60_000;
  * reconnects when a watch ends, but stops for good after any other error: this restarts it with backoff.
  */
 export class ControllerInformer<T extends KubernetesObject> {
-  /** Resolves after the first successful list has filled the cache. */
+  /** Resolves once the first successful list has filled the cache, whatever its watch does afterwards. */
   readonly synced: Promise<void>;
   readonly #o: ControllerInformerOptions<T>;
   readonly #clock: Clock;
@@ -51,22 +53,23 @@ export class ControllerInformer<T extends KubernetesObject> {
   readonly #stop = new AbortController();
   #markSynced: () => void = () => undefined;
   #hasSynced = false;
-  #listed = false;
   #attempt = 0;
   #startedAt = 0;
+  #heardAt = 0;
   #restart: TimerHandle | undefined;
 
   constructor(options: ControllerInformerOptions<T>) {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
     this.synced = new Promise((resolve) => (this.#markSynced = resolve));
-    const list: TransformingList<T> = async (each) => {
-      const result = await options.list(each);
-      this.#listed = true;
-      return result;
-    };
+    const list: TransformingList<T> = async (each) => this.#listed(await options.list(each));
     const delay = stoppableDelay(this.#clock, this.#stop.signal);
-    this.#inner = options.factory({ path: options.path, list, labelSelector: options.labelSelector, ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}), ...(options.transform ? { transform: options.transform } : {}), delay });
+    const stalled = (): void => this.#o.logger.warn({ path: options.path, silentForMs: WATCH_PROGRESS_DEADLINE_MS },
+      'watch silent past its progress deadline; checking the connection');
+    this.#inner = options.factory({
+      path: options.path, list, labelSelector: options.labelSelector, delay, progress: () => this.#heard(), stalled,
+      ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}), ...(options.transform ? { transform: options.transform } : {}),
+    });
     this.#inner.on('add', (obj) => this.#changed(undefined, obj));
     this.#inner.on('update', (obj) => this.#changed(this.#previous.get(objectKey(obj)), obj));
     this.#inner.on('delete', (obj) => {
@@ -78,12 +81,21 @@ export class ControllerInformer<T extends KubernetesObject> {
 
   /** Starts listing and watching; keeps doing so, restarting after errors, until {@link ControllerInformer.stop}. */
   start(): void {
+    this.#heardAt = this.#clock.now();
     void this.#run();
   }
 
   /** True once {@link ControllerInformer.synced} has resolved. */
   hasSynced(): boolean {
     return this.#hasSynced;
+  }
+
+  /**
+   * False once nothing — no list, no accepted watch, no event or BOOKMARK — has arrived for
+   * {@link WATCH_UNHEALTHY_AFTER_MS} since {@link ControllerInformer.start}: the cache may be that stale.
+   */
+  watchHealthy(): boolean {
+    return this.#clock.now() - this.#heardAt <= WATCH_UNHEALTHY_AFTER_MS;
   }
 
   /** The cached object, if any. Cluster-scoped objects have no namespace. */
@@ -105,25 +117,42 @@ export class ControllerInformer<T extends KubernetesObject> {
   }
 
   async #run(): Promise<void> {
-    this.#listed = false;
     this.#startedAt = this.#clock.now();
     try {
       await this.#inner.start();
     } catch (err) {
       // Watch.watch throws before any request when the kubeconfig has no cluster or auth fails.
-      return this.#failed(err);
+      this.#failed(err);
     }
-    if (this.#listed && !this.#hasSynced) {
-      this.#hasSynced = true;
-      this.#markSynced();
+  }
+
+  /**
+   * Synced from the list itself, not from the watch that follows: a watch that fails before sending its request (an
+   * exec-plugin or token-file error) restarts without a relist, so no later list would ever mark it. ListWatch fills
+   * its cache in the promise continuations after the list returns; by the next macrotask the cache holds it.
+   */
+  #listed<R>(result: R): R {
+    this.#heard();
+    // ListWatch lists again only when a watch could not resume: the apiserver answered 410 Gone.
+    if (this.#hasSynced) this.#o.logger.info({ path: this.#o.path }, 'relisted: the watch could not resume (410 Gone)');
+    else {
+      setImmediate(() => {
+        this.#hasSynced = true;
+        this.#markSynced();
+      });
     }
+    return result;
+  }
+
+  #heard(): void {
+    this.#heardAt = this.#clock.now();
   }
 
   #failed(err: unknown): void {
     // Aborting the watch on stop() surfaces as an error too; it is not one.
     if (this.#stop.signal.aborted || this.#restart !== undefined) return;
     if (this.#clock.now() - this.#startedAt > healthyAfterMs) this.#attempt = 0;
-    const ms = exponentialBackoff({ baseMs: 1000, capMs: 30_000, ...this.#o.backoff }, this.#attempt++, this.#o.random);
+    const ms = exponentialBackoff({ baseMs: 1000, capMs: restartCapMs(err), ...this.#o.backoff }, this.#attempt++, this.#o.random);
     this.#o.logger.warn({ err, path: this.#o.path, retryInMs: ms }, 'list/watch failed; restarting');
     this.#restart = this.#clock.setTimeout(() => {
       this.#restart = undefined;

@@ -1,5 +1,8 @@
 import { ListWatch, Watch, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import type { Clock } from './clock.js';
+import { WATCH_PROGRESS_DEADLINE_MS, WATCH_TIMEOUT_SECONDS } from './watch-timing.js';
+
+export { WATCH_TIMEOUT_SECONDS } from './watch-timing.js';
 
 /** A (paged) list call that passes every item through `each`, page by page, e.g. `KubeClient.listKind`. */
 export type TransformingList<T extends KubernetesObject> = (each?: (item: T) => T) => Promise<KubernetesListObject<T>>;
@@ -17,44 +20,83 @@ export interface InformerSource<T extends KubernetesObject> {
    * list never sits in memory untrimmed) and to every watch event.
    */
   readonly transform?: <T extends KubernetesObject>(obj: T) => T;
+  /** Called whenever a watch shows it is alive: the apiserver accepted it, or it delivered an event or a BOOKMARK. */
+  readonly progress?: () => void;
+  /** Called when a watch has carried nothing for {@link WATCH_PROGRESS_DEADLINE_MS} and is given up. */
+  readonly stalled?: () => void;
 }
 
 /** Builds the underlying list-watch; production uses {@link listWatchFactory}, unit tests a fake. */
 export type InformerFactory = <T extends KubernetesObject>(source: InformerSource<T>) => Informer<T> & ObjectCache<T>;
 
+/** What the watches run on; `KubeClient` is one. */
+export interface WatchTransport {
+  /** The credentials and connection pool the watches use (see KubeClient.watchConfig). */
+  watchConfig(): KubeConfig;
+  /** Checks the shared connection after a watch went silent, and replaces it if it does not answer. */
+  checkConnection?(): Promise<unknown>;
+}
+
 /**
  * client-node's `makeInformer`, plus the `delayFn` option that `makeInformer` does not pass through. ListWatch
  * (2.0.1) does not look at `stopped` after its reconnect sleep, so a stop during the sleep would still open one more
- * watch; with {@link stoppableDelay} that sleep never ends once stopped, so the watch is never opened. `watchConfig`
- * is what the watches authenticate with (KubeClient.watchConfig shares the client's connection pool).
+ * watch; with {@link stoppableDelay} that sleep never ends once stopped, so the watch is never opened. Every watch
+ * shares the transport's connection pool, so a silent watch has the transport check that connection.
  */
-export const listWatchFactory =
-  (watchConfig: KubeConfig): InformerFactory =>
-  (s) =>
-    new ListWatch(s.path, configuredWatch(new Watch(watchConfig), s.transform), () => s.list(s.transform), false, s.labelSelector, s.fieldSelector, { delayFn: s.delay });
+export function listWatchFactory(transport: WatchTransport): InformerFactory {
+  const config = transport.watchConfig();
+  return (s) => {
+    const stalled = (): Promise<unknown> | undefined => {
+      s.stalled?.();
+      return transport.checkConnection?.();
+    };
+    const watch = configuredWatch(new Watch(config), s.transform, Math.random, { ...(s.progress ? { progress: s.progress } : {}), stalled });
+    return new ListWatch(s.path, watch, () => s.list(s.transform), false, s.labelSelector, s.fieldSelector, { delayFn: s.delay });
+  };
+}
 
 type Transform = InformerSource<KubernetesObject>['transform'];
 
-/** Server-side watch timeout, drawn per watch as client-go's reflector does (5–10 min), so reconnects spread out. */
-export const WATCH_TIMEOUT_SECONDS = { min: 300, max: 600 } as const;
+/** What a configured watch reports beside its events. */
+export interface WatchHooks {
+  /** See {@link InformerSource.progress}. */
+  readonly progress?: () => void;
+  /** The watch passed its progress deadline; its end is reported to ListWatch only once the returned promise settles. */
+  readonly stalled?: () => Promise<unknown> | undefined;
+}
 
 /**
  * ListWatch (2.0.1) asks for no bookmarks and no server timeout, and Watch aborts a watch after 30 s without a
  * line: every quiet watch (most of ours) was re-opened twice a minute. Here the apiserver ends each watch after
- * {@link WATCH_TIMEOUT_SECONDS} and sends bookmarks meanwhile; the client-side timeout only backs that up (a dead
- * connection). Only the objects handed to the cache are trimmed; BOOKMARK and ERROR objects pass through untouched.
+ * {@link WATCH_TIMEOUT_SECONDS} and sends a BOOKMARK about every minute meanwhile, so Watch's inactivity timeout
+ * becomes a progress deadline ({@link WATCH_PROGRESS_DEADLINE_MS}): past it the watch is dead, not quiet. ListWatch
+ * re-opens a timed-out watch at once, on the same connection; `stalled` first checks (and if need be replaces) that
+ * connection, since over HTTP/2 one stalled connection stalls every watch and request. Only the objects handed to the
+ * cache are trimmed; BOOKMARK and ERROR objects pass through untouched.
  */
-export function configuredWatch(watch: Watch, transform: Transform, random: () => number = Math.random): Watch {
+export function configuredWatch(watch: Watch, transform: Transform, random: () => number = Math.random, hooks: WatchHooks = {}): Watch {
   const inner = watch.watch.bind(watch);
-  watch.watch = (path, params, callback, done) => {
+  // Public at runtime (the inactivity timeout, also the wait for the response), private in Watch's typings.
+  (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = WATCH_PROGRESS_DEADLINE_MS;
+  watch.watch = async (path, params, callback, done) => {
     const { min, max } = WATCH_TIMEOUT_SECONDS;
     const timeoutSeconds = Math.floor(min + random() * (max - min));
-    // Public at runtime (the inactivity timeout), private in Watch's typings.
-    (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = (timeoutSeconds + 60) * 1000;
-    const cb: typeof callback = transform
-      ? (phase, obj, raw) => callback(phase, phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? transform(obj as KubernetesObject) : obj, raw)
-      : callback;
-    return inner(path, { ...params, allowWatchBookmarks: true, timeoutSeconds }, cb, done);
+    const cb: typeof callback = (phase, obj, raw) => {
+      hooks.progress?.();
+      const cached = transform && (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED');
+      callback(phase, cached ? transform(obj as KubernetesObject) : obj, raw);
+    };
+    let ended = false;
+    const end: typeof done = (err) => {
+      ended = true;
+      const checking = (err as { name?: unknown } | null)?.name === 'TimeoutError' ? hooks.stalled?.() : undefined;
+      if (checking) void checking.catch(() => undefined).finally(() => done(err));
+      else done(err);
+    };
+    const controller = await inner(path, { ...params, allowWatchBookmarks: true, timeoutSeconds }, cb, end);
+    // Watch returns once the apiserver answered 200, or after it reported the failure through `done`.
+    if (!ended) hooks.progress?.();
+    return controller;
   };
   return watch;
 }

@@ -11,6 +11,8 @@ export interface ManagedInformer {
   readonly synced: Promise<void>;
   start(): void;
   stop(): Promise<void>;
+  /** False while the informer's watch has been down too long for its cache to be trusted (see ControllerInformer). */
+  watchHealthy?(): boolean;
 }
 
 /** One controller: informers that feed keys into `queue`, and the reconciler that `workers` run for each key. */
@@ -23,8 +25,8 @@ export interface Controller {
   readonly workers?: number;
 }
 
-/** Why the manager stopped: `failed` (the election loop itself broke) means the process should exit non-zero. */
-export type ManagerExit = 'stopped' | 'failed';
+/** Why the manager stopped: anything but `stopped` (the election loop broke, the caches never synced) means exit non-zero. */
+export type ManagerExit = 'stopped' | 'failed' | 'cache-sync-timeout';
 
 /** Options for {@link Manager}. */
 export interface ManagerOptions {
@@ -37,6 +39,12 @@ export interface ManagerOptions {
   readonly clock?: Clock;
   /** How long a graceful stop waits for in-flight reconciles; below the pod's 30 s termination grace. Default 20 s. */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * How long the caches may take to sync after the informers start (controller-runtime's CacheSyncTimeout, whose
+   * default this is: 2 min). Past it the manager stops — releasing the lease, so a standby can lead — and exits
+   * `cache-sync-timeout`.
+   */
+  readonly cacheSyncTimeoutMs?: number;
 }
 
 type Phase = 'new' | 'standby' | 'syncing' | 'running' | 'stopping' | 'stopped';
@@ -47,8 +55,9 @@ type Phase = 'new' | 'standby' | 'syncing' | 'running' | 'stopping' | 'stopped';
  * stands by to campaign again; the informers keep running, so the next term resumes the workers on warm caches.
  * The process, and /healthz, stay up: an outage costs no restart and no CrashLoopBackOff step.
  *
- * Readiness (`/readyz`): ready while standing by for the lease and while running with synced caches; not ready while
- * starting, syncing or stopping. A standby must be ready, or a rolling update with maxUnavailable 0 would wait for
+ * Readiness (`/readyz`): ready while standing by for the lease and while running with synced caches whose watches
+ * are healthy; not ready while starting, syncing or stopping, or once an informer has heard nothing for too long
+ * (WATCH_UNHEALTHY_AFTER_MS). A standby must be ready, or a rolling update with maxUnavailable 0 would wait for
  * a pod that cannot lead until the old pod, which the rollout will not remove, lets go.
  */
 export class Manager {
@@ -80,7 +89,7 @@ export class Manager {
 
   /** See the class comment for what ready means. */
   ready(): boolean {
-    return this.#phase === 'standby' || this.#phase === 'running';
+    return this.#phase === 'standby' || (this.#phase === 'running' && this.#informers.every((i) => i.watchHealthy?.() ?? true));
   }
 
   /** Starts everything; resolves once workers first run, or early if the manager is stopped meanwhile. Call once. */
@@ -112,7 +121,15 @@ export class Manager {
     this.#phase = 'syncing';
     metrics?.setLeader(true);
     if (term === 1) for (const informer of this.#informers) informer.start();
-    if (!(await this.#unlessStopped(Promise.all(this.#informers.map((i) => i.synced)))) || term !== this.#term) return;
+    let unsynced = this.#informers.length;
+    const syncTimeoutMs = this.#o.cacheSyncTimeoutMs ?? 120_000;
+    const timer = this.#clock.setTimeout(() => {
+      logger.error({ unsynced, timeoutMs: syncTimeoutMs }, 'caches did not sync in time; giving up leadership and exiting');
+      void this.#stop('cache-sync-timeout');
+    }, syncTimeoutMs);
+    const synced = await this.#unlessStopped(Promise.all(this.#informers.map((i) => i.synced.then(() => { unsynced--; }))));
+    this.#clock.clearTimeout(timer);
+    if (!synced || term !== this.#term) return;
     logger.info('caches synced; starting workers');
     for (const c of controllers) {
       if (this.#workersStarted) c.queue.resume();

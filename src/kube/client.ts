@@ -1,6 +1,7 @@
 import type { KubeConfig, KubernetesListObject, KubernetesObject, RequestContext } from '@kubernetes/client-node';
-import { Agent, fetch, ProxyAgent, type Dispatcher } from 'undici';
+import { fetch } from 'undici';
 import { collectionPath, mappingOf, objectPath } from './resources.js';
+import { CONNECTION_PROBE_TIMEOUT_MS, dispatcherFor, SharedConnection } from './shared-connection.js';
 
 /**
  * The operator's Kubernetes client: JSON over one kept-alive connection pool, authenticated by client-node's
@@ -35,6 +36,8 @@ export interface RequestOptions {
   readonly query?: Query;
   readonly body?: unknown;
   readonly contentType?: string;
+  /** Default: the client's timeout (30 s). */
+  readonly timeoutMs?: number;
 }
 export interface ListOptions {
   readonly namespace?: string;
@@ -53,12 +56,13 @@ export class KubeClient {
   readonly #kc: KubeConfig;
   readonly #userAgent: string;
   readonly #timeoutMs: number;
-  #dispatcher: Promise<Dispatcher | undefined> | undefined;
+  readonly #connection: SharedConnection;
 
   constructor(kc: KubeConfig, options: { userAgent?: string; timeoutMs?: number } = {}) {
     this.#kc = kc;
     this.#userAgent = options.userAgent ?? 'metricsstack-operator';
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#connection = new SharedConnection(() => dispatcherFor(kc));
   }
 
   /** One request; the parsed JSON answer, or a {@link KubeApiError} for any status outside 2xx. */
@@ -69,15 +73,35 @@ export class KubeClient {
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...(await this.#authHeaders()), accept: 'application/json', 'user-agent': this.#userAgent };
     if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
-    const dispatcher = await this.#sharedDispatcher();
-    const res = await fetch(url, {
-      method, headers, signal: AbortSignal.timeout(this.#timeoutMs),
-      ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
-      ...(dispatcher ? { dispatcher } : {}),
-    });
-    const text = await res.text();
+    const dispatcher = await this.#connection.get();
+    let res: Awaited<ReturnType<typeof fetch>>;
+    let text: string;
+    try {
+      res = await fetch(url, {
+        method, headers, signal: AbortSignal.timeout(o.timeoutMs ?? this.#timeoutMs),
+        ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
+        ...(dispatcher ? { dispatcher } : {}),
+      });
+      text = await res.text();
+    } catch (err) {
+      // No answer in time: perhaps the shared connection is dead, which would stall every later request too.
+      if ((err as { name?: unknown }).name === 'TimeoutError') void this.checkConnection();
+      throw err;
+    }
     if (!res.ok) throw new KubeApiError(method, path, res.status, parseOr(text, { message: text }));
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * Whether the shared connection still carries answers: GET /version within {@link CONNECTION_PROBE_TIMEOUT_MS}
+   * (any HTTP status counts). If not, the connection is replaced, failing every request and watch still on it so
+   * that they retry on a fresh one. Resolves true when it was replaced. Watches call this when they go silent.
+   */
+  checkConnection(): Promise<boolean> {
+    return this.#connection.check(() => this.request('GET', '/version', { timeoutMs: CONNECTION_PROBE_TIMEOUT_MS }).then(
+      () => true,
+      (err: unknown) => err instanceof KubeApiError,
+    ));
   }
 
   /**
@@ -118,7 +142,9 @@ export class KubeClient {
     return this.patch(obj, obj, 'apply', { fieldManager: o.fieldManager, force: o.force, ...(o.subresource ? { subresource: o.subresource } : {}) });
   }
 
-  async patch<T extends KubernetesObject>(ref: KubernetesObject, body: unknown, type: PatchType, o: { fieldManager?: string; force?: boolean; subresource?: string } = {}): Promise<T> {
+  async patch<T extends KubernetesObject>(
+    ref: KubernetesObject, body: unknown, type: PatchType, o: { fieldManager?: string; force?: boolean; subresource?: string } = {},
+  ): Promise<T> {
     const path = objectPath(ref) + (o.subresource ? `/${o.subresource}` : '');
     return this.request('PATCH', path, { body, contentType: CONTENT_TYPES[type], query: { fieldManager: o.fieldManager, force: o.force } });
   }
@@ -140,7 +166,7 @@ export class KubeClient {
       applySecurityAuthentication: async (ctx: RequestContext) => {
         for (const [k, v] of Object.entries(await this.#authHeaders())) ctx.setHeaderParam(k, v);
         ctx.setHeaderParam('user-agent', this.#userAgent);
-        const dispatcher = await this.#sharedDispatcher();
+        const dispatcher = await this.#connection.get();
         if (dispatcher) ctx.setDispatcher(dispatcher);
       },
     };
@@ -154,31 +180,6 @@ export class KubeClient {
     const headers = { ...opts.headers };
     if (opts.auth) headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
     return headers;
-  }
-
-  /** The TLS settings (CA, client certificate, proxy) are read once: one pool of kept-alive connections for all requests. */
-  #sharedDispatcher(): Promise<Dispatcher | undefined> {
-    this.#dispatcher ??= this.#makeDispatcher().catch((err: unknown) => {
-      this.#dispatcher = undefined;
-      throw err;
-    });
-    return this.#dispatcher;
-  }
-
-  async #makeDispatcher(): Promise<Dispatcher | undefined> {
-    const tls: Parameters<KubeConfig['createDispatcherOptions']>[1] = {};
-    await this.#kc.applyToHTTPSOptions(tls);
-    const o = this.#kc.createDispatcherOptions(this.#kc.getCurrentCluster(), tls);
-    switch (o.type) {
-      case 'none':
-        return undefined;
-      case 'agent':
-        return new Agent({ connect: o.connect });
-      case 'proxy':
-        return new ProxyAgent({ uri: o.uri, requestTls: o.requestTls, connect: o.connect });
-      default:
-        throw new Error(`the kubeconfig names a ${o.type} proxy, which metricsstack-operator does not support; use an HTTP(S) proxy`);
-    }
   }
 }
 

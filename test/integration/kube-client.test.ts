@@ -3,7 +3,9 @@ import { KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KubeApiError, KubeClient, LIST_PAGE_SIZE } from '../../src/kube/client.js';
 import { apiMessage, isConflict, isNotFound } from '../../src/kube/errors.js';
+import { CONNECTION_PROBE_TIMEOUT_MS } from '../../src/kube/shared-connection.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
+import { stallableRelay } from '../support/watch-faults.js';
 
 let cluster: TestCluster;
 let client: KubeClient;
@@ -75,7 +77,8 @@ describe('KubeClient against a real kube-apiserver', () => {
 
   it('refuses a JSON patch whose test operation fails, and merge-patches labels away', async () => {
     const live = await client.create(cm('patched'));
-    const failed = await client.patch(live, [{ op: 'test', path: '/metadata/uid', value: 'not-the-uid' }, { op: 'add', path: '/data/x', value: '1' }], 'json').catch((e: unknown) => e);
+    const ops = [{ op: 'test', path: '/metadata/uid', value: 'not-the-uid' }, { op: 'add', path: '/data/x', value: '1' }];
+    const failed = await client.patch(live, ops, 'json').catch((e: unknown) => e);
     expect((failed as KubeApiError).code).toBe(422);
     await client.patch(live, { metadata: { labels: { a: '1', b: '2' } } }, 'merge');
     const after = await client.patch<V1ConfigMap>(live, { metadata: { labels: { a: null } } }, 'merge');
@@ -92,8 +95,10 @@ describe('KubeClient against a real kube-apiserver', () => {
   });
 
   it('refuses a kind it has no mapping for, before any request', async () => {
-    await expect(client.read({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).rejects.toThrow(/no REST mapping for example.com\/v1 Widget/);
-    await expect(client.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'no-namespace' } })).rejects.toThrow(/namespaced but has no metadata.namespace/);
+    await expect(client.read({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }))
+      .rejects.toThrow(/no REST mapping for example.com\/v1 Widget/);
+    await expect(client.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'no-namespace' } }))
+      .rejects.toThrow(/namespaced but has no metadata.namespace/);
   });
 
   it('sends every request over one kept-alive TLS connection', async () => {
@@ -111,6 +116,29 @@ describe('KubeClient against a real kube-apiserver', () => {
       expect(relay.connections()).toBeLessThanOrEqual(5);
     } finally {
       relay.server.close();
+    }
+  });
+
+  it('replaces its shared connection once it stops answering, after a request timed out on it', async () => {
+    const relay = await stallableRelay(Number(new URL(cluster.server).port));
+    try {
+      const kc = new KubeConfig();
+      kc.loadFromString(cluster.kubeConfig.exportConfig());
+      kc.clusters = kc.clusters.map((c) => ({ ...c, server: relay.server }));
+      const relayed = new KubeClient(kc, { timeoutMs: 2_000 });
+      await relayed.read(cm('applied'));
+      expect(await relayed.checkConnection()).toBe(false);
+      expect(relay.connections()).toBe(1);
+      relay.stall();
+      const t0 = Date.now();
+      await expect(relayed.read(cm('applied'))).rejects.toThrow(/timeout/);
+      // The timeout set off a check (GET /version, 5 s); requests after it go over a new connection.
+      await expect(relayed.checkConnection()).resolves.toBe(true);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(2_000 + CONNECTION_PROBE_TIMEOUT_MS - 100);
+      expect((await relayed.read<V1ConfigMap>(cm('applied'))).data).toEqual({ k: 'b' });
+      expect(relay.connections()).toBe(2);
+    } finally {
+      relay.close();
     }
   });
 });

@@ -27,6 +27,7 @@ export class ProcGroup {
   private watchdog: ChildProcess;
   private stopping?: Promise<void>;
   private readonly jsCleanups: (() => void)[] = [];
+  private readonly commands = new Map<Proc, { bin: string; args: string[]; env: NodeJS.ProcessEnv; inheritEnv: boolean }>();
 
   constructor(readonly dir: string, private readonly keepDir = process.env.METRICSSTACK_KEEP_CLUSTER === '1') {
     installHooks();
@@ -67,7 +68,28 @@ export class ProcGroup {
     // A forgotten stop() must not keep the test worker alive; its 'exit' hook then kills the group.
     child.unref();
     this.procs.push(proc);
+    this.commands.set(proc, { bin, args, env, inheritEnv });
     return proc;
+  }
+
+  /**
+   * Starts `p`'s command again (same binary, flags and environment; the log is appended to) in `p`'s place, so
+   * stop() keeps its order. For fault tests: `p` must have exited (see {@link ProcGroup.kill}).
+   */
+  restart(p: Proc): Proc {
+    const cmd = this.commands.get(p);
+    if (!cmd || !p.exited) throw new Error(`${p.name}: restart needs a stopped process of this group`);
+    const at = this.procs.indexOf(p);
+    const next = this.start(p.name, cmd.bin, cmd.args, cmd.env, cmd.inheritEnv);
+    this.procs.splice(this.procs.indexOf(next), 1);
+    this.procs.splice(at, 1, next);
+    return next;
+  }
+
+  /** Sends `sig` to `p`'s process group (SIGKILL: no clean-up, as a crash) and waits until it has exited. */
+  async kill(p: Proc, sig: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    signalGroup(p.pid, sig);
+    if (!(await exitsWithin(p, 10_000))) throw new Error(`${p.name} did not exit within 10 s of ${sig}`);
   }
 
   /**

@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       workers: 2,
       resyncPeriodMs: 600_000,
       prometheusCheckPeriodMs: 300_000,
+      cacheSyncTimeoutMs: 120_000,
     });
   });
   it('takes the pod name and namespace from the downward API environment', () => {
@@ -43,6 +44,7 @@ describe('parseConfig', () => {
     ['a Prometheus check period that would poll it constantly', ['--prometheus-check-period', '1s'], /--prometheus-check-period must be at least 5s/],
     ['a bind address without a port', ['--metrics-bind-address', 'localhost'], /--metrics-bind-address must be host:port/],
     ['a yes/no flag spelled otherwise', ['--leader-elect', 'yes'], /--leader-elect must be true or false/],
+    ['a cache-sync timeout too short for a real list', ['--cache-sync-timeout', '1s'], /--cache-sync-timeout must be at least 5s/],
   ])('rejects %s with a message naming the flag', (_n, argv, msg) => {
     expect(() => parseConfig(argv, {})).toThrow(ConfigError);
     expect(() => parseConfig(argv, {})).toThrow(msg);

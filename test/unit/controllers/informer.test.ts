@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ListWatch, type KubernetesListObject, type V1ConfigMap, type Watch } from '@kubernetes/client-node';
 import { ControllerInformer, objectKey } from '../../../src/controllers/informer.js';
-import type { InformerFactory } from '../../../src/controllers/list-watch.js';
+import { configuredWatch, type InformerFactory } from '../../../src/controllers/list-watch.js';
 import { createLogger } from '../../../src/controllers/logging.js';
 import { generationChanged } from '../../../src/controllers/predicates.js';
+import { WATCH_UNHEALTHY_AFTER_MS } from '../../../src/controllers/watch-timing.js';
 import { FakeClock, settle } from '../../support/fake-clock.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -15,11 +16,15 @@ const cm = (name: string, resourceVersion: string, generation = 1): V1ConfigMap 
  * The real client-node ListWatch over a scripted Watch: what the informer must cope with is ListWatch's own
  * behaviour (which errors it swallows, which it reports and then stops on), so only the HTTP stream is faked.
  */
-function setup(lists: ReadonlyArray<KubernetesListObject<V1ConfigMap> | Error>, updatePredicate = undefined as undefined | typeof generationChanged) {
+function setup(lists: ReadonlyArray<KubernetesListObject<V1ConfigMap> | Error>, updatePredicate = undefined as undefined | typeof generationChanged,
+  { failingWatchCalls = 0 } = {}) {
   const clock = new FakeClock();
   const watches: Array<{ query: Record<string, string>; event: (type: string, obj: V1ConfigMap) => void; done: (err: unknown) => void }> = [];
+  let watchCalls = 0;
   const watch = {
     watch: async (_path: string, query: Record<string, string>, event: (t: string, o: V1ConfigMap) => void, done: (e: unknown) => void) => {
+      // Watch.watch rejects before sending anything when authentication fails (an exec plugin, an unreadable token file).
+      if (watchCalls++ < failingWatchCalls) throw new Error('exec plugin: token file unreadable');
       watches.push({ query, event, done });
       return new AbortController();
     },
@@ -30,7 +35,10 @@ function setup(lists: ReadonlyArray<KubernetesListObject<V1ConfigMap> | Error>, 
     if (result instanceof Error) throw result;
     return result;
   };
-  const factory: InformerFactory = (s) => new ListWatch(s.path, watch, s.list, false, s.labelSelector, undefined, { delayFn: s.delay });
+  // As listWatchFactory builds it, minus the connection check: the configured Watch reports progress to the informer.
+  const factory: InformerFactory = (s) =>
+    new ListWatch(s.path, configuredWatch(watch, undefined, () => 0, { ...(s.progress ? { progress: s.progress } : {}) }), s.list, false,
+      s.labelSelector, undefined, { delayFn: s.delay });
   const keys: string[] = [];
   const informer = new ControllerInformer<V1ConfigMap>({
     path: '/api/v1/namespaces/kube-system/configmaps',
@@ -44,7 +52,7 @@ function setup(lists: ReadonlyArray<KubernetesListObject<V1ConfigMap> | Error>, 
     clock,
     random: () => 0,
   });
-  return { clock, informer, watches, keys, lists: () => listCalls };
+  return { clock, informer, watches, keys, lists: () => listCalls, watchCalls: () => watchCalls };
 }
 const listOf = (resourceVersion: string, ...items: V1ConfigMap[]) => ({ metadata: { resourceVersion }, items });
 
@@ -96,6 +104,46 @@ describe('ControllerInformer', () => {
     expect(informer.list()).toEqual([]);
     expect(keys).toEqual(['kube-system/a', 'kube-system/a']);
     expect(watches[1]!.query.resourceVersion).toBe('20');
+    await informer.stop();
+  });
+
+  it('is synced by its list even when the first watch fails before sending its request, and resumes without a relist', async () => {
+    const { clock, informer, watches, lists, watchCalls } = setup([listOf('10', cm('a', '9'))], undefined, { failingWatchCalls: 2 });
+    informer.start();
+    await clock.advance(0);
+    expect([lists(), watchCalls(), informer.hasSynced()]).toEqual([1, 1, true]);
+    await informer.synced;
+    expect(informer.get('a', 'kube-system')?.metadata?.name).toBe('a');
+    await clock.advance(1_000);
+    expect([watchCalls(), watches.length]).toEqual([2, 0]);
+    await clock.advance(2_000);
+    expect([lists(), watchCalls(), watches.length, informer.hasSynced()]).toEqual([1, 3, 1, true]);
+    expect(watches[0]!.query.resourceVersion).toBe('10');
+    await informer.stop();
+  });
+
+  it('turns its watch unhealthy after 2 minutes without a list, an accepted watch, an event or a BOOKMARK', async () => {
+    const { clock, informer, watches } = setup([listOf('10')]);
+    informer.start();
+    await informer.synced;
+    await clock.advance(WATCH_UNHEALTHY_AFTER_MS);
+    expect(informer.watchHealthy()).toBe(true);
+    watches[0]!.event('BOOKMARK', cm('', '11'));
+    await clock.advance(WATCH_UNHEALTHY_AFTER_MS);
+    expect(informer.watchHealthy()).toBe(true);
+    await clock.advance(1);
+    expect(informer.watchHealthy()).toBe(false);
+    watches[0]!.event('ADDED', cm('a', '12'));
+    expect(informer.watchHealthy()).toBe(true);
+    await informer.stop();
+  });
+
+  it('is synced but turns unhealthy when its watch keeps failing before it is sent', async () => {
+    const { clock, informer, watchCalls } = setup([listOf('10')], undefined, { failingWatchCalls: Infinity });
+    informer.start();
+    await informer.synced;
+    await clock.advance(WATCH_UNHEALTHY_AFTER_MS + 1);
+    expect([informer.hasSynced(), informer.watchHealthy(), watchCalls()]).toEqual([true, false, 26]);
     await informer.stop();
   });
 

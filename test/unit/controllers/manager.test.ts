@@ -8,7 +8,7 @@ import { FakeClock, deferred, settle } from '../../support/fake-clock.js';
 const logger = createLogger({ level: 'silent' });
 
 /** Fakes that write each call into one log, so tests assert the order of start and stop. */
-function setup({ leaderElection = true } = {}) {
+function setup({ leaderElection = true, watchHealthy = (): boolean => true } = {}) {
   const log: string[] = [];
   const clock = new FakeClock();
   const synced = deferred();
@@ -23,7 +23,7 @@ function setup({ leaderElection = true } = {}) {
     controllers: [
       {
         name: 'metricsstack',
-        informers: [{ synced: synced.promise, start: () => log.push('informer.start'), stop: async () => void log.push('informer.stop') }],
+        informers: [{ synced: synced.promise, start: () => log.push('informer.start'), stop: async () => void log.push('informer.stop'), watchHealthy }],
         queue,
         reconciler: {
           reconcile: async (key) => {
@@ -185,5 +185,31 @@ describe('Manager', () => {
     expect(t.log.slice(-3)).toEqual(['informer.stop', 'election.stop', 'health.close']);
     expect(t.log).not.toContain('election.release');
     t.reconcile.resolve({});
+  });
+
+  it('gives up leadership and reports cache-sync-timeout when the caches have not synced 2 minutes after the informers started', async () => {
+    const t = setup();
+    const started = t.manager.start();
+    await settle();
+    t.lead();
+    await t.clock.advance(119_999);
+    expect(t.log.at(-1)).toBe('informer.start');
+    await t.clock.advance(1);
+    await started;
+    expect(await t.manager.done).toBe('cache-sync-timeout');
+    expect(t.log).toEqual(['health.listen', 'election.run', 'informer.start', 'informer.stop', 'election.release', 'health.close']);
+  });
+
+  it('is not ready while running once an informer reports its watch unhealthy, and ready again when it recovers', async () => {
+    let healthy = true;
+    const t = setup({ leaderElection: false, watchHealthy: () => healthy });
+    t.synced.resolve();
+    await t.manager.start();
+    expect(t.ready()).toBe(true);
+    healthy = false;
+    expect(t.ready()).toBe(false);
+    healthy = true;
+    expect(t.ready()).toBe(true);
+    await t.manager.stop();
   });
 });
