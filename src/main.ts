@@ -15,7 +15,8 @@ import { ControllerInformer } from './controllers/informer.js';
 import { LeaderElector, leaseClientOf } from './controllers/leader-election.js';
 import { listWatchFactory } from './controllers/list-watch.js';
 import { createLogger, controllerLogger } from './controllers/logging.js';
-import { Manager, stopOnSignals } from './controllers/manager.js';
+import { Manager } from './controllers/manager.js';
+import { stopOnSignals } from './controllers/signals.js';
 import { OperatorMetrics } from './controllers/metrics.js';
 import { annotationsChanged, deletionTimestampSet, generationChanged, labelsChanged, or } from './controllers/predicates.js';
 import { WorkQueue } from './controllers/workqueue.js';
@@ -99,8 +100,7 @@ async function main(): Promise<number> {
   // Our own pods only (label-selected, trimmed): where metrics-server really runs, for the Fargate verifier.
   const pods = new ControllerInformer<V1Pod>({
     path: '/api/v1/pods', list: (each) => objects.listKind<V1Pod>('v1', 'Pod', { labelSelector: MANAGED_SELECTOR }, each), labelSelector: MANAGED_SELECTOR,
-    transform: trimPod, updatePredicate: podPlacementChanged, factory, logger: log, enqueue,
-    keysFor: byOwner,
+    transform: trimPod, updatePredicate: podPlacementChanged, factory, logger: log, enqueue, keysFor: byOwner,
   });
   // AWS clients per region, made on first use: only a stack on EKS whose spec needs AWS ever asks for them.
   const awsRegions = new Map<string, RegionClients>();

@@ -6,4 +6,6 @@ import { commonLabels, selectorLabels } from './labels.js';
 
 /** A PodDisruptionBudget with minAvailable 1, or undefined for a single replica (it would block every drain). */
 export const renderMetricsServerPodDisruptionBudget = (input: MetricsServerRenderInput): V1PodDisruptionBudget | undefined =>
-  renderServerPodDisruptionBudget({ name: input.name, namespace: input.namespace, labels: commonLabels(input), replicas: input.replicas, selector: selectorLabels(input) });
+  renderServerPodDisruptionBudget({
+    name: input.name, namespace: input.namespace, labels: commonLabels(input), replicas: input.replicas, selector: selectorLabels(input),
+  });

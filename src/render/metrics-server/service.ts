@@ -10,4 +10,7 @@ export const METRICS_SERVER_SERVICE_PORT = 443;
 
 /** The metrics-server Service. */
 export const renderMetricsServerService = (input: MetricsServerRenderInput): V1Service =>
-  renderHttpsService({ name: input.name, namespace: input.namespace, labels: commonLabels(input), selector: selectorLabels(input), port: METRICS_SERVER_SERVICE_PORT, portName: HTTPS_PORT_NAME });
+  renderHttpsService({
+    name: input.name, namespace: input.namespace, labels: commonLabels(input), selector: selectorLabels(input),
+    port: METRICS_SERVER_SERVICE_PORT, portName: HTTPS_PORT_NAME,
+  });

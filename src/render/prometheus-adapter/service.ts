@@ -11,7 +11,10 @@ export const configMapName = (input: Pick<PrometheusAdapterRenderInput, 'name'>)
 
 /** The prometheus-adapter Service: 443 → the container port named `https`. */
 export const renderPrometheusAdapterService = (input: PrometheusAdapterRenderInput): V1Service =>
-  renderHttpsService({ name: input.name, namespace: input.namespace, labels: commonLabels(input), selector: selectorLabels(input), port: ADAPTER_SERVICE_PORT, portName: HTTPS_PORT_NAME });
+  renderHttpsService({
+    name: input.name, namespace: input.namespace, labels: commonLabels(input), selector: selectorLabels(input),
+    port: ADAPTER_SERVICE_PORT, portName: HTTPS_PORT_NAME,
+  });
 
 /** The ConfigMap with `config.yaml`, rendered from the spec's rules. */
 export function renderPrometheusAdapterConfigMap(input: PrometheusAdapterRenderInput): V1ConfigMap {
