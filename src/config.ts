@@ -27,6 +27,12 @@ export interface Config {
    * the region in the nodes' providerIDs (status.platform.region).
    */
   readonly awsRegion?: string;
+  /**
+   * The namespaces the operator may create objects in (--managed-namespaces; the chart passes its value
+   * managedNamespaces, for which it grants Roles there). A MetricsStack that targets another one is InvalidSpec, and
+   * namespaced kinds are watched in these namespaces only. Absent (run outside the chart): every namespace.
+   */
+  readonly managedNamespaces?: readonly string[];
 }
 
 export interface HostPort {
@@ -54,6 +60,7 @@ const options = {
   'cache-sync-timeout': { type: 'string', default: '2m' },
   'log-level': { type: 'string', default: 'info' },
   'aws-region': { type: 'string' },
+  'managed-namespaces': { type: 'string' },
 } as const;
 
 /** Pure: argv and env in, Config out, or a ConfigError that names the flag and what it accepts. */
@@ -98,7 +105,18 @@ export function parseConfig(
     prometheusCheckPeriodMs: atLeast('prometheus-check-period', duration('prometheus-check-period', values['prometheus-check-period']), 5_000),
     logLevel: values['log-level'],
     ...(awsRegion ? { awsRegion } : {}),
+    ...(values['managed-namespaces'] !== undefined ? { managedNamespaces: namespaceList('managed-namespaces', values['managed-namespaces']) } : {}),
   };
+}
+
+/** A comma-separated list of namespace names (RFC 1123 labels), each once, in the order given. */
+function namespaceList(flag: string, text: string): string[] {
+  const names = [...new Set(text.split(',').map((n) => n.trim()).filter(Boolean))];
+  const bad = names.find((n) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n));
+  if (names.length === 0 || bad !== undefined) {
+    throw new ConfigError(`--${flag} must list namespace names separated by commas, such as kube-system,monitoring, got "${bad ?? text}"`);
+  }
+  return names;
 }
 
 /**

@@ -45,9 +45,19 @@ describe('parseConfig', () => {
     ['a bind address without a port', ['--metrics-bind-address', 'localhost'], /--metrics-bind-address must be host:port/],
     ['a yes/no flag spelled otherwise', ['--leader-elect', 'yes'], /--leader-elect must be true or false/],
     ['a cache-sync timeout too short for a real list', ['--cache-sync-timeout', '1s'], /--cache-sync-timeout must be at least 5s/],
+    ['a namespace that is not a DNS label', ['--managed-namespaces', 'kube-system,Apps_1'], /--managed-namespaces must list namespace names.*"Apps_1"/],
+    ['an empty namespace list', ['--managed-namespaces='], /--managed-namespaces must list namespace names/],
   ])('rejects %s with a message naming the flag', (_n, argv, msg) => {
     expect(() => parseConfig(argv, {})).toThrow(ConfigError);
     expect(() => parseConfig(argv, {})).toThrow(msg);
+  });
+});
+
+describe('--managed-namespaces', () => {
+  it('lists the namespaces the operator may write to, once each; unset (outside the chart) means every namespace', () => {
+    expect(parseConfig(['--managed-namespaces=kube-system,monitoring,kube-system'], {}).managedNamespaces).toEqual(['kube-system', 'monitoring']);
+    expect(parseConfig(['--managed-namespaces', ' apps '], {}).managedNamespaces).toEqual(['apps']);
+    expect(parseConfig([], {}).managedNamespaces).toBeUndefined();
   });
 });
 

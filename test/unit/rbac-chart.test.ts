@@ -2,25 +2,20 @@
  * The rest of the chart, rendered offline with the pinned helm: the CRD copy, values validation with readable
  * messages, and the Deployment's identity, security and probe settings that the RBAC and the operator rely on.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { KubernetesObject, V1Container, V1Deployment, V1ServiceAccount } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ClusterRole, V1Container, V1Deployment, V1ServiceAccount } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { CRD_FILE } from '../../src/api/v1alpha1/crd.js';
+import { withDefaults } from '../../src/api/v1alpha1/defaults.js';
+import type { MetricsStackSpec } from '../../src/api/v1alpha1/types.js';
+import { GROUP, PLURAL } from '../../src/api/v1alpha1/types.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../src/render/common/ownership.js';
-import { resolveBinDir } from '../support/cluster-args.js';
+import { CHART as chart, helmTemplate, renderChart } from '../support/chart-rbac.js';
 
-const chart = fileURLToPath(new URL('../../charts/metricsstack-operator', import.meta.url));
-const helm = (...set: string[]) =>
-  spawnSync(join(resolveBinDir(), 'helm'), ['template', 'ms', chart, '-n', 'ops', ...set.flatMap((s) => ['--set', s])], { encoding: 'utf8' });
-function render(...set: string[]): KubernetesObject[] {
-  const r = helm(...set);
-  if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr}`);
-  return parseAllDocuments(r.stdout).map((d) => d.toJS() as KubernetesObject | null).filter((o): o is KubernetesObject => !!o);
-}
+const helm = (...set: string[]) => helmTemplate('ops', ...set);
+const render = (...set: string[]) => renderChart('ops', ...set);
 const find = <T,>(objects: KubernetesObject[], kind: string) => objects.find((o) => o.kind === kind) as T | undefined;
 const container = (objects: KubernetesObject[]): V1Container => find<V1Deployment>(objects, 'Deployment')!.spec!.template.spec!.containers[0]!;
 const arg = (c: V1Container, flag: string) => c.args?.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
@@ -42,6 +37,8 @@ describe('the chart', () => {
     ['ports.health=8080', /need different ports/],
     ['serviceAccount.create=false', /serviceAccount.name must name the existing ServiceAccount/],
     ['extraEnv[0].name=POD_NAME,extraEnv[0].value=x', /extraEnv sets POD_NAME, which the chart sets from the downward API/],
+    ['managedNamespaces={Kube_System}', /managedNamespaces.*pattern/s],
+    ['managedNamespaces={}', /managedNamespaces/],
   ])('rejects %s and names the value', (set, message) => {
     const r = helm(set);
     expect(r.status).not.toBe(0);
@@ -107,6 +104,43 @@ describe('the chart', () => {
   it("never labels its own objects as the operator's children, which the operator would watch and prune", () => {
     for (const o of render('defaultStack.enabled=true', 'serviceMonitor.enabled=true')) {
       expect(o.metadata?.labels?.[MANAGED_BY_LABEL], `${o.kind}/${o.metadata?.name}`).not.toBe(MANAGED_BY_VALUE);
+    }
+  });
+
+  it('passes managedNamespaces as --managed-namespaces; the default covers the namespaces of every sample and example', () => {
+    expect(arg(container(render()), '--managed-namespaces')).toBe('kube-system,monitoring');
+    expect(arg(container(render('managedNamespaces={monitoring,apps}')), '--managed-namespaces')).toBe('monitoring,apps');
+    // A release upgraded with --reuse-values from a chart without the value: the default, not an empty flag.
+    expect(arg(container(render('managedNamespaces=null')), '--managed-namespaces')).toBe('kube-system,monitoring');
+    expect(parse(readFileSync(join(chart, 'values.yaml'), 'utf8'))).toMatchObject({ managedNamespaces: ['kube-system', 'monitoring'] });
+    const root = join(chart, '..', '..');
+    const files = [...readdirSync(join(root, 'config', 'samples')).map((f) => join(root, 'config', 'samples', f)), join(root, 'examples', 'metricsstack.yaml')];
+    for (const file of files) {
+      const s = withDefaults((parse(readFileSync(file, 'utf8')) as { spec: MetricsStackSpec }).spec);
+      const targeted = [
+        s.resourceMetrics.provider === 'metrics-server' ? s.metricsServer.namespace : undefined, s.prometheusAdapter?.namespace,
+        s.fargate.strategy === 'Namespace' ? s.fargate.namespace : undefined, s.clusterAutoscaler?.serviceAccount.namespace,
+      ].filter((n) => n !== undefined);
+      for (const ns of targeted) expect(['kube-system', 'monitoring'], `${file}: ${ns}`).toContain(ns);
+    }
+  });
+
+  it('ships aggregated ClusterRoles: viewing MetricsStacks for view/edit/admin, writing them for admin only (it picks images and namespaces)', () => {
+    const objects = render();
+    const role = (suffix: string) =>
+      objects.find((o) => o.kind === 'ClusterRole' && o.metadata?.name === `ms-metricsstack-operator-${suffix}`) as V1ClusterRole;
+    const aggregates = (r: V1ClusterRole) =>
+      Object.keys(r.metadata?.labels ?? {}).filter((l) => l.startsWith('rbac.authorization.k8s.io/aggregate-to-')).sort();
+    const view = role('view');
+    const edit = role('edit');
+    expect(aggregates(view)).toEqual(['admin', 'edit', 'view'].map((r) => `rbac.authorization.k8s.io/aggregate-to-${r}`));
+    expect(view.rules).toEqual([{ apiGroups: [GROUP], resources: [PLURAL, `${PLURAL}/status`], verbs: ['get', 'list', 'watch'] }]);
+    expect(aggregates(edit)).toEqual(['rbac.authorization.k8s.io/aggregate-to-admin']);
+    const writes = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+    expect(edit.rules).toEqual([{ apiGroups: [GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch', ...writes] }]);
+    // Users' roles, bound to no one by the chart.
+    for (const b of objects.filter((o) => o.kind?.endsWith('Binding')) as (KubernetesObject & { roleRef: { name: string } })[]) {
+      expect([view, edit].map((r) => r.metadata?.name)).not.toContain(b.roleRef.name);
     }
   });
 });

@@ -54,6 +54,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- end -}}
 
+{{/*
+managedNamespaces, comma-separated. A release upgraded with --reuse-values from a chart without the value has none:
+it gets the default of values.yaml, kept in step with it by test/unit/rbac-chart.test.ts.
+*/}}
+{{- define "metricsstack-operator.managedNamespaces" -}}
+{{- .Values.managedNamespaces | default (list "kube-system" "monitoring") | join "," -}}
+{{- end -}}
+
 {{/* RoleBinding of the release's Role in a namespace to the operator's ServiceAccount; call with (list $ namespace). */}}
 {{- define "metricsstack-operator.roleBinding" -}}
 {{- $ := index . 0 -}}

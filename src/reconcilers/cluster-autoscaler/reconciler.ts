@@ -15,6 +15,7 @@ import { FailureRecheck } from '../aws/recheck.js';
 import type { AwsSession, AwsSessionSource } from '../aws/session.js';
 import type { ObjectCache, OwningReconciler, StackContext } from '../stack/context.js';
 import { wantsExactly, wantsUnknown, type OwningResult } from '../stack/wanted.js';
+import { unmanagedNamespace } from '../stack/managed-namespaces.js';
 import { asgFinding, decideClusterAutoscaler, type Finding } from './decision.js';
 import { deployClusterAutoscaler } from './deploy.js';
 import { checkIrsa } from './irsa/check.js';
@@ -28,6 +29,8 @@ export interface ClusterAutoscalerDeps {
   readonly applier: Applier;
   /** The operator's own IRSA role ($AWS_ROLE_ARN), named in AccessDenied messages. */
   readonly operatorRoleArn?: string | undefined;
+  /** --managed-namespaces: the service account is annotated (and CA deployed) only in one of them (undefined: any). */
+  readonly managedNamespaces?: readonly string[] | undefined;
 }
 
 /** Reasons whose cause lives in AWS: while one stands, IAM and Auto Scaling answers are re-read every few minutes. */
@@ -50,6 +53,13 @@ export class ClusterAutoscalerReconciler implements OwningReconciler {
       ctx.removeCondition(ConditionType.ClusterAutoscalerReady);
       delete ctx.status.clusterAutoscaler;
       return wantsExactly([]); // the spec no longer asks for it
+    }
+    // Only a role to annotate (and deploy with) makes the operator write in the service account's namespace.
+    const refused = ca.roleARN ? unmanagedNamespace(this.d.managedNamespaces, ca.serviceAccount.namespace,
+      'spec.clusterAutoscaler.serviceAccount.namespace', "Cluster Autoscaler's service account") : undefined;
+    if (refused) {
+      ctx.setCondition({ type: ConditionType.ClusterAutoscalerReady, status: 'False', reason: 'InvalidSpec', message: refused });
+      return wantsUnknown(refused);
     }
     if (ctx.nodeFacts?.kind !== 'EKS') {
       delete ctx.status.clusterAutoscaler;

@@ -9,6 +9,7 @@ import { preferAddressTypes } from './flags/address-types.js';
 import { summarizeNodes } from '../platform/node-facts.js';
 import type { KubeletTLSFactsSource } from './kubelet-tls/facts.js';
 import { ensureServingCert, servingCertApply, type ServingCertSources } from '../backends/serving-cert-step.js';
+import { unmanagedNamespace } from '../stack/managed-namespaces.js';
 
 export const METRICS_SERVER_CERT_SECRET = 'metrics-server-serving-cert';
 /** While the metrics API is not yet proven, look again this soon instead of waiting for the resync. */
@@ -18,6 +19,8 @@ export interface MetricsServerDeps extends ServingCertSources {
   readonly kubeletTLS: KubeletTLSFactsSource;
   /** Lists /apis/metrics.k8s.io/v1beta1/nodes for real. */
   readonly listNodeMetrics: () => Promise<NodeMetricsProbe>;
+  /** --managed-namespaces: metrics-server is deployed only into one of them (undefined: any). */
+  readonly managedNamespaces?: readonly string[] | undefined;
 }
 
 /**
@@ -52,6 +55,10 @@ export class MetricsServerBackend implements MetricsBackend {
     const ms = ctx.spec.metricsServer;
     const facts = ctx.nodeFacts ?? summarizeNodes([]);
     const placement = ctx.need('placement');
+    const adopt = { adopt: ms.adoptExisting, adoptField: 'spec.metricsServer.adoptExisting' };
+    const field = placement.namespace === ms.namespace ? 'spec.metricsServer.namespace' : 'spec.fargate.namespace';
+    const refused = unmanagedNamespace(this.d.managedNamespaces, placement.namespace, field, 'metrics-server');
+    if (refused) return { objects: [], ...adopt, rejected: { reason: 'InvalidSpec', message: refused } };
     // Decided once: the kubelets are inspected at the address the flag makes metrics-server dial.
     const addressTypes = preferAddressTypes(ms.kubeletPreferredAddressTypes, facts.nodeAddressTypes);
     const kubeletTLS = await this.d.kubeletTLS.get(placement.namespace, facts.samples, addressTypes.dialled, ms.kubeletTLS === 'Auto');
@@ -85,7 +92,7 @@ export class MetricsServerBackend implements MetricsBackend {
       placement,
       owner: ctx.name,
     });
-    return { ...servingCertApply(ctx, this.name, cert, objects), adopt: ms.adoptExisting, adoptField: 'spec.metricsServer.adoptExisting' };
+    return { ...servingCertApply(ctx, this.name, cert, objects), ...adopt };
   }
 
   async verify(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {

@@ -12,6 +12,7 @@ import { ensureServingCert, servingCertApply, type ServingCertSources } from '..
 import { API_CONDITION, decideAdapterAPI, type AdapterAPI } from './api-decision.js';
 import { PROMETHEUS_CHECK_TTL_MS, type PrometheusCheck } from './prometheus-probe.js';
 import { validateAdapterRules } from './rules/validate.js';
+import { unmanagedNamespace } from '../stack/managed-namespaces.js';
 
 export const PROMETHEUS_ADAPTER_NAME = 'prometheus-adapter';
 export const PROMETHEUS_ADAPTER_CERT_SECRET = 'prometheus-adapter-serving-cert';
@@ -28,6 +29,8 @@ export interface PrometheusAdapterDeps extends ServingCertSources {
   readonly namespaceExists: (name: string) => Promise<boolean>;
   /** Prometheus cannot be watched: a healthy adapter is verified again this often (--prometheus-check-period). */
   readonly recheckHealthyMs: number;
+  /** --managed-namespaces: the adapter is deployed only into one of them (undefined: any). */
+  readonly managedNamespaces?: readonly string[] | undefined;
 }
 
 type AdapterSpec = NonNullable<StackContext['spec']['prometheusAdapter']>;
@@ -69,6 +72,8 @@ export class PrometheusAdapterBackend implements MetricsBackend {
         `deployed or changed: ${problems.join('; ')}.`;
       return { objects: [], ...adopt, rejected: { reason: 'InvalidSpec', message } };
     }
+    const refused = unmanagedNamespace(this.d.managedNamespaces, pa.namespace, 'spec.prometheusAdapter.namespace', 'prometheus-adapter');
+    if (refused) return { objects: [], ...adopt, rejected: { reason: 'InvalidSpec', message: refused } };
     if (!(await this.d.namespaceExists(pa.namespace))) {
       const message = `Namespace ${pa.namespace} does not exist, so prometheus-adapter was not deployed: create it (kubectl create namespace ` +
         `${pa.namespace}) or set spec.prometheusAdapter.namespace to an existing one.`;

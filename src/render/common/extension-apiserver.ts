@@ -7,7 +7,7 @@ import type { RbacV1Subject, V1ClusterRole, V1ClusterRoleBinding, V1PodDisruptio
 import { RBAC_API, RBAC_GROUP } from './rbac.js';
 
 /** The namespace that holds `extension-apiserver-authentication` and the Role that reads it. */
-const AUTH_NAMESPACE = 'kube-system';
+export const AUTH_NAMESPACE = 'kube-system';
 
 /** The server's name (its ServiceAccount and Service), namespace and the labels its objects carry. */
 export interface ExtensionServer {

@@ -1,0 +1,91 @@
+/**
+ * The informers of the metricsstack controller, and where each lists and watches. MetricsStacks, nodes and our
+ * cluster-scoped kinds: cluster-wide. Our namespaced kinds and pods: in each managed namespace (watchScopes), because
+ * the chart grants them there only. The aggregation layer's ConfigMap: by name. Part of the composition root.
+ */
+import type { KubernetesObject, V1ConfigMap, V1Node, V1Pod } from '@kubernetes/client-node';
+import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
+import { ControllerInformer, type ControllerInformerOptions } from './controllers/informer.js';
+import { InformerSet } from './controllers/informer-set.js';
+import type { InformerFactory } from './controllers/list-watch.js';
+import type { Logger } from './controllers/logging.js';
+import type { ManagedInformer } from './controllers/manager.js';
+import { annotationsChanged, deletionTimestampSet, generationChanged, labelsChanged, or } from './controllers/predicates.js';
+import type { ObjectClient } from './kube/client.js';
+import { MANAGED_SELECTOR } from './kube/labels.js';
+import { collectionPath, mappingOf } from './kube/resources.js';
+import { OWNER_LABEL } from './render/common/ownership.js';
+import { EXTENSION_AUTH_CONFIGMAP } from './reconcilers/aggregation/decision.js';
+import { podPlacementChanged, trimPod } from './reconcilers/fargate/index.js';
+import { nodeFactsChanged, trimNode } from './reconcilers/platform/node-facts.js';
+import type { ObjectCache } from './reconcilers/stack/context.js';
+import { POD_KIND, WATCHED_KINDS, watchScopes, type WatchedKind } from './reconcilers/stack/owned-kinds.js';
+
+export interface InformerDeps {
+  readonly objects: Pick<ObjectClient, 'listKind'>;
+  readonly factory: InformerFactory;
+  readonly logger: Logger;
+  readonly enqueue: (key: string) => void;
+  /** --managed-namespaces; undefined: namespaced kinds are watched cluster-wide. */
+  readonly managedNamespaces?: readonly string[] | undefined;
+}
+
+export interface StackInformers {
+  readonly stacks: ControllerInformer<MetricsStack>;
+  readonly extensionAuth: ControllerInformer<V1ConfigMap>;
+  readonly nodes: ControllerInformer<V1Node>;
+  readonly pods: InformerSet<V1Pod>;
+  /** By kind: the label-selected caches of everything we own. */
+  readonly owned: ReadonlyMap<string, InformerSet<KubernetesObject>>;
+  /** Every informer, for the manager to start, sync and stop. */
+  readonly all: readonly ManagedInformer[];
+}
+
+type ScopedOptions<T extends KubernetesObject> = Partial<Omit<ControllerInformerOptions<T>, 'path' | 'list' | 'labelSelector' | 'fieldSelector'>>;
+
+export function stackInformers(d: InformerDeps): StackInformers {
+  const { factory, logger, enqueue } = d;
+  const stacks = new ControllerInformer<MetricsStack>({
+    path: `/apis/${GROUP}/${VERSION}/${PLURAL}`,
+    list: (each) => d.objects.listKind<MetricsStack>(API_VERSION, KIND, {}, each),
+    factory, logger, enqueue,
+    keysFor: (s) => [s.metadata?.name ?? ''],
+    // Our own status writes change neither generation nor deletion: they must not wake the reconciler.
+    updatePredicate: or(generationChanged, deletionTimestampSet),
+  });
+  const allStacks = (): string[] => stacks.list().map((s) => s.metadata?.name ?? '');
+  const byOwner = (o: KubernetesObject): string[] => { const owner = o.metadata?.labels?.[OWNER_LABEL]; return owner ? [owner] : []; };
+  const byName = `metadata.name=${EXTENSION_AUTH_CONFIGMAP.name}`;
+  const extensionAuth = new ControllerInformer<V1ConfigMap>({
+    path: `/api/v1/namespaces/${EXTENSION_AUTH_CONFIGMAP.namespace}/configmaps`,
+    list: (each) => d.objects.listKind<V1ConfigMap>('v1', 'ConfigMap', { namespace: EXTENSION_AUTH_CONFIGMAP.namespace, fieldSelector: byName }, each),
+    fieldSelector: byName, factory, logger, enqueue, keysFor: allStacks,
+  });
+  // Label-selected (and for some kinds name-selected) informers of one kind, one per namespace it is watched in.
+  const scoped = <T extends KubernetesObject>(k: WatchedKind, o: ScopedOptions<T>): InformerSet<T> =>
+    new InformerSet(watchScopes(k, d.managedNamespaces).map(({ namespace, name }) => {
+      const fieldSelector = name ? `metadata.name=${name}` : undefined;
+      return new ControllerInformer<T>({
+        path: collectionPath(mappingOf(k.apiVersion, k.kind), namespace),
+        list: (each) => d.objects.listKind<T>(k.apiVersion, k.kind, { namespace, labelSelector: MANAGED_SELECTOR, fieldSelector }, each),
+        labelSelector: MANAGED_SELECTOR, ...(fieldSelector ? { fieldSelector } : {}),
+        factory, logger, enqueue, keysFor: byOwner, ...o,
+      });
+    }));
+  const owned = new Map(WATCHED_KINDS.map((k) => [k.kind, scoped<KubernetesObject>(k, {
+    // List items carry no apiVersion/kind; the inventory and the cleanup need both.
+    transform: (o) => ({ ...o, apiVersion: k.apiVersion, kind: k.kind }),
+    ...(k.ignoreStatusChanges ? { updatePredicate: or(generationChanged, labelsChanged, annotationsChanged) } : {}),
+  })] as const));
+  // Every stack depends on the node list (platform, flags); only metadata and addresses are kept (trimNode).
+  const nodes = new ControllerInformer<V1Node>({
+    path: '/api/v1/nodes', list: (each) => d.objects.listKind<V1Node>('v1', 'Node', {}, each), transform: trimNode,
+    updatePredicate: nodeFactsChanged, factory, logger, enqueue, keysFor: allStacks,
+  });
+  // Our own pods only (label-selected, trimmed): where metrics-server really runs, for the Fargate verifier.
+  const pods = scoped<V1Pod>(POD_KIND, { transform: trimPod, updatePredicate: podPlacementChanged });
+  return { stacks, extensionAuth, nodes, pods, owned, all: [stacks, extensionAuth, nodes, pods, ...owned.values()] };
+}
+
+/** The cache of one owned kind, typed for the reconciler that reads it. */
+export const cacheOf = <T,>(informers: StackInformers, kind: string): ObjectCache<T> => informers.owned.get(kind) as unknown as ObjectCache<T>;
