@@ -6,7 +6,7 @@ import type { KubernetesObject, V1APIService, V1ConfigMap, V1Namespace, V1Node, 
 import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import { AwsCallCounter } from './cloud/aws/call-counter.js';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
-import { ConfigError, parseConfig, type Config } from './config.js';
+import { parseCommandLine } from './command-line.js';
 import { EventRecorder, eventClientOf } from './controllers/events.js';
 import { HealthServer } from './controllers/health.js';
 import { ControllerInformer } from './controllers/informer.js';
@@ -44,14 +44,12 @@ import { ownedKindPath, WATCHED_KINDS } from './reconcilers/stack/owned-kinds.js
 import { orderSubReconcilers } from './reconcilers/stack/order.js';
 
 async function main(): Promise<number> {
-  let config: Config;
-  try {
-    config = parseConfig(process.argv.slice(2), process.env, podNamespace);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`metricsstack-operator: ${err.message}\n`);
-    return 2;
+  const commandLine = parseCommandLine(process.argv.slice(2), process.env, podNamespace);
+  if ('exit' in commandLine) {
+    (commandLine.exit === 0 ? process.stdout : process.stderr).write(commandLine.text);
+    return commandLine.exit;
   }
+  const { config } = commandLine;
   const logger = createLogger({ level: config.logLevel });
 
   const objects = new KubeClient(loadKubeConfig(config.kubeconfig), { userAgent: `metricsstack-operator/${config.identity}` });
