@@ -10,7 +10,7 @@ export METRICSSTACK_CACHE ?= $(HOME)/.cache/metricsstack
 # builds before them are the only steps that reach the package registries. See docs/testing.md.
 OFFLINE := bash hack/testenv/offline.sh
 
-.PHONY: all install build typecheck lint crd crd-check unit testenv integration test demo bench clean
+.PHONY: all install build typecheck lint crd crd-check unit testenv image integration test demo bench clean
 
 all: build
 
@@ -40,13 +40,21 @@ unit: install testenv
 	dir=$$(bash hack/testenv/build.sh | tail -1); \
 	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin PATH=$$dir/bin:$$PATH $(OFFLINE) vitest run --project unit
 
-# Builds (once, cached by version) the local control plane: kube-apiserver, etcd, kwok, metrics-server, ...
-testenv:
+# Builds (once, cached by version) the local control plane: kube-apiserver, etcd, kwok, metrics-server, ..., and the
+# image's stand-in bases (they take Node from node_modules).
+testenv: install
 	bash hack/testenv/build.sh >/dev/null
 
-integration: install build testenv
+# The operator image from the unchanged Dockerfile, built by Debian's podman over the stand-in bases, exported to
+# $(IMAGE_DIR) (filesystem + config) for the tests, which run offline; the build stage's npm ci needs the registry.
+IMAGE ?= localhost/metricsstack-operator:dev
+IMAGE_DIR := $(CURDIR)/.cache/image
+image: install testenv
+	bash hack/testenv/image/build-image.sh $(IMAGE_DIR) $(IMAGE)
+
+integration: install build testenv image
 	dir=$$(bash hack/testenv/build.sh | tail -1); \
-	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin $(OFFLINE) vitest run --project integration; \
+	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin METRICSSTACK_IMAGE_DIR=$(IMAGE_DIR) $(OFFLINE) vitest run --project integration; \
 	bash hack/testenv/check-leftovers.sh "$$dir/bin"
 
 test: lint typecheck testenv unit integration
@@ -62,4 +70,4 @@ bench: install build testenv
 	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin $(OFFLINE) node --experimental-transform-types --no-warnings scripts/run-ts.mjs bench/run.ts
 
 clean:
-	rm -rf dist
+	rm -rf dist .cache/image .cache/image.build.log

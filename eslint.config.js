@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/results/', 'charts/'] },
+  { ignores: ['dist/', 'node_modules/', 'bench/results/', 'charts/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

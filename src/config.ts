@@ -44,7 +44,13 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const options = {
+/** `--help` or `-h`: not an error, but no Config either (src/command-line.ts prints the usage). */
+export class HelpRequested extends Error {
+  override readonly name = 'HelpRequested';
+}
+
+/** The command-line flags; src/command-line.ts describes each for --help. */
+export const FLAGS = {
   kubeconfig: { type: 'string' },
   'metrics-bind-address': { type: 'string', default: '0.0.0.0:8080' },
   'health-probe-bind-address': { type: 'string', default: '0.0.0.0:8081' },
@@ -61,6 +67,7 @@ const options = {
   'log-level': { type: 'string', default: 'info' },
   'aws-region': { type: 'string' },
   'managed-namespaces': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Pure: argv and env in, Config out, or a ConfigError that names the flag and what it accepts. */
@@ -71,10 +78,11 @@ export function parseConfig(
 ): Config {
   let values;
   try {
-    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+  if (values.help) throw new HelpRequested('help requested');
   const leaseDurationMs = duration('leader-election-lease-duration', values['leader-election-lease-duration']);
   const renewDeadlineMs = duration('leader-election-renew-deadline', values['leader-election-renew-deadline']);
   const retryPeriodMs = duration('leader-election-retry-period', values['leader-election-retry-period']);

@@ -5,8 +5,8 @@
 import type { KubernetesObject, V1APIService, V1ConfigMap, V1Deployment, V1Namespace, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
 import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import { AwsCallCounter } from './cloud/aws/call-counter.js';
-import { ConfigError, parseConfig, type Config } from './config.js';
 import { cacheOf as cacheOfKind, stackInformers } from './informers.js';
+import { parseCommandLine } from './command-line.js';
 import { EventRecorder, eventClientOf } from './controllers/events.js';
 import { HealthServer } from './controllers/health.js';
 import { LeaderElector, leaseClientOf } from './controllers/leader-election.js';
@@ -37,14 +37,12 @@ import { FargatePlacement, FargatePlacementVerifier } from './reconcilers/fargat
 import { orderSubReconcilers } from './reconcilers/stack/order.js';
 
 async function main(): Promise<number> {
-  let config: Config;
-  try {
-    config = parseConfig(process.argv.slice(2), process.env, podNamespace);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`metricsstack-operator: ${err.message}\n`);
-    return 2;
+  const commandLine = parseCommandLine(process.argv.slice(2), process.env, podNamespace);
+  if ('exit' in commandLine) {
+    (commandLine.exit === 0 ? process.stdout : process.stderr).write(commandLine.text);
+    return commandLine.exit;
   }
+  const { config } = commandLine;
   const logger = createLogger({ level: config.logLevel });
 
   const objects = new KubeClient(loadKubeConfig(config.kubeconfig), { userAgent: `metricsstack-operator/${config.identity}` });

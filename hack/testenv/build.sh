@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the local control plane (kube-apiserver, controller-manager, scheduler, kubectl, etcd, kwok, metrics-server,
-# prometheus-adapter, helm), a moto virtualenv and Debian's prometheus into a cache folder keyed by the pinned versions.
+# prometheus-adapter, helm), a moto virtualenv, Debian's prometheus and the image's stand-in bases (podman) into a cache
+# folder keyed by the pinned versions.
 # Prints the cache folder on its last line. Reuses a finished cache: a cold build runs once per version set.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -89,6 +90,11 @@ install_debian_packages() {
   ln -sf "$(command -v lua5.1)" "$bin/lua5.1"
 }
 
+# The image's stand-in bases and podman's configuration (hack/testenv/image/stand-ins.sh; docs/testing.md, "The image").
+build_image_bases() {
+  bash "$here/image/stand-ins.sh" "$root"
+}
+
 build_etcd
 build_kube
 go_install kwok "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
@@ -97,5 +103,6 @@ build_prometheus_adapter
 go_install helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 install_moto
 install_debian_packages
+build_image_bases
 touch "$dir/.complete"
 echo "$dir"
