@@ -102,18 +102,22 @@ let custom: CustomObjectsApi;
 let runner: OperatorRunner;
 let op: OperatorProcess;
 const run = (bin: string, args: string[]) => new Promise<string>((done, fail) => execFile(join(cluster.binDir, bin), args, {
-  env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath, HELM_CACHE_HOME: join(cluster.dir, 'helm', 'cache'), HELM_CONFIG_HOME: join(cluster.dir, 'helm', 'config'), HELM_DATA_HOME: join(cluster.dir, 'helm', 'data') },
+  env: {
+    ...process.env, KUBECONFIG: cluster.kubeconfigPath, HELM_CACHE_HOME: join(cluster.dir, 'helm', 'cache'),
+    HELM_CONFIG_HOME: join(cluster.dir, 'helm', 'config'), HELM_DATA_HOME: join(cluster.dir, 'helm', 'data'),
+  },
   maxBuffer: 16 << 20, timeout: 120_000,
 }, (err, stdout, stderr) => (err ? fail(new Error(`${bin} ${args.join(' ')}: ${stderr || err.message}`)) : done(stdout))));
 const helm = (...args: string[]) => run('helm', args);
 const kubectl = (...args: string[]) => run('kubectl', args);
 const stack = () => custom.getClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, name: 'default' }) as Promise<MetricsStack>;
 const cond = (s: MetricsStack, type: string) => s.status?.conditions?.find((c) => c.type === type);
-const until = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) => waitFor(what, check, { timeoutMs, watch: op ? [op.proc] : [], intervalMs: 300 });
+const until = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) =>
+  waitFor(what, check, { timeoutMs, watch: op ? [op.proc] : [], intervalMs: 300 });
 /** Lines of the operator's log that show a call RBAC refused: any one means the chart misses a rule. */
 const forbidden = () => op.logs().split('\n').filter((l) => /forbidden|\b403\b/i.test(l));
-async function untilStack(what: string, ok: (s: MetricsStack) => boolean): Promise<void> {
-  await until(what, async () => ok(await stack())).catch(async (err: Error) => {
+async function untilStack(what: string, ok: (s: MetricsStack) => boolean, timeoutMs?: number): Promise<void> {
+  await until(what, async () => ok(await stack()), timeoutMs).catch(async (err: Error) => {
     throw new Error(`${err.message}\nconditions: ${JSON.stringify((await stack()).status?.conditions, null, 1)}\nrefused calls:\n${forbidden().join('\n')}`);
   });
 }
@@ -153,7 +157,8 @@ describe('the Helm chart', () => {
   it('renders manifests (CRD included) that the apiserver accepts in a server-side dry run', async () => {
     const manifests = await helm('template', RELEASE, chart, '-n', NS, '--include-crds');
     const out = await new Promise<string>((done, fail) => {
-      const child = execFile(join(cluster.binDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, 'apply', '--dry-run=server', '-f', '-'], (err, stdout, stderr) => (err ? fail(new Error(stderr)) : done(stdout)));
+      const child = execFile(join(cluster.binDir, 'kubectl'), ['--kubeconfig', cluster.kubeconfigPath, 'apply', '--dry-run=server', '-f', '-'],
+        (err, stdout, stderr) => (err ? fail(new Error(stderr)) : done(stdout)));
       child.stdin?.end(manifests);
     });
     expect(out).toMatch(/customresourcedefinition.*metricsstacks.metricsstack.io created \(server dry run\)/);
@@ -178,16 +183,18 @@ describe('the Helm chart', () => {
     // Leader election stays on, in the release namespace, against the Lease the chart created.
     op = await runner.start(kubeconfig, 'chart-operator', ['--leader-election-namespace', NS]);
 
-    await untilStack('ResourcesApplied and AggregationLayerReady', (s) => cond(s, 'ResourcesApplied')?.status === 'True' && cond(s, 'AggregationLayerReady')?.status === 'True');
-    // No metrics-server really runs here, so the API cannot answer; the operator must still have looked.
-    await untilStack('MetricsAPIAvailable reported', (s) => cond(s, 'MetricsAPIAvailable')?.status === 'False');
+    await untilStack('ResourcesApplied and AggregationLayerReady',
+      (s) => cond(s, 'ResourcesApplied')?.status === 'True' && cond(s, 'AggregationLayerReady')?.status === 'True');
+    // No metrics-server really runs here, so the API cannot answer; the operator must still have looked (False once
+    // the rollout is two metric resolutions + 30 s old: backends/starting.ts).
+    await untilStack('MetricsAPIAvailable reported', (s) => cond(s, 'MetricsAPIAvailable')?.status === 'False', 120_000);
     // prometheus-adapter too (its RBAC includes the read-only metrics wildcard, which the operator must hold to grant).
     await untilStack('CustomMetricsAPIAvailable reported', (s) => cond(s, 'CustomMetricsAPIAvailable')?.reason === 'PrometheusUnreachable');
     expect(await names(['apiservice', 'v1beta1.custom.metrics.k8s.io'])).toHaveLength(1);
     expect(await kubectl('get', 'lease', RELEASE, '-n', NS, '-o', 'jsonpath={.spec.holderIdentity}')).toBe('chart-operator');
     expect(await names(['apiservice', 'v1beta1.metrics.k8s.io'])).toHaveLength(1);
     expect(forbidden()).toEqual([]);
-  });
+  }, 240_000);
 
   it('grants the ServiceAccount exactly the expected least-privilege table (kubectl auth can-i --list)', async () => {
     for (const [namespace, rows] of Object.entries(EXPECTED_CAN_I)) expect(await canIList(namespace), namespace).toEqual([...rows].sort());
@@ -196,8 +203,11 @@ describe('the Helm chart', () => {
   it('upgrades with changed values and the operator keeps working', async () => {
     const arn = 'arn:aws:iam::123456789012:role/metricsstack-operator';
     await helm('upgrade', RELEASE, chart, '-n', NS, '--reuse-values', '--wait', '--timeout', '90s',
-      '--set', 'replicaCount=3,logLevel=debug,resources.limits.memory=512Mi', '--set-string', `serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=${arn}`);
-    const d = JSON.parse(await kubectl('get', 'deployment', RELEASE, '-n', NS, '-o', 'json')) as { spec: { replicas: number; template: { spec: { containers: { args: string[]; resources: { limits: { memory: string } } }[] } } } };
+      '--set', 'replicaCount=3,logLevel=debug,resources.limits.memory=512Mi',
+      '--set-string', `serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=${arn}`);
+    type Containers = { args: string[]; resources: { limits: { memory: string } } }[];
+    const d = JSON.parse(await kubectl('get', 'deployment', RELEASE, '-n', NS, '-o', 'json')) as
+      { spec: { replicas: number; template: { spec: { containers: Containers } } } };
     expect(d.spec.replicas).toBe(3);
     expect(d.spec.template.spec.containers[0]?.args).toContain('--log-level=debug');
     expect(d.spec.template.spec.containers[0]?.resources.limits.memory).toBe('512Mi');
@@ -211,7 +221,8 @@ describe('the Helm chart', () => {
   it('leaves nothing behind: the operator removes what the MetricsStack made, helm uninstall the rest; the CRD stays', async () => {
     await kubectl('delete', 'metricsstack', 'default', '--wait', '--timeout=60s');
     expect(await names(['deploy,svc,sa,secret,pdb,configmap', '-A', '-l', 'app.kubernetes.io/managed-by=metricsstack-operator'])).toEqual([]);
-    expect(await names(['apiservice,clusterrole,clusterrolebinding,rolebinding', '-A', '-l', 'app.kubernetes.io/managed-by=metricsstack-operator'])).toEqual([]);
+    expect(await names(['apiservice,clusterrole,clusterrolebinding,rolebinding', '-A', '-l', 'app.kubernetes.io/managed-by=metricsstack-operator']))
+      .toEqual([]);
     expect(forbidden()).toEqual([]);
     await runner.stop();
 

@@ -1,5 +1,6 @@
 import type { KubernetesObject, V1APIService } from '@kubernetes/client-node';
 import type { ConditionType } from '../../api/v1alpha1/conditions.js';
+import { durationMs } from '../../api/v1alpha1/schema-helpers.js';
 import { ownerOf } from '../../kube/labels.js';
 import {
   adapterConfigFrom, ADAPTER_SECURE_PORT, CUSTOM_METRICS_API_SERVICES, EXTERNAL_METRICS_API_SERVICE,
@@ -57,6 +58,11 @@ export class PrometheusAdapterBackend implements MetricsBackend {
     return apisOf(ctx).map((api) => API_CONDITION[api]);
   }
 
+  /** The adapter lists a metric only after it discovered the series, once per relist interval. */
+  startupGraceMs(ctx: StackContext): number {
+    return durationMs(ctx.spec.prometheusAdapter!.metricsRelistInterval);
+  }
+
   clear(ctx: StackContext): void {
     ctx.removeCondition(API_CONDITION.custom);
     ctx.removeCondition(API_CONDITION.external);
@@ -78,7 +84,8 @@ export class PrometheusAdapterBackend implements MetricsBackend {
         'or set spec.prometheusAdapter.namespace to an existing one.';
       return { objects: [], ...adopt, rejected: { reason: 'NamespaceNotFound', message, retryAfterMs: VERIFY_RETRY_MS } };
     }
-    const cert = await ensureServingCert(this.d.readSecret, PROMETHEUS_ADAPTER_CERT_SECRET, { serviceName: PROMETHEUS_ADAPTER_NAME, namespace: pa.namespace }, ctx.name, ctx.now, pa.adoptExisting);
+    const service = { serviceName: PROMETHEUS_ADAPTER_NAME, namespace: pa.namespace };
+    const cert = await ensureServingCert(this.d.readSecret, PROMETHEUS_ADAPTER_CERT_SECRET, service, ctx.name, ctx.now, pa.adoptExisting);
     if (cert.issuedBecause) ctx.log.info({ reason: cert.issuedBecause }, 'issued a prometheus-adapter serving certificate');
     if (!cert.toApply) ctx.recordOwned({ ...cert.secret, apiVersion: 'v1', kind: 'Secret' });
     const input = renderInput(pa, servesResource(ctx), cert);
@@ -129,7 +136,11 @@ const servesResource = (ctx: StackContext): boolean => ctx.spec.resourceMetrics.
 function apisOf(ctx: StackContext): AdapterAPI[] {
   const pa = ctx.spec.prometheusAdapter;
   if (!pa) return [];
-  return [...(pa.rules.length > 0 ? ['custom' as const] : []), ...(pa.externalRules.length > 0 ? ['external' as const] : []), ...(servesResource(ctx) ? ['resource' as const] : [])];
+  return [
+    ...(pa.rules.length > 0 ? ['custom' as const] : []),
+    ...(pa.externalRules.length > 0 ? ['external' as const] : []),
+    ...(servesResource(ctx) ? ['resource' as const] : []),
+  ];
 }
 
 function renderInput(pa: AdapterSpec, serveResource: boolean, cert: { certPEM: string; caBundle: string }): PrometheusAdapterRenderInput {
