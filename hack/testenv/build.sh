@@ -62,6 +62,34 @@ install_moto() {
   touch "$dir/moto/.complete"
 }
 
+# Argo CD (test/e2e/argocd.test.ts): one binary that acts as the component it is run as (argv[0]), so
+# argocd-repo-server and argocd-application-controller are symlinks to it. Its go.mod replaces gitops-engine with a
+# folder its module zip lacks: the wrapper module (hack/testenv/argocd) requires the tagged gitops-engine instead.
+# Its `go` line is 1.27: GOTOOLCHAIN=auto takes the wrapper's `toolchain` line, fetched (and checksummed) through the
+# module proxy. From its module zip come the CRDs (for the tests to install) and the two scripts its image puts on the
+# repo-server's PATH (it runs git-verify-wrapper.sh on every checkout). Argo CD 3.6 renders charts with Helm 4 (its
+# hack/tool-versions.sh): the repo-server's PATH has that helm too.
+build_argocd() {
+  local out="$dir/argocd"
+  [ -x "$bin/argocd" ] && [ -x "$out/path/helm" ] && [ -x "$out/path/git-verify-wrapper.sh" ] && [ -f "$out/crds/application-crd.yaml" ] && return
+  local mod=github.com/argoproj/argo-cd/v3 version src
+  version=$(cd "$here/argocd" && GOTOOLCHAIN=auto go list -m -f '{{.Version}}' "$mod")
+  log "building argocd $version (slow: ~7 min cold on 2 cores)"
+  (cd "$here/argocd" && GOTOOLCHAIN=auto CGO_ENABLED=0 go build -ldflags "$ld -X $mod/common.version=${version#v}" -o "$bin/argocd" "$mod/cmd")
+  ln -sf argocd "$bin/argocd-repo-server"
+  ln -sf argocd "$bin/argocd-application-controller"
+  src=$(cd "$here/argocd" && GOTOOLCHAIN=auto go list -m -f '{{.Dir}}' "$mod")
+  mkdir -p "$out/crds" "$out/path"
+  cp "$src/manifests/crds/application-crd.yaml" "$src/manifests/crds/appproject-crd.yaml" "$out/crds/"
+  cp "$src/hack/git-verify-wrapper.sh" "$src/hack/gpg-wrapper.sh" "$out/path/"
+  chmod 644 "$out/crds/"*.yaml && chmod 755 "$out/path/"*.sh
+  go_install helm4 "helm.sh/helm/v4/cmd/helm@$ARGOCD_HELM_VERSION"
+  ln -sf ../../bin/helm4 "$out/path/helm"
+}
+
+# Debian packages: Prometheus (the Prometheus e2e), lua5.1 (the dialect Argo CD runs health checks in), redis-server
+# (Argo CD's cache in the Argo CD e2e).
+
 # Debian packages: Prometheus (the Prometheus e2e), lua5.1 (the dialect Argo CD runs health checks in), faketime
 # (libfaketime: the leader-election test runs one operator with its wall clock skewed).
 install_debian_packages() {
@@ -69,25 +97,30 @@ install_debian_packages() {
   command -v prometheus >/dev/null || [ -x /usr/bin/prometheus ] || missing+=(prometheus)
   command -v lua5.1 >/dev/null || missing+=(lua5.1)
   command -v faketime >/dev/null || missing+=(faketime)
+  command -v redis-server >/dev/null || missing+=(redis-server)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || { log "not root: install Debian's ${missing[*]} by hand"; return 1; }
     log "installing Debian's ${missing[*]} (apt)"
     apt-get update -qq >/dev/null
-    # The prometheus package starts a system service on :9090; the suite runs its own on free ports. Debian's
-    # policy-rc.d (exit 101: "action forbidden") keeps the package from starting it; where the machine already has a
-    # policy-rc.d of its own we leave it alone and stop the service afterwards through the service manager only,
-    # never by process name (that would kill whatever Prometheus a developer runs).
+    # The prometheus and redis-server packages start system services (:9090, :6379); the suite runs its own on free
+    # ports. Debian's policy-rc.d (exit 101: "action forbidden") keeps the packages from starting them; where the
+    # machine already has a policy-rc.d of its own we leave it alone and stop the services afterwards through the
+    # service manager only, never by process name (that would kill whatever Prometheus or Redis a developer runs).
     local policy=/usr/sbin/policy-rc.d ours=0
     if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && ours=1; fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
       [ "$ours" = 1 ] && rm -f "$policy"; return 1; }
     [ "$ours" = 1 ] && rm -f "$policy"
-    if [ "$ours" = 0 ] && [[ " ${missing[*]} " == *" prometheus "* ]]; then
-      (systemctl stop prometheus || service prometheus stop || true) >/dev/null 2>&1
-    fi
+    local svc
+    for svc in prometheus redis-server; do
+      if [ "$ours" = 0 ] && [[ " ${missing[*]} " == *" $svc "* ]]; then
+        (systemctl stop "$svc" || service "$svc" stop || true) >/dev/null 2>&1
+      fi
+    done
   fi
   ln -sf "$(command -v prometheus || echo /usr/bin/prometheus)" "$bin/prometheus"
   ln -sf "$(command -v lua5.1)" "$bin/lua5.1"
+  ln -sf "$(command -v redis-server)" "$bin/redis-server"
 }
 
 # The image's stand-in bases and podman's configuration (hack/testenv/image/stand-ins.sh; docs/testing.md, "The image").
@@ -101,6 +134,7 @@ go_install kwok "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
 go_install metrics-server "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"
 build_prometheus_adapter
 go_install helm "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+build_argocd
 install_moto
 install_debian_packages
 build_image_bases

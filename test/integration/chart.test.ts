@@ -113,8 +113,8 @@ const until = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) 
   waitFor(what, check, { timeoutMs, watch: op ? [op.proc] : [], intervalMs: 300 });
 /** Lines of the operator's log that show a call RBAC refused: any one means the chart misses a rule. */
 const forbidden = () => op.logs().split('\n').filter((l) => /forbidden|\b403\b/i.test(l));
-async function untilStack(what: string, ok: (s: MetricsStack) => boolean): Promise<void> {
-  await until(what, async () => ok(await stack())).catch(async (err: Error) => {
+async function untilStack(what: string, ok: (s: MetricsStack) => boolean, timeoutMs?: number): Promise<void> {
+  await until(what, async () => ok(await stack()), timeoutMs).catch(async (err: Error) => {
     throw new Error(`${err.message}\nconditions: ${JSON.stringify((await stack()).status?.conditions, null, 1)}\nrefused calls:\n${forbidden().join('\n')}`);
   });
 }
@@ -200,15 +200,16 @@ describe('the Helm chart', () => {
 
     await untilStack('ResourcesApplied and AggregationLayerReady',
       (s) => cond(s, 'ResourcesApplied')?.status === 'True' && cond(s, 'AggregationLayerReady')?.status === 'True');
-    // No metrics-server really runs here, so the API cannot answer; the operator must still have looked.
-    await untilStack('MetricsAPIAvailable reported', (s) => cond(s, 'MetricsAPIAvailable')?.status === 'False');
+    // No metrics-server really runs here, so the API cannot answer; the operator must still have looked (False once
+    // the rollout is two metric resolutions + 30 s old: backends/starting.ts).
+    await untilStack('MetricsAPIAvailable reported', (s) => cond(s, 'MetricsAPIAvailable')?.status === 'False', 120_000);
     // prometheus-adapter too (its RBAC includes the read-only metrics wildcard, which the operator must hold to grant).
     await untilStack('CustomMetricsAPIAvailable reported', (s) => cond(s, 'CustomMetricsAPIAvailable')?.reason === 'PrometheusUnreachable');
     expect(await names(['apiservice', 'v1beta1.custom.metrics.k8s.io'])).toHaveLength(1);
     expect(await kubectl('get', 'lease', RELEASE, '-n', NS, '-o', 'jsonpath={.spec.holderIdentity}')).toBe('chart-operator');
     expect(await names(['apiservice', 'v1beta1.metrics.k8s.io'])).toHaveLength(1);
     expect(forbidden()).toEqual([]);
-  });
+  }, 240_000);
 
   it('grants the ServiceAccount exactly the expected least-privilege table (kubectl auth can-i --list)', async () => {
     for (const [namespace, rows] of Object.entries(EXPECTED_CAN_I)) expect(await canIList(namespace), namespace).toEqual([...rows].sort());
@@ -292,9 +293,9 @@ describe('the Helm chart', () => {
     await helm('upgrade', RELEASE, chart, '-n', NS, '--reuse-values', '--wait', '--timeout', '90s',
       '--set', 'replicaCount=3,logLevel=debug,resources.limits.memory=512Mi',
       '--set-string', `serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=${arn}`);
-    type Container = { args: string[]; resources: { limits: { memory: string } } };
+    type Containers = { args: string[]; resources: { limits: { memory: string } } }[];
     const d = JSON.parse(await kubectl('get', 'deployment', RELEASE, '-n', NS, '-o', 'json')) as
-      { spec: { replicas: number; template: { spec: { containers: Container[] } } } };
+      { spec: { replicas: number; template: { spec: { containers: Containers } } } };
     expect(d.spec.replicas).toBe(3);
     expect(d.spec.template.spec.containers[0]?.args).toContain('--log-level=debug');
     expect(d.spec.template.spec.containers[0]?.resources.limits.memory).toBe('512Mi');

@@ -14,7 +14,8 @@ let runner: OperatorRunner;
 const ref = { group: GROUP, version: VERSION, plural: PLURAL };
 const get = (name: string) => custom.getClusterCustomObject({ ...ref, name }) as Promise<MetricsStack>;
 const cond = condition;
-const create = (name: string, spec: unknown) => custom.createClusterCustomObject({ ...ref, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'MetricsStack', metadata: { name }, spec } });
+const create = (name: string, spec: unknown) =>
+  custom.createClusterCustomObject({ ...ref, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'MetricsStack', metadata: { name }, spec } });
 const patchSpec = (name: string, path: string, value: unknown) => custom.patchClusterCustomObject({ ...ref, name, body: [{ op: 'add', path, value }] });
 const deployment = () => apps.readNamespacedDeployment({ name: 'metrics-server', namespace: 'kube-system' });
 const exists = (p: Promise<unknown>) => p.then(() => true, () => false);
@@ -39,7 +40,8 @@ describe('metrics-server on a simulated EKS cluster with EC2 and Fargate nodes',
     await create('default', { metricsServer: { kubeletTLS: 'Insecure' } });
     await until('the Deployment', () => exists(deployment()));
     const d = await deployment();
-    expect(args(d)).toEqual(expect.arrayContaining(['--secure-port=10251', '--kubelet-use-node-status-port', '--metric-resolution=15s', '--kubelet-insecure-tls']));
+    expect(args(d)).toEqual(expect.arrayContaining(['--secure-port=10251', '--kubelet-use-node-status-port', '--metric-resolution=15s',
+      '--kubelet-insecure-tls']));
     expect(d.spec?.template.metadata?.annotations?.['eks.amazonaws.com/compute-type']).toBe('ec2');
     await until('status with platform and flags', async () => (await get('default')).status?.metricsServer?.securePort === 10251);
     const s = await get('default');
@@ -58,13 +60,14 @@ describe('metrics-server on a simulated EKS cluster with EC2 and Fargate nodes',
   });
 
   it('mirrors the aggregator: no metrics-server answers here, so MetricsAPIAvailable is False with its reason and Ready follows', async () => {
-    await until('MetricsAPIAvailable False', async () => cond(await get('default'), 'MetricsAPIAvailable')?.status === 'False', 60_000);
+    // Unknown (Starting) for two metric resolutions + 30 s after the rollout (backends/starting.ts), then False.
+    await until('MetricsAPIAvailable False', async () => cond(await get('default'), 'MetricsAPIAvailable')?.status === 'False', 120_000);
     const s = await get('default');
     const c = cond(s, 'MetricsAPIAvailable')!;
     expect(['FailedDiscoveryCheck', 'MissingEndpoints']).toContain(c.reason);
     expect(c.message).toContain('v1beta1.metrics.k8s.io is not Available');
     expect(cond(s, 'Ready')).toMatchObject({ status: 'False', reason: c.reason });
-  });
+  }, 150_000);
 
   it('names the endpoint the aggregator could not reach (a pod IP with no route here), never a stranger\'s certificate', async () => {
     // The test processes run with no route off the machine (hack/testenv/offline.sh): the aggregator's dial to the
@@ -80,7 +83,8 @@ describe('metrics-server on a simulated EKS cluster with EC2 and Fargate nodes',
 
   it('restores a deleted ClusterRole and a hand-edited Deployment', async () => {
     await rbac.deleteClusterRole({ name: 'system:metrics-server' });
-    await cluster.kubectl(['-n', 'kube-system', 'patch', 'deployment', 'metrics-server', '--type=json', '-p', '[{"op":"replace","path":"/spec/template/spec/containers/0/args","value":["--kubelet-insecure-tls=false"]}]']);
+    await cluster.kubectl(['-n', 'kube-system', 'patch', 'deployment', 'metrics-server', '--type=json', '-p',
+      '[{"op":"replace","path":"/spec/template/spec/containers/0/args","value":["--kubelet-insecure-tls=false"]}]']);
     await until('the ClusterRole back', () => exists(rbac.readClusterRole({ name: 'system:metrics-server' })));
     await until('the args back', async () => args(await deployment()).includes('--secure-port=10251'));
   });
@@ -109,11 +113,13 @@ describe('metrics-server on a simulated EKS cluster with EC2 and Fargate nodes',
 
   it('stops managing an object someone else took over: reports it, does not prune it, and leaves it on delete', async () => {
     // As Helm's --take-ownership or a hand relabel would: the aggregated reader ClusterRole is no longer ours.
-    const r = await cluster.kubectl(['label', 'clusterrole', 'system:metrics-server-aggregated-reader', 'app.kubernetes.io/managed-by=Helm', 'metricsstack.io/owner-', '--overwrite']);
+    const r = await cluster.kubectl(['label', 'clusterrole', 'system:metrics-server-aggregated-reader', 'app.kubernetes.io/managed-by=Helm',
+      'metricsstack.io/owner-', '--overwrite']);
     expect(r.code, r.stderr).toBe(0);
     await patchSpec('default', '/spec/metricsServer/metricResolution', '20s');
     await until('the Conflict', async () => cond(await get('default'), 'ResourcesApplied')?.reason === 'Conflict');
-    expect(cond(await get('default'), 'ResourcesApplied')?.message).toMatch(/ClusterRole system:metrics-server-aggregated-reader already exists and is managed by/);
+    expect(cond(await get('default'), 'ResourcesApplied')?.message)
+      .toMatch(/ClusterRole system:metrics-server-aggregated-reader already exists and is managed by/);
     expect(await exists(rbac.readClusterRole({ name: 'system:metrics-server-aggregated-reader' }))).toBe(true);
   });
 
@@ -144,12 +150,15 @@ describe('metrics-server on a simulated EKS cluster with EC2 and Fargate nodes',
 
   it('refuses to build on a serving-certificate Secret it does not own: Conflict, and no pods or APIService', async () => {
     await cluster.kubectl(['create', 'namespace', 'other']);
-    const made = await cluster.kubectl(['-n', 'other', 'create', 'secret', 'generic', 'metrics-server-serving-cert', '--from-literal=tls.crt=x', '--field-manager=helm']);
+    const made = await cluster.kubectl(['-n', 'other', 'create', 'secret', 'generic', 'metrics-server-serving-cert', '--from-literal=tls.crt=x',
+      '--field-manager=helm']);
     expect(made.code, made.stderr).toBe(0);
     await create('foreign-cert', { metricsServer: { namespace: 'other', kubeletTLS: 'Insecure' } });
     await until('the Conflict', async () => cond(await get('foreign-cert'), 'MetricsAPIAvailable')?.reason === 'Conflict');
-    expect(cond(await get('foreign-cert'), 'MetricsAPIAvailable')?.message).toMatch(/Secret other\/metrics-server-serving-cert already exists and belongs to helm/);
+    expect(cond(await get('foreign-cert'), 'MetricsAPIAvailable')?.message)
+      .toMatch(/Secret other\/metrics-server-serving-cert already exists and belongs to helm/);
     expect(await exists(apps.readNamespacedDeployment({ name: 'metrics-server', namespace: 'other' }))).toBe(false);
-    expect((await cluster.kubectl(['-n', 'other', 'get', 'secret', 'metrics-server-serving-cert', '-o', 'jsonpath={.data.tls\\.crt}'])).stdout).toBe(Buffer.from('x').toString('base64'));
+    const secret = await cluster.kubectl(['-n', 'other', 'get', 'secret', 'metrics-server-serving-cert', '-o', 'jsonpath={.data.tls\\.crt}']);
+    expect(secret.stdout).toBe(Buffer.from('x').toString('base64'));
   });
 });

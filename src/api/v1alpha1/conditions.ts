@@ -77,6 +77,11 @@ export const ConditionReason = {
   PrometheusUnreachable: 'PrometheusUnreachable',
   /** An API moves between backends (provider switch): the old one serves until the new one's pods are ready. */
   HandoverInProgress: 'HandoverInProgress',
+  /**
+   * The backend's Deployment rolls out or finished moments ago, so its API not answering yet is expected: Unknown,
+   * not False, until the rollout completed and its pods had time to serve (KEDA's lesson, argo-cd #28522).
+   */
+  Starting: 'Starting',
   /** The namespace a backend should run in does not exist (the operator does not create namespaces). */
   NamespaceNotFound: 'NamespaceNotFound',
   /** metrics-server cannot reach a kubelet (e.g. connection refused on 10250 from Fargate, seed 001). */

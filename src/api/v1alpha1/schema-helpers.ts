@@ -83,6 +83,12 @@ export type Defaulted<T> =
  */
 export const DURATION_PATTERN = '^([0-9]+([.][0-9]+)?(ns|us|ms|s|m|h))+$';
 
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds of a Go duration that matches {@link DURATION_PATTERN} (the CRD checked it), e.g. 1m30s → 90000. */
+export const durationMs = (text: string): number =>
+  [...text.matchAll(/([0-9]+(?:[.][0-9]+)?)(ns|us|ms|s|m|h)/g)].reduce((ms, [, n, unit]) => ms + Number(n) * (DURATION_UNIT_MS[unit!] ?? 0), 0);
+
 /** A Go duration string. */
 export function Duration(options: Described<StringOptions>): TString {
   return Type.String({ maxLength: 64, ...options, pattern: DURATION_PATTERN });

@@ -7,6 +7,7 @@ import { applySet, objectId, type ApplySetResult } from '../stack/apply-set.js';
 import type { HandOff, ObjectCache, OwningReconciler, StackContext } from '../stack/context.js';
 import { wantsExactly, wantsUnknown, type OwningResult } from '../stack/wanted.js';
 import { conditionTypeForAPIService, HANDOVER_POLL_MS, pendingHandovers, workloadsReady, type Handover } from './handover.js';
+import { backendStartup, holdWhileStarting } from './starting.js';
 
 /** What a backend wants applied this pass, in apply order, and how adoption is allowed. */
 export interface BackendPlan {
@@ -49,6 +50,8 @@ export interface MetricsBackend {
   clear(ctx: StackContext): void;
   /** Conditions to set False (reason Conflict, or the plan's rejection) when it cannot deploy, for this spec. */
   conditionTypes(ctx: StackContext): readonly ConditionType[];
+  /** How long after its rollout completed an API that does not answer yet still counts as starting (see starting.ts). */
+  startupGraceMs(ctx: StackContext): number;
 }
 
 export interface BackendDeps {
@@ -111,7 +114,12 @@ export class BackendReconciler implements OwningReconciler {
       const r = await this.conflicted(ctx, plan.objects.filter((o) => !waiting(o)), applied);
       return wantsUnknown(applied.conflicts.join(' '), r.requeueAfterMs);
     }
-    if (handovers.length === 0) return wantsExactly(ctx.recorded(), soonest(plan.requeueAfterMs, (await b.verify(ctx, applied)).requeueAfterMs));
+    if (handovers.length === 0) {
+      const verified = await b.verify(ctx, applied);
+      const graceMs = b.startupGraceMs(ctx);
+      holdWhileStarting(ctx, b.conditionTypes(ctx), backendStartup(plan.objects, applied.live, ctx.now, graceMs), graceMs);
+      return wantsExactly(ctx.recorded(), soonest(plan.requeueAfterMs, verified.requeueAfterMs));
+    }
     const readiness = workloadsReady(plan.objects, applied.live);
     await this.handOver(ctx, handovers, plan.objects.filter(waiting), readiness.ready, policy);
     await b.verify(ctx, applied);
@@ -171,7 +179,8 @@ export class BackendReconciler implements OwningReconciler {
    * previous backend's objects stay this pass (pruning is held), so something always serves the API.
    */
   private async handOver(
-    ctx: StackContext, handovers: readonly Handover[], apiServices: readonly KubernetesObject[], ready: boolean, policy: { adopt: boolean; adoptField: string },
+    ctx: StackContext, handovers: readonly Handover[], apiServices: readonly KubernetesObject[], ready: boolean,
+    policy: { adopt: boolean; adoptField: string },
   ): Promise<void> {
     ctx.holdPruning(`${this.backend.name}: handing ${handovers.map((h) => h.name).join(', ')} over`);
     if (!ready) {

@@ -1,4 +1,5 @@
 import type { ConditionType } from '../../api/v1alpha1/conditions.js';
+import { durationMs } from '../../api/v1alpha1/schema-helpers.js';
 import { METRICS_API_SERVICE_NAME, METRICS_SERVER_NAME, renderMetricsServer } from '../../render/metrics-server/index.js';
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
 import type { StackContext } from '../stack/context.js';
@@ -14,6 +15,8 @@ import { unmanagedNamespace } from '../stack/managed-namespaces.js';
 export const METRICS_SERVER_CERT_SECRET = 'metrics-server-serving-cert';
 /** While the metrics API is not yet proven, look again this soon instead of waiting for the resync. */
 export const VERIFY_RETRY_MS = 10_000;
+/** metrics-server's start and the aggregator's first successful check of it (seen to take up to ~15 s on 2 busy cores). */
+const METRICS_SERVER_START_MS = 30_000;
 
 export interface MetricsServerDeps extends ServingCertSources {
   readonly kubeletTLS: KubeletTLSFactsSource;
@@ -43,6 +46,14 @@ export class MetricsServerBackend implements MetricsBackend {
 
   conditionTypes(): readonly ConditionType[] {
     return ['MetricsAPIAvailable'];
+  }
+
+  /**
+   * metrics-server lists a node once it scraped it twice (CPU is a rate of two samples): up to two metric resolutions
+   * after its process started, plus the start itself, which a pod's readiness does not always cover.
+   */
+  startupGraceMs(ctx: StackContext): number {
+    return 2 * durationMs(ctx.spec.metricsServer.metricResolution) + METRICS_SERVER_START_MS;
   }
 
   clear(ctx: StackContext): void {

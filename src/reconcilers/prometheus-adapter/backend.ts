@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ConditionType } from '../../api/v1alpha1/conditions.js';
+import { durationMs } from '../../api/v1alpha1/schema-helpers.js';
 import { ownerOf } from '../../kube/labels.js';
 import {
   adapterConfigFrom, ADAPTER_SECURE_PORT, CUSTOM_METRICS_API_SERVICES, EXTERNAL_METRICS_API_SERVICE,
@@ -56,6 +57,11 @@ export class PrometheusAdapterBackend implements MetricsBackend {
 
   conditionTypes(ctx: StackContext): readonly ConditionType[] {
     return apisOf(ctx).map((api) => API_CONDITION[api]);
+  }
+
+  /** The adapter lists a metric only after it discovered the series, once per relist interval. */
+  startupGraceMs(ctx: StackContext): number {
+    return durationMs(ctx.spec.prometheusAdapter!.metricsRelistInterval);
   }
 
   clear(ctx: StackContext): void {
@@ -132,7 +138,8 @@ function apisOf(ctx: StackContext): AdapterAPI[] {
   const pa = ctx.spec.prometheusAdapter;
   if (!pa) return [];
   return [
-    ...(pa.rules.length > 0 ? ['custom' as const] : []), ...(pa.externalRules.length > 0 ? ['external' as const] : []),
+    ...(pa.rules.length > 0 ? ['custom' as const] : []),
+    ...(pa.externalRules.length > 0 ? ['external' as const] : []),
     ...(servesResource(ctx) ? ['resource' as const] : []),
   ];
 }

@@ -16,6 +16,7 @@ const noAPIServices = { get: () => undefined, list: () => [] };
 function rotating(plan: Partial<BackendPlan> = {}): MetricsBackend {
   return {
     name: 'metrics-server', enabled: () => true, apiServices: () => [], conditionTypes: () => ['MetricsAPIAvailable'], clear: () => undefined,
+    startupGraceMs: () => 0,
     plan: async () => ({
       applyFirst: [obj('APIService', 'v1beta1.metrics.k8s.io')], objects: [obj('Secret', 'metrics-server-serving-cert'), obj('Deployment', 'metrics-server')],
       adopt: false, adoptField: 'spec.metricsServer.adoptExisting', requeueAfterMs: 5_000, ...plan,

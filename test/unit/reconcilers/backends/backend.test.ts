@@ -39,6 +39,7 @@ function backend(plan: Partial<BackendPlan> = {}): MetricsBackend & { verified: 
   return {
     name: 'prometheus-adapter', verified: 0,
     enabled: () => true, apiServices: () => ['v1beta1.metrics.k8s.io'], conditionTypes: () => ['MetricsAPIAvailable'], clear: () => undefined,
+    startupGraceMs: () => 30_000,
     plan: async () => ({ objects: [deployment(0), apiService('monitoring', 'prometheus-adapter')], adopt: false, adoptField: 'spec.prometheusAdapter.adoptExisting', ...plan }),
     async verify(c) { this.verified++; c.setCondition({ type: 'MetricsAPIAvailable', status: 'True', reason: 'MetricsAvailable', message: 'ok' }); return {}; },
   };
@@ -106,7 +107,7 @@ describe('APIServices someone else holds', () => {
   /** custom + external metrics; the external APIService belongs to KEDA. */
   const adapterWithKEDA = (): MetricsBackend => ({
     name: 'prometheus-adapter',
-    enabled: () => true, clear: () => undefined,
+    enabled: () => true, clear: () => undefined, startupGraceMs: () => 0,
     apiServices: () => ['v1beta1.custom.metrics.k8s.io', 'v1beta1.external.metrics.k8s.io'],
     conditionTypes: () => ['CustomMetricsAPIAvailable', 'ExternalMetricsAPIAvailable'],
     plan: async () => ({
