@@ -52,6 +52,8 @@ describe('Argo CD syncs the chart and a MetricsStack from git, and shows its rea
   beforeAll(async () => {
     cluster = await startCluster({ preset: 'eks-mixed', name: 'e2e-argocd', network: true });
     await cluster.setClusterUsage('kube-system-baseline', { namespaces: ['kube-system'] }, { cpu: '5m', memory: '30Mi' });
+    // The chart's Roles go into every managedNamespaces entry (default kube-system, monitoring), which must exist.
+    await cluster.kubectl(['create', 'namespace', 'monitoring']);
     argo = await startArgoCD(cluster, { reconciliationTimeout: '10s' });
     repo = await serveGitRepo(cluster.group, join(cluster.dir, 'git'), 'platform.git');
     repo.copy('charts/metricsstack-operator', 'charts/metricsstack-operator');

@@ -50,6 +50,8 @@ describe('end to end: helm install → the image runs as the operator pods → e
     const kubectl = clusterTool(cluster, 'kubectl');
     // Pod Security "restricted", as a careful user sets it: the chart's pods must be admitted under it.
     await kubectl('create', 'namespace', NS);
+    // The chart's Roles go into every managedNamespaces entry (default kube-system, monitoring), which must exist.
+    await kubectl('create', 'namespace', 'monitoring');
     await kubectl('label', 'namespace', NS, 'pod-security.kubernetes.io/enforce=restricted');
     await cluster.setClusterUsage('kube-system-baseline', { namespaces: ['kube-system'] }, { cpu: '5m', memory: '30Mi' });
     operators = new PodSupervisor(cluster, { namespace: NS, labelSelector: `app.kubernetes.io/instance=${RELEASE}`, run: { image } }).start();
