@@ -22,7 +22,8 @@ const RULE = {
   seriesQuery: 'http_requests_total{namespace!="",pod!=""}', resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
   metricsQuery: 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)',
 };
-const BROKEN = { ...spec, prometheusAdapter: { namespace: 'monitoring', prometheusURL: 'http://prometheus.monitoring.svc:9090', rules: [RULE] } };
+// A namespace nobody made (monitoring exists here: the chart's Roles need it).
+const BROKEN = { ...spec, prometheusAdapter: { namespace: 'metrics', prometheusURL: 'http://prometheus.monitoring.svc:9090', rules: [RULE] } };
 const values = (s: unknown) => stringify({ defaultStack: { enabled: true, spec: s } });
 
 /** docs/argocd.md's Application, its source pointed at the test's repository and its values at a file there. */
@@ -153,7 +154,7 @@ describe('Argo CD syncs the chart and a MetricsStack from git, and shows its rea
     const ready = condition(await stacks().get('default'), 'Ready')!;
     const health = await appHealth();
     expect(health.message).toBe(`${ready.reason}: ${ready.message}`);
-    expect(health.message).toMatch(/^NamespaceNotFound: CustomMetricsAPIAvailable: Namespace monitoring does not exist.*kubectl create namespace monitoring/);
+    expect(health.message).toMatch(/^NamespaceNotFound: CustomMetricsAPIAvailable: Namespace metrics does not exist.*kubectl create namespace metrics/);
     // Argo CD applied what git says; the health, not the sync status, is what tells the spec cannot work.
     expect((await argo.application(APP)).status?.sync?.status).toBe('Synced');
 
