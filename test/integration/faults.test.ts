@@ -99,6 +99,10 @@ describe('the operator, through a relay it shares one connection over', () => {
       await stacks.create('default', { metricsServer: { kubeletTLS: 'Insecure' } });
       await until('the managed ServiceAccount', async () => !!(await saUid()), 60_000);
       await until('the first status', async () => (await stacks.get('default')).status?.observedGeneration === 1, 60_000);
+      // The baseline is the started backend's: during its rollout grace (backends/starting.ts) MetricsAPIAvailable is
+      // Unknown/Starting, and a fault test outlasting the grace would find it False (kwok's pods serve no metrics).
+      await until('the backend to be past its startup grace', async () =>
+        !(await stacks.get('default')).status?.conditions?.some((c) => c.reason === 'Starting'), 120_000);
       await until('the conditions to hold still for 3 s', async () => {
         const c = await conditions();
         await sleep(3_000);
