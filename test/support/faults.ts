@@ -4,30 +4,31 @@ import type { TestCluster } from './cluster.js';
 import { sleep, waitFor, type Proc } from './procs.js';
 
 /** The running process of a control-plane component: the newest one of that name, as a restart adds another. */
-export function componentProc(cluster: TestCluster, name: string): Proc {
-  const proc = cluster.group.procs.findLast((p) => p.name === name);
-  if (!proc) throw new Error(`no ${name} in this cluster`);
+export function component(cluster: TestCluster, name: string): Proc {
+  const proc = cluster.group.procs.findLast((p) => p.name === name && !p.exited);
+  if (!proc) throw new Error(`no running ${name} in cluster ${cluster.name}`);
   return proc;
 }
 
-/** kube-apiserver answers /readyz (through kubectl, with the admin credentials). */
+/** kube-apiserver's /readyz through the admin kubeconfig: 200 only once etcd answers and every post-start hook ran. */
 export const apiserverReady = async (cluster: TestCluster): Promise<boolean> =>
-  (await cluster.kubectl(['get', '--raw', '/readyz'], { timeoutMs: 5_000 })).code === 0;
+  (await cluster.kubectl(['get', '--raw', '/readyz', '--request-timeout=2s'], { timeoutMs: 5_000 })).code === 0;
 
 /**
- * A crash: SIGKILL to a component (no clean shutdown: open connections are reset, nothing is handed over), `downMs`
- * with nothing listening, then the same binary started again with the same flags, logging to the same file.
- * Resolves with the epoch time at which `ready` first held again.
+ * A crash: SIGKILL to component `name` (no clean shutdown: open connections are reset, nothing is handed over),
+ * `downMs` with nothing listening, then the same binary started again with the same flags, logging to the same file,
+ * until the apiserver is ready again. Resolves with the instant it was back, for recovery times measured from there.
  */
-export async function killAndRestart(cluster: TestCluster, name: string, downMs: number, ready: () => Promise<boolean>): Promise<number> {
-  const proc = componentProc(cluster, name);
-  signal(proc, 'SIGKILL');
-  await proc.exit;
+export async function killAndRestart(cluster: TestCluster, name: string, downMs: number): Promise<{ backAt: number; outageMs: number }> {
+  const p = component(cluster, name);
+  const t0 = Date.now();
+  await cluster.group.kill(p);
   await sleep(downMs);
-  const [bin, ...args] = proc.child.spawnargs;
-  const restarted = cluster.group.start(name, bin ?? proc.child.spawnfile, args);
-  await waitFor(`${name} back after its restart`, ready, { timeoutMs: 90_000, watch: [restarted], blame: restarted, intervalMs: 100 });
-  return Date.now();
+  const next = cluster.group.restart(p);
+  await waitFor(`kube-apiserver ready after restarting ${name}`, () => apiserverReady(cluster),
+    { timeoutMs: 90_000, watch: [next], blame: next, intervalMs: 100 });
+  const backAt = Date.now();
+  return { backAt, outageMs: backAt - t0 };
 }
 
 /**
@@ -35,7 +36,7 @@ export async function killAndRestart(cluster: TestCluster, name: string, downMs:
  * or a long stop-the-world pause. Resolves with the epoch time at which `ready` first held again.
  */
 export async function pauseAndResume(cluster: TestCluster, name: string, pausedMs: number, ready: () => Promise<boolean>): Promise<number> {
-  const proc = componentProc(cluster, name);
+  const proc = component(cluster, name);
   signal(proc, 'SIGSTOP');
   try {
     await sleep(pausedMs);

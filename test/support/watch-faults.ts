@@ -1,10 +1,9 @@
-// Watch and control-plane faults for the informer suite (faults.test.ts); leader-election faults are in faults.ts.
+// The informer suite's world and its stallable relay (faults*.test.ts); the control-plane faults themselves are in faults.ts.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { startCluster, type StartOptions, type TestCluster } from './cluster.js';
 import { installCrd } from './crd.js';
 import { OperatorRunner } from './operator.js';
-import { sleep, waitFor, type Proc } from './procs.js';
 import { stackApi } from './stacks.js';
 
 /**
@@ -37,33 +36,6 @@ export async function startFaultWorld(scratch: string, options: StartOptions): P
     await stop();
     throw err;
   }
-}
-
-/** The cluster's running process named `name` (`kube-apiserver`, `etcd`, ...). */
-export function component(cluster: TestCluster, name: string): Proc {
-  const p = cluster.group.procs.find((q) => q.name === name && !q.exited);
-  if (!p) throw new Error(`no running ${name} in cluster ${cluster.name}`);
-  return p;
-}
-
-/** kube-apiserver's /readyz through the admin kubeconfig: 200 only once etcd answers and every post-start hook ran. */
-export const apiserverReady = async (cluster: TestCluster): Promise<boolean> =>
-  (await cluster.kubectl(['get', '--raw', '/readyz', '--request-timeout=2s'], { timeoutMs: 5_000 })).code === 0;
-
-/**
- * SIGKILLs component `name`, keeps it down for `downMs`, starts it again with the same flags and waits until the
- * apiserver is ready again. Resolves with the instant it was back (ready), for recovery times measured from there.
- */
-export async function killAndRestart(cluster: TestCluster, name: string, downMs: number): Promise<{ backAt: number; outageMs: number }> {
-  const p = component(cluster, name);
-  const t0 = Date.now();
-  await cluster.group.kill(p);
-  await sleep(downMs);
-  const next = cluster.group.restart(p);
-  await waitFor(`kube-apiserver ready after restarting ${name}`, () => apiserverReady(cluster),
-    { timeoutMs: 90_000, watch: [next], blame: next, intervalMs: 250 });
-  const backAt = Date.now();
-  return { backAt, outageMs: backAt - t0 };
 }
 
 /** A TCP relay in front of the apiserver; see {@link stallableRelay}. */
