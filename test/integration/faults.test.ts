@@ -51,9 +51,11 @@ async function deleteAndTimeRepair(timeoutMs: number): Promise<number> {
 /** The operator survived the fault without an error it did not handle, and the stack's state is as before it. */
 async function expectConverged(op: OperatorProcess, objectsBefore: string, conditionsBefore: string): Promise<void> {
   expect(await managed()).toBe(objectsBefore);
-  await until('the status to converge to what it was', async () => (await conditions()) === conditionsBefore).catch(() => undefined);
-  expect(await conditions()).toBe(conditionsBefore);
+  // Up to the backend's startup grace and a pass: once (1 of 3 runs) the stall left MetricsAPIAvailable Unknown/Starting
+  // for more than 30 s; its cause was not found (a relist seen mid-way is a guess), so this waits out the grace.
+  await until('the status to converge to what it was', async () => (await conditions()) === conditionsBefore, 90_000).catch(() => undefined);
   const s = await stacks.get('default');
+  expect(await conditions(), JSON.stringify(s.status?.conditions?.map((c) => `${c.type}=${c.status} ${c.reason}: ${c.message}`))).toBe(conditionsBefore);
   expect(s.status?.observedGeneration).toBe(s.metadata.generation);
   expect(op.proc.exited).toBe(false);
   expect(op.logs()).not.toMatch(/"level":"(error|fatal)"|Unhandled|uncaught/i);
