@@ -31,9 +31,19 @@ const apiService = () => cluster.kubeConfig.makeApiClient(ApiregistrationV1Api).
 const holder = async () => (await cluster.kubeConfig.makeApiClient(CoordinationV1Api)
   .readNamespacedLease({ name: 'metricsstack-operator', namespace: 'default' }).catch(() => undefined))?.spec?.holderIdentity;
 const fingerprints = (b64: string | undefined) => certsOf(b64).map((c) => c.fingerprint256);
+const pendingCA = async () => fingerprints((await cluster.kubeConfig.makeApiClient(CoreV1Api)
+  .readNamespacedSecret({ namespace: SECRET.namespace, name: `${SECRET.name}-pending` }).catch(() => undefined))?.data?.['ca.crt']);
+const pendingPruned = () => until('the pending Secret pruned', async () => (await pendingCA()).length === 0, 60_000);
 const secretCA = async () => fingerprints((await secret())?.data?.['ca.crt']);
 const bundle = async () => fingerprints((await apiService())?.spec?.caBundle);
 const metricsAPI = async () => condition(await stacks().get('default'), 'MetricsAPIAvailable');
+const deployment = () => cluster.kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: 'kube-system', name: 'metrics-server' });
+/** The Deployment is past `generation` and every pod runs its template. */
+const rolledPast = async (generation: number) => {
+  const d = await deployment();
+  return d.metadata!.generation! > generation && d.status?.observedGeneration === d.metadata!.generation &&
+    d.status?.updatedReplicas === 1 && d.status.replicas === 1;
+};
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const secretWrites = () => gate.writes.filter((w) => w.kind === 'Secret');
 /** The caBundles written to the APIService, in order, each a list of CA fingerprints; repeats of the same one folded. */
@@ -44,6 +54,14 @@ const standby = async (identity: string): Promise<OperatorProcess> => {
   const op = await runner.start(cluster.kubeconfigPath, identity, fast);
   await until(`${identity} to stand by`, async () => (await fetch(`${op.healthUrl}/readyz`).catch(() => undefined))?.status === 200);
   return op;
+};
+/** SIGKILLs the frozen `op` and waits for `next` to take the lease: the kill time and how long that took. */
+const killAndTakeOver = async (op: OperatorProcess, next: string): Promise<{ killedAt: number; ledMs: number }> => {
+  op.signal('SIGKILL');
+  const killedAt = Date.now();
+  await op.proc.exit;
+  await until(`${next} to lead`, async () => (await holder()) === next, 15_000);
+  return { killedAt, ledMs: Date.now() - killedAt };
 };
 /** Freezes `op` at the next write of the Secret, and resolves once that write is stored. */
 const freezeAtSecretWrite = (op: OperatorProcess): Promise<AdmittedWrite> => new Promise((done) => {
@@ -88,12 +106,7 @@ describe('an operator killed between the serving-cert Secret write and the APISe
     const write = await frozen;
     expect(await apiService(), 'the window: Secret stored, APIService not yet written').toBeUndefined();
     const stored = (await secret())!.metadata!.resourceVersion;
-    a.signal('SIGKILL');
-    const killedAt = Date.now();
-    await a.proc.exit;
-
-    await until('op-b to lead', async () => (await holder()) === 'op-b', 15_000);
-    const ledMs = Date.now() - killedAt;
+    const { killedAt, ledMs } = await killAndTakeOver(a, 'op-b');
     await until('APIService caBundle = the Secret\'s CA', async () => (await bundle()).join() === (await secretCA()).join(), 60_000);
     const apiMs = Date.now() - killedAt;
     await metricsApiTrue();
@@ -107,9 +120,9 @@ describe('an operator killed between the serving-cert Secret write and the APISe
       `APIService with the Secret's CA after ${secs(apiMs)}, MetricsAPIAvailable True after ${secs(availableMs)}`);
   }, 300_000);
 
+  let c: OperatorProcess;
   it('rotation: the standby finishes the rotation op-b began, with op-b\'s certificate, one rollout, then the new CA alone', async () => {
-    const c = await standby('op-c');
-    const deployment = () => cluster.kubeConfig.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace: 'kube-system', name: 'metrics-server' });
+    c = await standby('op-c');
     const generation = (await deployment()).metadata!.generation!;
     const oldCA = await secretCA();
     const frozen = freezeAtSecretWrite(b);
@@ -121,18 +134,8 @@ describe('an operator killed between the serving-cert Secret write and the APISe
     expect(newCA).not.toEqual(oldCA);
     expect(await bundle(), 'the new CA was published before the Secret switched; the old one stays').toEqual([...newCA, ...oldCA]);
     const stored = (await secret())!.metadata!.resourceVersion;
-    b.signal('SIGKILL');
-    const killedAt = Date.now();
-    await b.proc.exit;
-
-    await until('op-c to lead', async () => (await holder()) === 'op-c', 15_000);
-    const ledMs = Date.now() - killedAt;
-    const rolled = async () => {
-      const d = await deployment();
-      return d.metadata!.generation! > generation && d.status?.observedGeneration === d.metadata!.generation &&
-        d.status?.updatedReplicas === 1 && d.status.replicas === 1;
-    };
-    await until('the Deployment rolled out', rolled, 120_000);
+    const { killedAt, ledMs } = await killAndTakeOver(b, 'op-c');
+    await until('the Deployment rolled out', () => rolledPast(generation), 120_000);
     await until('the caBundle is the new CA alone', async () => (await bundle()).join() === newCA.join(), 120_000);
     const droppedMs = Date.now() - killedAt;
     await metricsApiTrue();
@@ -143,7 +146,44 @@ describe('an operator killed between the serving-cert Secret write and the APISe
     expect(bundlesWritten(since), 'caBundles written: publish, then drop the old CA; no third CA').toEqual([[...newCA, ...oldCA], newCA]);
     expect((await deployment()).metadata!.generation, 'one rollout').toBe(generation + 1);
     expect(c.logs()).not.toContain('issued a metrics-server serving certificate');
+    await pendingPruned();
     console.log(`[restart-cert] rotation: op-b frozen at its Secret write and SIGKILLed; op-c led after ${secs(ledMs)}, ` +
+      `rolled out and dropped the old CA after ${secs(droppedMs)}, MetricsAPIAvailable True after ${secs(availableMs)}`);
+  }, 300_000);
+
+  it('rotation, killed between publishing the new CA and the Secret write: the standby serves the published CA, issues none', async () => {
+    const d = await standby('op-d');
+    const generation = (await deployment()).metadata!.generation!;
+    const oldCA = await secretCA();
+    const since = Date.now();
+    const published = new Promise<AdmittedWrite>((done) => {
+      gate.onWrite = (w) => {
+        if (w.kind !== 'APIService' || fingerprints(w.object.spec?.caBundle).length < 2) return;
+        c.signal('SIGSTOP');
+        gate.onWrite = () => undefined;
+        void until('the publish stored', async () => (await bundle()).length === 2).then(() => done(w));
+      };
+    });
+    expect((await cluster.kubectl(['-n', SECRET.namespace, 'delete', 'secret', SECRET.name])).code).toBe(0);
+    const publish = await published;
+    const [newCA, ...kept] = fingerprints(publish.object.spec?.caBundle);
+    expect(kept, 'the old CA stays published').toEqual(oldCA);
+    expect(await secretCA(), 'the window: new CA published, Secret not yet written').toEqual([]);
+    expect(await pendingCA(), 'the new certificate waits in the pending Secret').toEqual([newCA]);
+    const { killedAt, ledMs } = await killAndTakeOver(c, 'op-d');
+    await until('the Deployment rolled out', () => rolledPast(generation), 120_000);
+    await until('the caBundle is the Secret\'s CA alone', async () => (await bundle()).join() === (await secretCA()).join(), 120_000);
+    const droppedMs = Date.now() - killedAt;
+    await metricsApiTrue();
+    const availableMs = Date.now() - killedAt;
+
+    expect(await secretCA(), 'the Secret holds the certificate whose CA op-c published').toEqual([newCA]);
+    expect(bundlesWritten(since), 'caBundles written: publish, then drop the old CA; no third CA').toEqual([[newCA!, ...oldCA], [newCA!]]);
+    expect((await deployment()).metadata!.generation, 'one rollout').toBe(generation + 1);
+    expect(d.logs()).not.toContain('issued a metrics-server serving certificate');
+    expect(d.logs()).toContain('serving the pending metrics-server certificate issued before a restart');
+    await pendingPruned();
+    console.log(`[restart-cert] rotation: op-c frozen at its APIService publish and SIGKILLed; op-d led after ${secs(ledMs)}, ` +
       `rolled out and dropped the old CA after ${secs(droppedMs)}, MetricsAPIAvailable True after ${secs(availableMs)}`);
   }, 300_000);
 });
