@@ -1,6 +1,6 @@
 /**
  * What src/ calls, for the RBAC tests: everything the reconcilers apply (metrics-server and prometheus-adapter with 2
- * replicas, so with their PDBs, and their serving certificates; Cluster Autoscaler with deploy: true), and every list
+ * replicas, so with their PDBs, and their serving certificates, pending ones too; Cluster Autoscaler with deploy: true), and every list
  * and watch the informers of src/informers.ts make.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -10,6 +10,7 @@ import type { ListOptions } from '../../src/kube/client.js';
 import { mappingOf } from '../../src/kube/resources.js';
 import { stackInformers } from '../../src/informers.js';
 import { withDefaults } from '../../src/api/v1alpha1/defaults.js';
+import { pendingSecretName } from '../../src/reconcilers/backends/pending-cert.js';
 import { METRICS_SERVER_CERT_SECRET } from '../../src/reconcilers/metrics-server/backend.js';
 import { PROMETHEUS_ADAPTER_CERT_SECRET, PROMETHEUS_ADAPTER_NAME } from '../../src/reconcilers/prometheus-adapter/backend.js';
 import { OWNED_KINDS, ownedKindPath, POD_KIND } from '../../src/reconcilers/stack/owned-kinds.js';
@@ -28,11 +29,14 @@ export const resourceOf = (kind: string): string => {
 export const spec = withDefaults({ metricsServer: { replicas: 2 } }).metricsServer;
 export const rendered: KubernetesObject[] = [
   { apiVersion: 'v1', kind: 'Secret', metadata: { name: METRICS_SERVER_CERT_SECRET, namespace: spec.namespace } },
+  // A rotation's new certificate, until the served Secret holds it (backends/pending-cert.ts).
+  { apiVersion: 'v1', kind: 'Secret', metadata: { name: pendingSecretName(METRICS_SERVER_CERT_SECRET), namespace: spec.namespace } },
   ...renderMetricsServer({
     name: METRICS_SERVER_NAME, namespace: spec.namespace, replicas: spec.replicas, image: spec.image, resources: spec.resources,
     args: [], securePort: 10250, insecureSkipTLSVerify: false, placement: { annotateEC2: false, avoidFargateAffinity: false },
   }),
   { apiVersion: 'v1', kind: 'Secret', metadata: { name: PROMETHEUS_ADAPTER_CERT_SECRET, namespace: adapterSpec.namespace } },
+  { apiVersion: 'v1', kind: 'Secret', metadata: { name: pendingSecretName(PROMETHEUS_ADAPTER_CERT_SECRET), namespace: adapterSpec.namespace } },
   ...renderPrometheusAdapter({
     name: PROMETHEUS_ADAPTER_NAME, namespace: adapterSpec.namespace, replicas: 2, image: adapterSpec.image, prometheusURL: adapterSpec.prometheusURL,
     metricsRelistInterval: '1m', securePort: 6443, servingCertSecretName: PROMETHEUS_ADAPTER_CERT_SECRET, servingCertPEM: '', caBundle: '',

@@ -7,6 +7,7 @@ import { servingCertHash } from '../../render/common/serving-cert-hash.js';
 import type { ObjectCache, StackContext } from '../stack/context.js';
 import type { BackendPlan } from './backend.js';
 import { decideCARotation, pemBlocks, rolloutOf, type CARotationPlan } from './ca-rotation.js';
+import { pendingFor, pendingSecretName, resumablePending, servedFrom } from './pending-cert.js';
 
 /**
  * Reads the Secret from the cache, and from the API on a miss: right after we create it, the cache may not have it
@@ -42,6 +43,12 @@ export interface ServingCert {
   readonly certPEM: string;
   /** Why a new certificate was issued, for the log and an Event. */
   readonly issuedBecause?: string;
+  /** A certificate issued before a restart, served now instead of a new one (pending-cert.ts), and why it is needed. */
+  readonly resumed?: { readonly pending: V1Secret; readonly because: string };
+  /** The pending Secret to write before the new CA is published (pending-cert.ts). */
+  readonly pendingToApply?: V1Secret;
+  /** A pending Secret the served one already holds, left by an operator that died before recording it. */
+  readonly leftoverPending?: V1Secret;
   readonly rotation: CARotationPlan;
   /** For a `publish` step: the APIServices that must take the new caBundle before anything else is applied. */
   readonly publishFirst: readonly string[];
@@ -79,9 +86,18 @@ export async function ensureServingCert(src: ServingCertSources, req: ServingCer
   }
   const decision = decideCertRotation(found?.data, service, req.now);
   const foundCA = caOf(found);
-  let target: { secret: V1Secret; toApply?: V1Secret; certPEM: string; ca: string; issuedBecause?: string };
+  let target: { secret: V1Secret; toApply?: V1Secret; certPEM: string; ca: string; issuedBecause?: string; resumed?: ServingCert['resumed'] };
+  const pendingName = pendingSecretName(secretName);
+  const pending = decision.action === 'issue'
+    ? resumablePending(await src.readSecret(pendingName, service.namespace), owner, service, req.now) : undefined;
   if (decision.action === 'keep' && found) {
     target = { secret: found, certPEM: decode(found.data?.['tls.crt']), ca: pemBlocks(decode(caBundleOf(found)))[0]! };
+  } else if (pending && decision.action === 'issue') {
+    const secret = servedFrom(pending, secretName);
+    target = {
+      secret, toApply: secret, certPEM: decode(secret.data?.['tls.crt']), ca: pemBlocks(decode(secret.data?.['ca.crt']))[0]!,
+      resumed: { pending, because: decision.reason },
+    };
   } else {
     const issued = await issueServingCert({ ...service, now: req.now });
     const secret = servingCertSecret(secretName, service.namespace, issued);
@@ -100,21 +116,41 @@ export async function ensureServingCert(src: ServingCertSources, req: ServingCer
     trusted: routed.map((a) => pemBlocks(decode(a.spec?.caBundle))),
     rollout: rolloutOf(src.deployments.get(service.serviceName, service.namespace)),
   });
+  const publishFirst = rotation.step === 'publish' ? routed.map((a) => a.metadata?.name ?? '') : [];
+  // Mid-rotation with the certificate kept, a pending Secret may be left over, never recorded: look (one read, only then).
+  const leftover = !target.toApply && rotation.step !== 'steady' ? await src.readSecret(pendingName, service.namespace) : undefined;
+  // Only a certificate whose CA is published ahead of it needs to outlive this process; the first one never does.
+  const keepPending = target.issuedBecause !== undefined && publishFirst.length > 0;
   return {
     toApply: target.toApply, secret: target.secret, certPEM: target.certPEM, caBundle: b64(rotation.bundle.join('')),
     ...(target.issuedBecause ? { issuedBecause: target.issuedBecause } : {}),
-    rotation, publishFirst: rotation.step === 'publish' ? routed.map((a) => a.metadata?.name ?? '') : [],
+    ...(target.resumed ? { resumed: target.resumed } : {}),
+    ...(keepPending ? { pendingToApply: pendingFor(target.secret) } : {}),
+    ...(leftover && ownerOf(leftover) === owner ? { leftoverPending: leftover } : {}),
+    rotation, publishFirst,
   };
 }
 
 /**
- * Logs what happened to the certificate, records a kept Secret in the inventory, and orders the apply: the
- * APIServices that take a new CA first (BackendReconciler applies nothing else unless they are accepted), then a new
- * Secret, then the rest as rendered. A pass that waits on the rotation looks again soon.
+ * Logs what happened to the certificate, records a kept Secret in the inventory, and orders the apply: a new
+ * certificate's pending Secret and the APIServices that take its CA first (BackendReconciler applies nothing else
+ * unless they are accepted), then the served Secret, then the rest as rendered. A pass that waits on the rotation
+ * looks again soon.
  */
 export function servingCertApply(ctx: StackContext, backend: string, cert: ServingCert, rendered: readonly KubernetesObject[]):
   Pick<BackendPlan, 'applyFirst' | 'objects' | 'requeueAfterMs'> {
   if (cert.issuedBecause) ctx.log.info({ reason: cert.issuedBecause }, `issued a ${backend} serving certificate`);
+  if (cert.resumed) {
+    const pending = cert.resumed.pending.metadata?.name;
+    ctx.log.info({ reason: cert.resumed.because, pending }, `serving the pending ${backend} certificate issued before a restart`);
+    // Into the inventory, so it is pruned once the served Secret holds it.
+    ctx.recordOwned({ ...cert.resumed.pending, apiVersion: 'v1', kind: 'Secret' });
+  }
+  // A leftover enters the inventory once, unwanted from the next pass on: pruned then, as the inventory allows.
+  const leftover = cert.leftoverPending;
+  const inventoried = (ctx.status.inventory ?? []).some((r) => r.kind === 'Secret' && r.name === leftover?.metadata?.name &&
+    r.namespace === leftover?.metadata?.namespace);
+  if (leftover && !inventoried) ctx.recordOwned({ ...leftover, apiVersion: 'v1', kind: 'Secret' });
   // Waiting is logged at debug: it repeats every poll for as long as the rollout takes.
   const { step, reason } = cert.rotation;
   if (step !== 'steady') ctx.log[step === 'await-rollout' ? 'debug' : 'info']({ step, reason }, `${backend} serving CA rotation`);
@@ -122,5 +158,9 @@ export function servingCertApply(ctx: StackContext, backend: string, cert: Servi
   const first = rendered.filter((o) => o.kind === 'APIService' && cert.publishFirst.includes(o.metadata?.name ?? ''));
   const rest = rendered.filter((o) => !first.includes(o));
   const waits = cert.rotation.step === 'publish' || cert.rotation.step === 'await-rollout';
-  return { applyFirst: first, objects: cert.toApply ? [cert.toApply, ...rest] : rest, ...(waits ? { requeueAfterMs: ROTATION_POLL_MS } : {}) };
+  return {
+    applyFirst: [...(cert.pendingToApply ? [cert.pendingToApply] : []), ...first],
+    objects: cert.toApply ? [cert.toApply, ...rest] : rest,
+    ...(waits ? { requeueAfterMs: ROTATION_POLL_MS } : {}),
+  };
 }
