@@ -36,11 +36,13 @@ async function motoServerPath(): Promise<string> {
   return bin;
 }
 
-export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
+/** `recordTo`: a file where moto records every request it serves, in order (see moto-recording.ts). */
+export async function startMoto(timeoutMs = 30_000, options: { recordTo?: string } = {}): Promise<Moto> {
   await assertOffline('moto');
   const bin = await motoServerPath();
+  const env = options.recordTo ? { ...process.env, MOTO_ENABLE_RECORDING: 'true', MOTO_RECORDER_FILEPATH: options.recordTo } : process.env;
   // Port 0: the OS assigns a free port at bind time (no probe-then-bind race); werkzeug logs the real one.
-  const child = spawn(bin, ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(bin, ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env });
   const pid = child.pid;
   if (pid === undefined) throw new Error('moto_server failed to spawn');
   // 'error' (spawn failure) may come without 'exit'; either way there is no process left to wait for.

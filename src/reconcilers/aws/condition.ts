@@ -31,7 +31,8 @@ export function awsFailure(type: ConditionType, doing: string, err: unknown, ope
     case 'NotFound':
       return at('False', 'NotFound', `While ${doing}: ${info.message}. Check spec.cluster (name, region) and that the resource exists.`);
     case 'Throttled':
-      return at('Unknown', 'Throttled', `AWS throttled the operator while ${doing}; it retries with backoff. AWS said: ${info.message}`, true);
+      return at('Unknown', 'Throttled', `AWS throttled ${info.action ?? 'the operator'} while ${doing}, past the SDK's own retries; ` +
+        `the operator backs off and tries again, and this clears by itself once the API's rate allows. AWS said: ${info.message}`, true);
     case 'Transient':
       return at('Unknown', 'AWSUnavailable', `AWS did not answer while ${doing}; the operator retries with backoff. Error: ${info.message}`, true);
     default:

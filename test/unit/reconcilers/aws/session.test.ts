@@ -73,7 +73,8 @@ describe('awsFailure', () => {
       { action: 'eks:ListFargateProfiles', principal: 'arn:aws:sts::123456789012:assumed-role/op/s' },
     ), 'False', 'AccessDenied', 'Add "eks:ListFargateProfiles" to a policy attached to IAM role op', false],
     [new AwsNotFoundError('No cluster found for name: demo'), 'False', 'NotFound', 'Check spec.cluster', false],
-    [new AwsError({ kind: 'Throttled', retryable: true, message: 'Rate exceeded' }), 'Unknown', 'Throttled', 'retries with backoff', true],
+    [new AwsError({ kind: 'Throttled', retryable: true, message: 'Rate exceeded', action: 'eks:ListFargateProfiles' }), 'Unknown', 'Throttled',
+      "AWS throttled eks:ListFargateProfiles while reading the Fargate profiles, past the SDK's own retries; the operator backs off", true],
     [new AwsError({ kind: 'Transient', retryable: true, message: 'connect ECONNREFUSED' }), 'Unknown', 'AWSUnavailable', 'retries with backoff', true],
     [new AwsError({ kind: 'Invalid', retryable: false, message: 'bad subnet' }), 'False', 'AWSError', 'bad subnet', false],
   ])('maps %s', (err, status, reason, message, retryable) => {
