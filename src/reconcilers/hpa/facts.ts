@@ -25,6 +25,8 @@ export interface TargetFacts {
   readonly hasSelector: boolean;
   /** Containers and native sidecars (init containers with restartPolicy Always): the HPA counts both. */
   readonly containers: readonly Pick<V1Container, 'name' | 'resources'>[];
+  /** matchLabels as a label selector, to list the target's pods when a check needs them. */
+  readonly podSelector?: string | undefined;
 }
 
 /** Where metrics-server stands with the nodes. */

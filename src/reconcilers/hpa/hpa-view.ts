@@ -54,3 +54,17 @@ export const hpaKey = (hpa: V2HorizontalPodAutoscaler): string => `${hpa.metadat
 /** Minutes since a condition last changed. */
 export const minutesSince = (c: V2HorizontalPodAutoscalerCondition | undefined, now: Date): number =>
   c?.lastTransitionTime ? (now.getTime() - new Date(c.lastTransitionTime).getTime()) / 60_000 : 0;
+
+/** The HPA informer's update predicate: its conditions' verdicts or its spec changed (not every metric sample). */
+export const hpaVerdictInputsChanged = (old: V2HorizontalPodAutoscaler | undefined, next: V2HorizontalPodAutoscaler): boolean =>
+  !old || old.metadata?.generation !== next.metadata?.generation || conditionsKey(old) !== conditionsKey(next);
+
+const conditionsKey = (h: V2HorizontalPodAutoscaler): string =>
+  (h.status?.conditions ?? []).map((c) => `${c.type}=${c.status}/${c.reason ?? ''}`).join(',');
+
+/** Keeps what the doctor reads: drops managedFields and annotations (last-applied copies of the spec). */
+export function trimHpa<T>(obj: T): T {
+  const h = obj as V2HorizontalPodAutoscaler;
+  const { managedFields: _m, annotations: _a, ...metadata } = h.metadata ?? {};
+  return { ...h, metadata } as T;
+}
