@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api, type V1Container, type V2MetricSpec } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../support/cluster.js';
@@ -109,5 +111,21 @@ describe('the HPA doctor in the operator, on the real HPA controller', () => {
     expect(text).toContain(`metricsstack_hpa_finding{namespace="${NS}",hpa="web",cause="MissingResourceRequest"} 1`);
     expect(text).toContain(`metricsstack_hpa_finding{namespace="${NS}",hpa="ghost",cause="TargetMissing"} 1`);
     expect(text).toContain(`metricsstack_hpa_finding{namespace="${NS}",hpa="api",cause="MetricsAPINotRegistered"} 1`);
+  });
+
+  it('kubectl metricsstack doctor, run with the same kubeconfig, gives the same root causes and exits 1', async () => {
+    const run = (args: string[]) => promisify(execFile)(process.execPath, ['dist/kubectl-metricsstack.js', 'doctor', '--kubeconfig', cluster.kubeconfigPath, ...args])
+      .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+    const json = await run(['-o', 'json']);
+    expect(json.code, json.stderr).toBe(1);
+    const report = JSON.parse(json.stdout) as { hpas: { namespace: string; name: string; findings: { cause: string }[] }[] };
+    const plugin = report.hpas.map((v) => [`${v.namespace}/${v.name}`, v.findings[0]?.cause]).sort();
+    const status = (await causes())!.causes.flatMap((c) => c.hpas.map((h) => [h, c.cause])).sort();
+    expect(plugin).toEqual(status);
+    expect(plugin).toEqual([[`${NS}/api`, 'MetricsAPINotRegistered'], [`${NS}/ghost`, 'TargetMissing'], [`${NS}/web`, 'MissingResourceRequest']]);
+    const table = await run([]);
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(/^OBJECT +CAUSE\nhpa shop\/api +MetricsAPINotRegistered\n/);
+    console.log(table.stdout);
   });
 });

@@ -7,10 +7,9 @@ import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { ObjectCache, ObservingReconciler, StackContext } from '../stack/context.js';
 import type { EventSink } from '../stack/metricsstack.js';
 import type { HpaVerdict } from './causes.js';
-import { hpaKey } from './hpa-view.js';
-import { readApiServices, readPodFacts, readTarget, type HpaReads } from './observe.js';
+import { diagnoseAll } from './diagnose-all.js';
+import type { HpaReads } from './observe.js';
 import { summarizeVerdicts } from './summary.js';
-import { diagnoseHpa } from './verdict.js';
 
 /** Where the gauge goes: the operator's metrics registry. */
 export interface FindingGauge {
@@ -36,20 +35,12 @@ export class HpaDoctor implements ObservingReconciler {
   constructor(private readonly d: HpaDoctorDeps) {}
 
   async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
-    const hpas = [...this.d.hpas.list()].sort((a, b) => hpaKey(a).localeCompare(hpaKey(b)));
-    const apiServices = await readApiServices(this.d.reads);
-    const metricsServer = { ownFargateNodes: this.d.ownFargateNodes(), unreachable: new Map<string, string>() };
-    const verdicts: HpaVerdict[] = [];
-    for (const hpa of hpas) {
-      try {
-        const target = await readTarget(this.d.reads, hpa);
-        const pods = await readPodFacts(this.d.reads, hpa, target);
-        verdicts.push(diagnoseHpa({ hpa, target, apiServices, metricsServer, ...pods, now: ctx.now }));
-      } catch (err) {
-        // One unreadable target must not hide every other verdict.
-        ctx.log.warn({ err, hpa: hpaKey(hpa) }, 'could not gather facts for an HPA; skipping it this pass');
-      }
-    }
+    const hpas = this.d.hpas.list();
+    const verdicts = await diagnoseAll({
+      hpas, reads: this.d.reads, ownFargateNodes: this.d.ownFargateNodes(), now: ctx.now,
+      // One unreadable target must not hide every other verdict.
+      skipped: (hpa, err) => ctx.log.warn({ err, hpa }, 'could not gather facts for an HPA; skipping it this pass'),
+    });
     ctx.status.workloadAutoscaling = summarizeVerdicts(verdicts);
     this.#gauge(verdicts);
     await this.#events(hpas, verdicts);
