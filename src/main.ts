@@ -94,6 +94,7 @@ async function main(): Promise<number> {
     reads: {
       read: (apiVersion, kind, name, namespace) => ignoreNotFound(objects.read(objectRef(apiVersion, kind, name, namespace))),
       listPods: async (namespace, labelSelector) => (await objects.listKind<V1Pod>('v1', 'Pod', { namespace, labelSelector })).items,
+      discover: async (group, version) => { const r = await listAPIResources(objects, group, version); return 'resources' in r ? r.resources : undefined; },
     },
     ownFargateNodes: () => [...new Set(pods.list().map((p) => p.spec?.nodeName ?? ''))]
       .filter((n) => nodes.get(n)?.metadata?.labels?.[COMPUTE_TYPE_LABEL] === 'fargate'),

@@ -5,6 +5,7 @@
  */
 import type { V1ConfigMap, V1Node, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { KubeClient } from '../kube/client.js';
+import { listAPIResources } from '../kube/api-probes.js';
 import { ignoreNotFound, apiMessage } from '../kube/errors.js';
 import { loadKubeConfig } from '../kube/in-cluster.js';
 import { objectRef } from '../kube/resources.js';
@@ -22,6 +23,7 @@ async function doctor(a: DoctorArgs): Promise<number> {
   const reads: HpaReads = {
     read: (apiVersion, kind, name, namespace) => ignoreNotFound(client.read(objectRef(apiVersion, kind, name, namespace))),
     listPods: async (namespace, labelSelector) => (await client.listKind<V1Pod>('v1', 'Pod', { namespace, labelSelector })).items,
+      discover: async (group, version) => { const r = await listAPIResources(client, group, version); return 'resources' in r ? r.resources : undefined; },
   };
   const hpas = (await client.listKind<V2HorizontalPodAutoscaler>('autoscaling/v2', 'HorizontalPodAutoscaler')).items;
   const msPods = (await client.listKind<V1Pod>('v1', 'Pod', { labelSelector: 'k8s-app=metrics-server' })).items;

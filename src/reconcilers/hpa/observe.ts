@@ -2,7 +2,7 @@
  * Gathers an HPA's facts for the doctor with the fewest reads: one read of the scale target per HPA per pass; the
  * target's pods are listed only when the HPA itself reports missing pod metrics or sits at maxReplicas.
  */
-import type { KubernetesObject, V1APIService, V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { KubernetesObject, V1APIService, V1ConfigMap, V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { API_SERVICE_NAMES, type ApiServiceFacts, type HpaFacts, type MetricsApi, type MetricsServerReach, type TargetFacts } from './facts.js';
 import { hpaCondition } from './hpa-view.js';
 
@@ -11,6 +11,8 @@ export interface HpaReads {
   /** undefined: not found. */
   read<T extends KubernetesObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | undefined>;
   listPods(namespace: string, labelSelector: string): Promise<readonly V1Pod[]>;
+  /** Resource names an aggregated API's discovery lists (`pods/http_requests_per_second`); undefined: it did not answer. */
+  discover(group: string, version: string): Promise<readonly string[] | undefined>;
 }
 
 /** Kinds whose pod template the doctor reads (they share the Deployment shape of spec.replicas/selector/template). */
@@ -74,3 +76,22 @@ export async function readPodFacts(reads: HpaReads, hpa: V2HorizontalPodAutoscal
 
 /** The metrics-server side of pod placement, from the operator's own pod cache and the node cache. */
 export const metricsServerReach = (ownFargateNodes: readonly string[]): MetricsServerReach => ({ ownFargateNodes, unreachable: new Map() });
+
+/** Metric names custom.metrics.k8s.io lists (`pods/<name>` → `<name>`), when it is Available; once per pass. */
+export async function readCustomMetricNames(reads: HpaReads, custom: ApiServiceFacts | undefined): Promise<string[] | undefined> {
+  if (custom?.available !== 'True') return undefined;
+  const version = custom.name.split('.')[0] ?? 'v1beta1';
+  const names = await reads.discover('custom.metrics.k8s.io', version);
+  return names && [...new Set(names.map((n) => n.split('/').slice(1).join('/') || n))].sort();
+}
+
+/** Cluster Autoscaler's own status: `data.status` of kube-system/cluster-autoscaler-status; null when it does not exist. */
+export async function readClusterAutoscalerStatus(reads: HpaReads): Promise<string | null | undefined> {
+  try {
+    const cm = await reads.read<V1ConfigMap>('v1', 'ConfigMap', 'cluster-autoscaler-status', 'kube-system');
+    return cm ? (cm.data?.status ?? '') : null;
+  } catch {
+    // Not readable (RBAC): the finding still stands, without CA's words.
+    return undefined;
+  }
+}
