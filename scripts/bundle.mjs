@@ -1,13 +1,13 @@
 // Bundles the operator into one ESM file: bundled, client-node's resident memory is ~78 MB instead of ~138 MB
 // (DESIGN.md, "Runtime"), and the image needs no node_modules of its own.
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Chunk names carry content hashes: a stale chunk from an earlier build would ship in the image unless dist/ starts empty.
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: { main: 'src/main.ts' },
+  entryPoints: { main: 'src/main.ts', 'kubectl-metricsstack': 'src/plugin/main.ts' },
   outdir: 'dist',
   // Dynamic imports (the AWS SDK, the X.509 library) become chunks loaded on first use, not at start-up.
   splitting: true,
@@ -28,3 +28,6 @@ await build({
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
+
+// The kubectl plugin is run from PATH (package.json bin, krew): it must be executable.
+chmodSync('dist/kubectl-metricsstack.js', 0o755);

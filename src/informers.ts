@@ -3,7 +3,7 @@
  * cluster-scoped kinds: cluster-wide. Our namespaced kinds and pods: in each managed namespace (watchScopes), because
  * the chart grants them there only. The aggregation layer's ConfigMap: by name. Part of the composition root.
  */
-import type { KubernetesObject, V1ConfigMap, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap, V1Node, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type MetricsStack } from './api/v1alpha1/types.js';
 import { ControllerInformer, type ControllerInformerOptions } from './controllers/informer.js';
 import { InformerSet } from './controllers/informer-set.js';
@@ -17,6 +17,7 @@ import { collectionPath, mappingOf } from './kube/resources.js';
 import { OWNER_LABEL } from './render/common/ownership.js';
 import { EXTENSION_AUTH_CONFIGMAP } from './reconcilers/aggregation/decision.js';
 import { podPlacementChanged, trimPod } from './reconcilers/fargate/index.js';
+import { hpaVerdictInputsChanged, trimHpa } from './reconcilers/hpa/hpa-view.js';
 import { nodeFactsChanged, trimNode } from './reconcilers/platform/node-facts.js';
 import type { ObjectCache } from './reconcilers/stack/context.js';
 import { POD_KIND, WATCHED_KINDS, watchScopes, type WatchedKind } from './reconcilers/stack/owned-kinds.js';
@@ -35,6 +36,8 @@ export interface StackInformers {
   readonly extensionAuth: ControllerInformer<V1ConfigMap>;
   readonly nodes: ControllerInformer<V1Node>;
   readonly pods: InformerSet<V1Pod>;
+  /** Every autoscaling/v2 HPA, cluster-wide, for the HPA doctor. */
+  readonly hpas: ControllerInformer<V2HorizontalPodAutoscaler>;
   /** By kind: the label-selected caches of everything we own. */
   readonly owned: ReadonlyMap<string, InformerSet<KubernetesObject>>;
   /** Every informer, for the manager to start, sync and stop. */
@@ -84,7 +87,13 @@ export function stackInformers(d: InformerDeps): StackInformers {
   });
   // Our own pods only (label-selected, trimmed): where metrics-server really runs, for the Fargate verifier.
   const pods = scoped<V1Pod>(POD_KIND, { transform: trimPod, updatePredicate: podPlacementChanged });
-  return { stacks, extensionAuth, nodes, pods, owned, all: [stacks, extensionAuth, nodes, pods, ...owned.values()] };
+  // Users' HPAs, cluster-wide and trimmed; a metric sample alone (status.currentMetrics) does not wake the reconciler.
+  const hpas = new ControllerInformer<V2HorizontalPodAutoscaler>({
+    path: '/apis/autoscaling/v2/horizontalpodautoscalers', transform: trimHpa, updatePredicate: hpaVerdictInputsChanged,
+    list: (each) => d.objects.listKind<V2HorizontalPodAutoscaler>('autoscaling/v2', 'HorizontalPodAutoscaler', {}, each),
+    factory, logger, enqueue, keysFor: allStacks,
+  });
+  return { stacks, extensionAuth, nodes, pods, hpas, owned, all: [stacks, extensionAuth, nodes, pods, hpas, ...owned.values()] };
 }
 
 /** The cache of one owned kind, typed for the reconciler that reads it. */

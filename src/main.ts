@@ -2,7 +2,7 @@
  * Composition root: config → clients → controllers → manager. The only place clients are made; everything else
  * receives them as parameters.
  */
-import type { KubernetesObject, V1APIService, V1ConfigMap, V1Deployment, V1Namespace, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
+import type { KubernetesObject, V1APIService, V1Pod, V1ConfigMap, V1Deployment, V1Namespace, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
 import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import { AwsCallCounter } from './cloud/aws/call-counter.js';
 import { cacheOf as cacheOfKind, stackInformers } from './informers.js';
@@ -35,6 +35,8 @@ import { AwsSessionSource, type RegionClients } from './reconcilers/aws/session.
 import { ClusterAutoscalerReconciler } from './reconcilers/cluster-autoscaler/index.js';
 import { FargatePlacement, FargatePlacementVerifier } from './reconcilers/fargate/index.js';
 import { orderSubReconcilers } from './reconcilers/stack/order.js';
+import { HpaDoctor } from './reconcilers/hpa/doctor.js';
+import { COMPUTE_TYPE_LABEL } from './reconcilers/platform/node-facts.js';
 
 async function main(): Promise<number> {
   const commandLine = parseCommandLine(process.argv.slice(2), process.env, podNamespace);
@@ -53,7 +55,7 @@ async function main(): Promise<number> {
   const enqueue = (key: string): void => queue.add(key);
 
   const informers = stackInformers({ objects, factory, logger: log, enqueue, managedNamespaces: config.managedNamespaces });
-  const { stacks, extensionAuth, nodes, pods, owned } = informers;
+  const { stacks, extensionAuth, nodes, pods, hpas, owned } = informers;
   const cacheOf = <T,>(kind: string) => cacheOfKind<T>(informers, kind);
   // AWS clients per region, made on first use: only a stack on EKS whose spec needs AWS ever asks for them.
   const awsRegions = new Map<string, RegionClients>();
@@ -86,6 +88,17 @@ async function main(): Promise<number> {
     applier: new Applier(objects, (ref: KubernetesObject) => owned.get(ref.kind ?? '')?.get(ref.metadata?.name ?? '', ref.metadata?.namespace)),
     apiServices: cacheOf<V1APIService>('APIService'),
   };
+  const events = new EventRecorder({ client: eventClientOf(objects), logger: log, instance: config.identity });
+  const hpaDoctor = new HpaDoctor({
+    hpas, events, gauge: metrics.hpaFindings,
+    reads: {
+      read: (apiVersion, kind, name, namespace) => ignoreNotFound(objects.read(objectRef(apiVersion, kind, name, namespace))),
+      listPods: async (namespace, labelSelector) => (await objects.listKind<V1Pod>('v1', 'Pod', { namespace, labelSelector })).items,
+      discover: async (group, version) => { const r = await listAPIResources(objects, group, version); return 'resources' in r ? r.resources : undefined; },
+    },
+    ownFargateNodes: () => [...new Set(pods.list().map((p) => p.spec?.nodeName ?? ''))]
+      .filter((n) => nodes.get(n)?.metadata?.labels?.[COMPUTE_TYPE_LABEL] === 'fargate'),
+  });
   const parent = new MetricsStackReconciler({
     stacks,
     subs: orderSubReconcilers({
@@ -109,11 +122,12 @@ async function main(): Promise<number> {
       clusterAutoscaler: new ClusterAutoscalerReconciler({
         aws, objects, serviceAccounts: cacheOf<V1ServiceAccount>('ServiceAccount'), applier: backendDeps.applier, operatorRoleArn, managedNamespaces,
       }),
+      hpaDoctor,
     }),
     writer: new ApplyStackWriter(objects),
     objects,
     owned: () => [...owned.values()].flatMap((i) => i.list()),
-    events: new EventRecorder({ client: eventClientOf(objects), logger: log, instance: config.identity }),
+    events,
     clock: () => new Date(),
     resyncPeriodMs: config.resyncPeriodMs,
     log,

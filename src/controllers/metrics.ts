@@ -22,6 +22,7 @@ export class OperatorMetrics {
   readonly queueRetries: Counter<'controller'>;
   readonly leader: Gauge;
   readonly awsCalls: Counter<'operation'>;
+  readonly hpaFindings: Gauge<'namespace' | 'hpa' | 'cause'>;
 
   constructor(options: OperatorMetricsOptions = {}) {
     const registers = [(this.registry = options.registry ?? new Registry())];
@@ -66,6 +67,12 @@ export class OperatorMetrics {
       name: 'metricsstack_aws_calls_total',
       help: 'AWS operations sent (cache misses and writes), by IAM action name, e.g. eks:DescribeCluster. Flat in steady state.',
       labelNames: ['operation'],
+      registers,
+    });
+    this.hpaFindings = new Gauge({
+      name: 'metricsstack_hpa_finding',
+      help: '1 for each HPA and cause the HPA doctor finds (root cause and the rest); series vanish when fixed.',
+      labelNames: ['namespace', 'hpa', 'cause'],
       registers,
     });
     // The event-loop-delay monitor samples on a timer: at prom-client's default 10 ms it alone costs ~0.5 % of a core

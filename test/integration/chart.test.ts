@@ -56,12 +56,17 @@ const CLUSTER_WIDE = [
   'clusterrolebindings.rbac.authorization.k8s.io [cluster-autoscaler] [get create patch delete]',
   'clusterroles.rbac.authorization.k8s.io [metricsstack:cluster-autoscaler] [bind]',
   'clusterroles.rbac.authorization.k8s.io [metricsstack:cluster-autoscaler-status] [bind]',
+  // The HPA doctor: users' HPAs, their scale targets read (never written), and one Warning Event per HPA and cause.
+  'horizontalpodautoscalers.autoscaling [] [get list watch]',
+  'deployments.apps [] [get]', 'statefulsets.apps [] [get]', 'replicasets.apps [] [get]',
+  'events [] [create patch]',
 ];
 /** In each managed namespace: the label-selected informers, and every namespaced object the reconcilers render, by name. */
 const MANAGED = [
   'configmaps [kube-root-ca.crt] [get]',
   'configmaps [prometheus-adapter-config] [get list watch create patch delete]',
-  'deployments.apps [] [list watch]',
+  // The Role's list/watch and the ClusterRole's get (HPA doctor), which can-i --list shows as one row.
+  'deployments.apps [] [get list watch]',
   'poddisruptionbudgets.policy [] [list watch]',
   'rolebindings.rbac.authorization.k8s.io [] [list watch]',
   'serviceaccounts [] [list watch]',
@@ -72,13 +77,16 @@ const MANAGED = [
     `secrets [${n}-serving-cert] [get create patch delete]`]),
   'rolebindings.rbac.authorization.k8s.io [cluster-autoscaler] [get create patch delete]',
 ];
+const CLUSTER_WIDE_IN_MANAGED = CLUSTER_WIDE.filter((r) => r !== 'deployments.apps [] [get]');
 const EXPECTED_CAN_I: Record<string, string[]> = {
   [NS]: [...CLUSTER_WIDE, 'leases.coordination.k8s.io [] [create]', 'leases.coordination.k8s.io [metricsstack-operator] [get update]'],
-  default: [...CLUSTER_WIDE, 'events [] [create patch]'],
-  'kube-system': [...CLUSTER_WIDE, ...MANAGED, 'configmaps [extension-apiserver-authentication] [get list watch]',
+  // Events about MetricsStacks go here: the Role's rule is the cluster-wide one (HPA doctor), listed once.
+  default: CLUSTER_WIDE,
+  'kube-system': [...CLUSTER_WIDE_IN_MANAGED, ...MANAGED, 'configmaps [extension-apiserver-authentication] [get list watch]',
+    'configmaps [cluster-autoscaler-status] [get]',
     'rolebindings.rbac.authorization.k8s.io [metrics-server-auth-reader] [get create patch delete]',
     'rolebindings.rbac.authorization.k8s.io [prometheus-adapter-auth-reader] [get create patch delete]'],
-  monitoring: [...CLUSTER_WIDE, ...MANAGED],
+  monitoring: [...CLUSTER_WIDE_IN_MANAGED, ...MANAGED],
   'some-app': CLUSTER_WIDE,
 };
 const EVERYONE = /^selfsubject|^$/;

@@ -72,6 +72,19 @@ describe('the chart grants what src/ calls', () => {
     for (const c of calls) expect(allows(c), JSON.stringify(c)).toBe(true);
   });
 
+  it("allows the HPA doctor's calls in any namespace: HPAs cluster-wide, scale targets and pods read, Events on the HPA", () => {
+    const calls: Parameters<typeof allows>[0][] = [
+      ...['list', 'watch'].map((verb) => ({ group: 'autoscaling', resource: 'horizontalpodautoscalers', verb })),
+      ...['deployments', 'statefulsets', 'replicasets'].map((resource) => ({ group: 'apps', resource, verb: 'get', name: 'web', namespace: 'shop' })),
+      { group: '', resource: 'pods', verb: 'list', namespace: 'shop' },
+      ...['create', 'patch'].map((verb) => ({ group: '', resource: 'events', verb, namespace: 'shop' })),
+      { group: 'apiregistration.k8s.io', resource: 'apiservices', verb: 'get', name: 'v1beta1.external.metrics.k8s.io' },
+      { group: '', resource: 'configmaps', verb: 'get', name: 'cluster-autoscaler-status', namespace: 'kube-system' },
+    ];
+    for (const c of calls) expect(allows(c), JSON.stringify(c)).toBe(true);
+    expect(allows({ group: 'apps', resource: 'deployments', verb: 'patch', name: 'web', namespace: 'shop' }), 'scale targets are read, never written').toBe(false);
+  });
+
   it('holds the rules of every role the rendered bindings and ClusterRoles carry, so no `escalate` is needed', () => {
     for (const o of rendered.filter((r) => r.kind === 'ClusterRole') as V1ClusterRole[]) expect(holdsAll(o.rules ?? []), o.metadata?.name).toBe(true);
     for (const b of rendered.filter((r) => r.kind?.endsWith('Binding')) as V1RoleBinding[]) {

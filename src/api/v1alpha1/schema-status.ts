@@ -121,6 +121,26 @@ export const ClusterAutoscalerStatusSchema = Type.Object(
   { description: 'What the operator found and did for Cluster Autoscaler.' },
 );
 
+export const WorkloadAutoscalingStatusSchema = Type.Object(
+  {
+    hpas: Count('HorizontalPodAutoscalers looked at.'),
+    healthy: Count('HPAs with no finding.'),
+    causes: Type.Array(
+      Type.Object(
+        {
+          cause: Str('Root cause, e.g. MissingResourceRequest (see the README, "HPA doctor").', 64),
+          count: Count('HPAs with this root cause.'),
+          hpas: Type.Array(Str('namespace/name.', 317), { maxItems: 5, description: 'The first HPAs with this cause, sorted.' }),
+          example: Str('The first HPA\'s message and fix.', 2048),
+        },
+        { description: 'HPAs sharing one root cause.' },
+      ),
+      { maxItems: 32, description: 'By root cause, most frequent first.' },
+    ),
+  },
+  { description: "Every HPA's verdict, summarised. Reported beside Ready, never in it: HPAs are their owners' business (keda #7928)." },
+);
+
 export const MetricsStackStatusSchema = Type.Object(
   {
     observedGeneration: Type.Optional(
@@ -141,6 +161,7 @@ export const MetricsStackStatusSchema = Type.Object(
     ),
     fargate: Type.Optional(FargateStatusSchema),
     clusterAutoscaler: Type.Optional(ClusterAutoscalerStatusSchema),
+    workloadAutoscaling: Type.Optional(WorkloadAutoscalingStatusSchema),
   },
   { description: 'Observed state of the MetricsStack, written by the operator.' },
 );

@@ -19,11 +19,13 @@ export interface StackSubReconcilers {
   readonly fargateVerifier: SubReconciler;
   /** Cluster Autoscaler's IRSA, ASG tags and Deployment; independent of the metrics pipeline. */
   readonly clusterAutoscaler: SubReconciler;
+  /** The HPA doctor: every HPA's verdict, beside Ready (never in it). Last: it reads what the others left. */
+  readonly hpaDoctor?: SubReconciler | undefined;
 }
 
 /** The one order of a pass. */
 export function orderSubReconcilers(s: StackSubReconcilers): SubReconciler[] {
-  return [s.platform, s.aggregation, s.fargatePlacement, ...s.backends, s.fargateVerifier, s.clusterAutoscaler];
+  return [s.platform, s.aggregation, s.fargatePlacement, ...s.backends, s.fargateVerifier, s.clusterAutoscaler, ...(s.hpaDoctor ? [s.hpaDoctor] : [])];
 }
 
 /** Throws when a sub-reconciler reads a hand-off that no sub-reconciler before it provides. */

@@ -1,0 +1,40 @@
+/**
+ * Every HPA's verdict from one set of reads: the operator's doctor and `kubectl metricsstack doctor` both call this, so
+ * the two cannot disagree on the same cluster. One read of each scale target; pods only where a check needs them.
+ */
+import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { HpaVerdict } from './causes.js';
+import { customMetricNames, hpaCondition, hpaKey } from './hpa-view.js';
+import { readApiServices, readClusterAutoscalerStatus, readCustomMetricNames, readPodFacts, readTarget, type HpaReads } from './observe.js';
+import { diagnoseHpa } from './verdict.js';
+
+export interface DiagnoseAllInput {
+  readonly hpas: readonly V2HorizontalPodAutoscaler[];
+  readonly reads: HpaReads;
+  /** Fargate nodes that run a metrics-server pod. */
+  readonly ownFargateNodes: readonly string[];
+  readonly now: Date;
+  /** An HPA whose facts could not be read is skipped, and reported here. */
+  readonly skipped?: (hpa: string, err: unknown) => void;
+}
+
+export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
+  const hpas = [...i.hpas].sort((a, b) => hpaKey(a).localeCompare(hpaKey(b)));
+  const apiServices = await readApiServices(i.reads);
+  const metricsServer = { ownFargateNodes: i.ownFargateNodes, unreachable: new Map<string, string>() };
+  // Cluster-wide facts, read once per pass and only when some HPA needs them.
+  const names = hpas.some((h) => customMetricNames(h).length > 0) ? await readCustomMetricNames(i.reads, apiServices.custom) : undefined;
+  const atMax = hpas.some((h) => hpaCondition(h, 'ScalingLimited')?.reason === 'TooManyReplicas');
+  const clusterAutoscalerStatus = atMax ? await readClusterAutoscalerStatus(i.reads) : undefined;
+  const verdicts: HpaVerdict[] = [];
+  for (const hpa of hpas) {
+    try {
+      const target = await readTarget(i.reads, hpa);
+      const pods = await readPodFacts(i.reads, hpa, target);
+      verdicts.push(diagnoseHpa({ hpa, target, apiServices, metricsServer, ...pods, customMetricNames: names, clusterAutoscalerStatus, now: i.now }));
+    } catch (err) {
+      i.skipped?.(hpaKey(hpa), err);
+    }
+  }
+  return verdicts;
+}

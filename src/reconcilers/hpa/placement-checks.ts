@@ -1,0 +1,50 @@
+/** Findings about where the target's pods run: nodes metrics-server cannot scrape, and a full cluster. */
+import { HpaCause, type Finding } from './causes.js';
+import type { HpaFacts } from './facts.js';
+import { hpaCondition, minutesSince } from './hpa-view.js';
+
+/** ScalingLimited at maxReplicas this long with Pending pods: the cluster, not the HPA, is the limit. */
+export const LIMITED_LONG_MINUTES = 10;
+
+export function placementFindings(f: HpaFacts): Finding[] {
+  const nodes = f.podNodes ?? [];
+  const out: Finding[] = [];
+  const own = nodes.filter((n) => f.metricsServer?.ownFargateNodes.includes(n));
+  if (own.length > 0) {
+    out.push({
+      cause: HpaCause.PodsOnMetricsServerFargateNode,
+      message: `pods run on Fargate node${own.length > 1 ? 's' : ''} ${own.join(', ')}, where metrics-server itself runs and cannot reach ` +
+        'its own kubelet (dial tcp <ip>:10250: connect: connection refused, by AWS design)',
+      fix: 'keep metrics-server off Fargate: MetricsStack spec.fargate.placement AvoidFargate (or remove its namespace from every Fargate profile)',
+    });
+  }
+  const unreachable = nodes.filter((n) => !own.includes(n) && f.metricsServer?.unreachable.has(n));
+  if (unreachable.length > 0) {
+    out.push({
+      cause: HpaCause.PodsOnUnreachableNodes,
+      message: `pods run on nodes metrics-server cannot scrape: ${unreachable.map((n) => `${n} (${f.metricsServer?.unreachable.get(n) ?? ''})`).join(', ')}`,
+      fix: 'set MetricsStack spec.metricsServer.kubeletTLS (Verify with the kubelet CA, or Insecure) and check the kubelet port is open from metrics-server',
+    });
+  }
+  return out;
+}
+
+export function limitFindings(f: HpaFacts): Finding[] {
+  const limited = hpaCondition(f.hpa, 'ScalingLimited');
+  if (limited?.status !== 'True' || limited.reason !== 'TooManyReplicas') return [];
+  if ((f.pendingPods ?? 0) === 0 || minutesSince(limited, f.now) < LIMITED_LONG_MINUTES) return [];
+  const ca = f.clusterAutoscalerStatus;
+  const said = ca === null ? 'Cluster Autoscaler is not running (no kube-system/cluster-autoscaler-status ConfigMap)'
+    : ca ? `Cluster Autoscaler says: ${caLine(ca)}` : 'Cluster Autoscaler status unknown';
+  return [{
+    cause: HpaCause.ScaleOutBlockedPendingPods,
+    message: `at maxReplicas (${f.hpa.spec?.maxReplicas ?? '?'}) for ${Math.floor(minutesSince(limited, f.now))} min with ${f.pendingPods ?? 0} ` +
+      `Pending pods: the cluster has no room for them. ${said}`,
+    fix: 'read kubectl -n kube-system get configmap cluster-autoscaler-status -o yaml: raise the Auto Scaling group maxSize if it is reached, ' +
+      'or add a node group whose instances fit the pods\' requests and selectors; raise the HPA maxReplicas only once nodes can grow',
+  }];
+}
+
+/** The line of CA's status that says why it did not scale up. */
+const caLine = (status: string): string =>
+  status.split('\n').find((l) => /ScaleUp|maxSize|NoActivity|Backoff/.test(l))?.trim() ?? status.slice(0, 160);

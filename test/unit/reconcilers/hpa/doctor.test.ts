@@ -1,0 +1,66 @@
+import type { KubernetesObject, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { withDefaults } from '../../../../src/api/v1alpha1/defaults.js';
+import { HpaDoctor } from '../../../../src/reconcilers/hpa/doctor.js';
+import type { HpaReads } from '../../../../src/reconcilers/hpa/observe.js';
+import { StackContext } from '../../../../src/reconcilers/stack/context.js';
+
+const hpa = (name: string, target: string, metricName?: string): V2HorizontalPodAutoscaler => ({
+  metadata: { namespace: 'shop', name, uid: `uid-${name}` },
+  spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target }, maxReplicas: 3,
+    metrics: [metricName ? { type: 'Pods', pods: { metric: { name: metricName }, target: { type: 'AverageValue', averageValue: '1' } } }
+      : { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] },
+});
+const web = { spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'app' }] } } } };
+const ok = (name: string) => ({ metadata: { name }, spec: { service: { namespace: 'kube-system', name: 'metrics-server' } }, status: { conditions: [{ type: 'Available', status: 'True' }] } });
+
+function setup(hpas: V2HorizontalPodAutoscaler[]) {
+  const calls: string[] = [];
+  const events: string[] = [];
+  const gauge: string[] = [];
+  const reads: HpaReads = {
+    read: async <T extends KubernetesObject>(_v: string, kind: string, name: string) => {
+      calls.push(`get ${kind}/${name}`);
+      const found = kind === 'Deployment' && name === 'web' ? web : kind === 'APIService' && name.includes('custom') && name.startsWith('v1beta2') ? ok(name)
+        : kind === 'APIService' && name === 'v1beta1.metrics.k8s.io' ? ok(name) : undefined;
+      return found as T | undefined;
+    },
+    listPods: async (ns) => { calls.push(`list pods ${ns}`); return []; },
+    discover: async (group, version) => { calls.push(`discover ${group}/${version}`); return ['pods/http_requests_per_second', 'namespaces/http_requests_per_second']; },
+  };
+  const doctor = new HpaDoctor({
+    hpas: { get: () => undefined, list: () => hpas }, reads, ownFargateNodes: () => [],
+    events: { event: async (o, type, reason) => { events.push(`${type} ${o.metadata?.name} ${reason}`); } },
+    gauge: { reset: () => gauge.splice(0), set: (l, v) => gauge.push(`${l.hpa} ${l.cause} ${v}`) },
+  });
+  const pass = async () => {
+    const ctx = new StackContext({ apiVersion: 'metricsstack.io/v1alpha1', kind: 'MetricsStack', metadata: { name: 'default' }, spec: {} }, withDefaults({}), new Date('2026-12-02T12:00:00Z'), pino({ level: 'silent' }));
+    await doctor.reconcile(ctx);
+    return ctx;
+  };
+  return { calls, events, gauge, pass };
+}
+
+describe('HpaDoctor', () => {
+  it('reads each scale target once per pass, discovery once, and lists no pods when no HPA reports missing pod metrics', async () => {
+    const t = setup([hpa('web', 'web'), hpa('ghost', 'gone'), hpa('api', 'web', 'http_request_per_second')]);
+    await t.pass();
+    expect(t.calls.filter((c) => c.startsWith('get Deployment'))).toEqual(['get Deployment/web', 'get Deployment/gone', 'get Deployment/web']);
+    expect(t.calls.filter((c) => c.startsWith('discover'))).toEqual(['discover custom.metrics.k8s.io/v1beta2']);
+    expect(t.calls.filter((c) => c.startsWith('list'))).toEqual([]);
+  });
+
+  it('summarises in status, sets the gauge, and writes each Event once across passes; sets no condition', async () => {
+    const t = setup([hpa('web', 'web'), hpa('ghost', 'gone'), hpa('api', 'web', 'http_request_per_second')]);
+    const first = await t.pass();
+    await t.pass();
+    expect(first.status.workloadAutoscaling).toMatchObject({ hpas: 3, healthy: 0 });
+    expect(first.status.workloadAutoscaling?.causes.map((c) => [c.cause, c.hpas])).toEqual([
+      ['MissingResourceRequest', ['shop/web']], ['TargetMissing', ['shop/ghost']], ['UnknownCustomMetric', ['shop/api']]]);
+    expect(first.status.workloadAutoscaling?.causes[2]?.example).toContain('closest listed: http_requests_per_second');
+    expect(first.status.conditions ?? []).toEqual([]);
+    expect(t.events.sort()).toEqual(['Warning api UnknownCustomMetric', 'Warning ghost TargetMissing', 'Warning web MissingResourceRequest']);
+    expect(t.gauge.sort()).toEqual(['api UnknownCustomMetric 1', 'ghost TargetMissing 1', 'web MissingResourceRequest 1']);
+  });
+});
