@@ -14,7 +14,7 @@ import {
 } from './schema-helpers.js';
 
 /** Who serves the resource metrics API (`metrics.k8s.io`) that `kubectl top` and CPU/memory HPAs read. */
-export const RESOURCE_METRICS_PROVIDERS = ['metrics-server', 'prometheus-adapter', 'none'] as const;
+export const RESOURCE_METRICS_PROVIDERS = ['metrics-server', 'prometheus-adapter', 'existing', 'none'] as const;
 /** How metrics-server checks kubelet serving certificates. */
 export const KUBELET_TLS_MODES = ['Auto', 'Verify', 'Insecure'] as const;
 /** Node address types metrics-server may use to reach a kubelet (`--kubelet-preferred-address-types`). */
@@ -27,7 +27,9 @@ export const ResourceMetricsSchema = Type.Object(
         description:
           'Who serves metrics.k8s.io. metrics-server: deploy metrics-server. prometheus-adapter: the adapter serves it ' +
           'from Prometheus (needs spec.prometheusAdapter.resourceRules; the path for clusters without EC2 nodes). ' +
-          'none: the operator deploys nothing for it.',
+          'existing: the operator deploys nothing for it and works with the metrics-server the cluster already has (the EKS ' +
+          'add-on, a Helm release, plain manifests): it names the installer, verifies the API and reports each misconfiguration ' +
+          "with the fix in that installer's terms, writing nothing to its objects. none: the operator deploys nothing for it.",
       }),
       'metrics-server',
     ),
@@ -65,8 +67,12 @@ export const MetricsServerResourcesSchema = Type.Object(
   {
     requests: WithDefault(
       Type.Object(
-        { cpu: WithDefault(requests.cpu, '100m'), memory: WithDefault(requests.memory, '200Mi') },
-        { description: 'Resource requests; defaults to cpu 100m and memory 200Mi.' },
+        { cpu: Type.Optional(requests.cpu), memory: Type.Optional(requests.memory) },
+        {
+          description:
+            'Resource requests. Unset ones follow the cluster size: cpu 100m and memory 200Mi up to 100 nodes, then 1m and 2Mi ' +
+            'more per node (metrics-server\'s sizing guidance), never above the limit; status.metricsServer.resources says why.',
+        },
       ),
       {},
     ),
