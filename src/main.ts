@@ -101,7 +101,7 @@ async function main(): Promise<number> {
         listNodeMetrics: () => listNodeMetrics(objects),
       }), backendDeps),
       new BackendReconciler(new ExistingMetricsServerBackend({
-        apiServices: cacheOf<V1APIService>('APIService'),
+        readAPIService: (name) => ignoreNotFound(objects.read<V1APIService>(objectRef('apiregistration.k8s.io/v1', 'APIService', name))),
         kubeletTLS: new KubeletTLSFactsSource((namespace, name) => objects.read<V1ConfigMap>(objectRef('v1', 'ConfigMap', name, namespace)), Date.now),
         listNodeMetrics: () => listNodeMetrics(objects),
         readService: (namespace, name) => ignoreNotFound(objects.read<V1Service>(objectRef('v1', 'Service', name, namespace))),

@@ -4,7 +4,7 @@ import type { NodeMetricsProbe } from '../../kube/api-probes.js';
 import { METRICS_API_SERVICE_NAME } from '../../render/metrics-server/index.js';
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
 import { decideMetricsAPI } from '../backends/metrics-api-decision.js';
-import type { ObjectCache, StackContext } from '../stack/context.js';
+import type { StackContext } from '../stack/context.js';
 import { summarizeNodes } from '../platform/node-facts.js';
 import type { KubeletTLSFactsSource } from '../metrics-server/kubelet-tls/facts.js';
 import { diagnoseExisting, dialledBy, parseExistingArgs } from './diagnose.js';
@@ -16,7 +16,8 @@ import { observeExisting, type ExistingReads } from './observe.js';
 const VERIFY_RETRY_MS = 10_000;
 
 export interface ExistingMetricsServerDeps extends ExistingReads {
-  readonly apiServices: ObjectCache<V1APIService>;
+  /** An uncached read: the APIService cache holds only the operator's own (watched by label), not the installer's. */
+  readonly readAPIService: (name: string) => Promise<V1APIService | undefined>;
   readonly kubeletTLS: KubeletTLSFactsSource;
   readonly listNodeMetrics: () => Promise<NodeMetricsProbe>;
 }
@@ -59,7 +60,7 @@ export class ExistingMetricsServerBackend implements MetricsBackend {
 
   async verify(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
     const facts = ctx.nodeFacts ?? summarizeNodes([]);
-    const apiService = this.d.apiServices.get(METRICS_API_SERVICE_NAME);
+    const apiService = await this.d.readAPIService(METRICS_API_SERVICE_NAME);
     const found = await observeExisting(apiService, this.d);
     const installer = identifyInstaller([found.deployment, apiService]);
     const container = found.deployment?.spec?.template?.spec?.containers?.find((c) => c.name === 'metrics-server')
@@ -76,7 +77,7 @@ export class ExistingMetricsServerBackend implements MetricsBackend {
       })
       : [];
     const ref = { namespace, name: found.deployment?.metadata?.name ?? 'metrics-server' };
-    const fixes = findings.map((f) => ({ problem: f.problem, fix: fixFor(installer, f.change, ref, facts.clusterName) }));
+    const fixes = findings.map((f) => ({ problem: f.problem, fix: fixFor(installer, f.change, ref, ctx.status.platform?.clusterName ?? facts.clusterName) }));
     ctx.status.metricsServer = {
       ...(found.deployment && { namespace }),
       existing: {
@@ -92,7 +93,7 @@ export class ExistingMetricsServerBackend implements MetricsBackend {
     const coverage = { tlsRejected: kubeletTLS.certs?.rejectedNodes ?? [], insecureTLS: config.insecureTLS, metricsServerNodes: found.podNodes };
     const api = decideMetricsAPI(METRICS_API_SERVICE_NAME, apiService, probe, total, { nodes: facts.nodes, facts: coverage });
     const by = `Served by ${describeInstaller(installer)}${found.deployment ? ` (Deployment ${ref.namespace}/${ref.name})` : ''}`;
-    const advice = fixes.length === 0 ? ' Its configuration fits this cluster.'
+    const advice = !found.deployment ? '' : fixes.length === 0 ? ' Its configuration fits this cluster.'
       : ` ${fixes.length} misconfiguration${fixes.length === 1 ? '' : 's'} (status.metricsServer.existing.findings); ` +
         `first: ${fixes[0]!.problem}; fix: ${fixes[0]!.fix}.`;
     // The condition stays the API's verdict; the findings ride in its message and in status, not in Ready.
