@@ -93,7 +93,8 @@ export class ExistingMetricsServerBackend implements MetricsBackend {
     const coverage = { tlsRejected: kubeletTLS.certs?.rejectedNodes ?? [], insecureTLS: config.insecureTLS, metricsServerNodes: found.podNodes };
     const api = decideMetricsAPI(METRICS_API_SERVICE_NAME, apiService, probe, total, { nodes: facts.nodes, facts: coverage });
     const by = `Served by ${describeInstaller(installer)}${found.deployment ? ` (Deployment ${ref.namespace}/${ref.name})` : ''}`;
-    const advice = !found.deployment ? '' : fixes.length === 0 ? ' Its configuration fits this cluster.'
+    const advice = found.readError ? ` Its configuration was not checked: ${found.readError}.`
+      : !found.deployment ? '' : fixes.length === 0 ? ' Its configuration fits this cluster.'
       : ` ${fixes.length} misconfiguration${fixes.length === 1 ? '' : 's'} (status.metricsServer.existing.findings); ` +
         `first: ${fixes[0]!.problem}; fix: ${fixes[0]!.fix}.`;
     // The condition stays the API's verdict; the findings ride in its message and in status, not in Ready.

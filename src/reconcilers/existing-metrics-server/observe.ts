@@ -17,6 +17,8 @@ export interface ExistingObjects {
   readonly deployment?: V1Deployment;
   /** Node names the deployment's pods are scheduled on. */
   readonly podNodes: readonly string[];
+  /** A read that failed (e.g. Deployments in a namespace outside --managed-namespaces: no RBAC there). */
+  readonly readError?: string;
 }
 
 const selects = (selector: Record<string, string>, labels: Record<string, string> | undefined): boolean =>
@@ -28,7 +30,15 @@ export async function observeExisting(apiService: V1APIService | undefined, r: E
   if (!ref?.name || !ref.namespace) return { podNodes: [] };
   const service = await r.readService(ref.namespace, ref.name);
   const selector = service?.spec?.selector ?? {};
-  const deployment = (await r.listDeployments(ref.namespace)).find((d) => selects(selector, d.spec?.template?.metadata?.labels));
+  let deployments: readonly V1Deployment[];
+  try {
+    deployments = await r.listDeployments(ref.namespace);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    const readError = `could not list Deployments in ${ref.namespace} (${why.slice(0, 200)}); the operator reads them only in --managed-namespaces`;
+    return { ...(service && { service }), podNodes: [], readError };
+  }
+  const deployment = deployments.find((d) => selects(selector, d.spec?.template?.metadata?.labels));
   if (!deployment) return { ...(service && { service }), podNodes: [] };
   const labelSelector = Object.entries(deployment.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
   const pods = labelSelector ? await r.listPods(ref.namespace, labelSelector) : [];
