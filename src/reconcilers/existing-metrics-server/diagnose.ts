@@ -63,7 +63,8 @@ export function diagnoseExisting(config: ExistingConfig, facts: ExistingFacts): 
   }
   if (facts.fargateNodes > 0 && config.securePort === BINARY_DEFAULT_PORT) {
     findings.push({
-      problem: `metrics-server serves on port ${BINARY_DEFAULT_PORT}, which the cluster's ${facts.fargateNodes} Fargate node(s) reserve for the kubelet`,
+      problem: `metrics-server serves on port ${BINARY_DEFAULT_PORT}, which the kubelet holds on Fargate nodes (${facts.fargateNodes} here): ` +
+        `a metrics-server pod scheduled onto Fargate cannot bind it; AWS's add-on serves on ${FARGATE_SECURE_PORT}, as the operator's own does on EKS`,
       change: { kind: 'port', port: FARGATE_SECURE_PORT },
     });
   }
