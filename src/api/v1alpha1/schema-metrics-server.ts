@@ -46,19 +46,18 @@ const requests = ResourceListSchema('request', '100m', '200Mi');
 const limits = ResourceListSchema('limit', '1', '500Mi');
 
 // A container whose limit is below its request is refused by the apiserver, so the Deployment apply would fail on
-// every pass; refuse it here, naming the limit. Requests are defaulted first, so a lone low limit is caught too.
-const limitNotBelowRequest = (resource: 'cpu' | 'memory', defaultRequest: string): CelRule => {
+// every pass; refuse it here, naming the limit. An unset request is sized by the operator and capped at the limit.
+const limitNotBelowRequest = (resource: 'cpu' | 'memory'): CelRule => {
   const [limit, request] = [`self.limits.${resource}`, `self.requests.${resource}`];
   return {
     rule:
       `!has(self.limits) || !has(${limit}) || !has(self.requests) || !has(${request}) || ` +
       `!${isQuantityCel(limit)} || !${isQuantityCel(request)} || !${quantityCel(limit)}.isLessThan(${quantityCel(request)})`,
     message:
-      `limits.${resource} must not be below requests.${resource} (${defaultRequest} unless set): Kubernetes refuses a container ` +
-      `whose limit is below its request`,
+      `limits.${resource} must not be below requests.${resource}: Kubernetes refuses a container whose limit is below its request`,
     messageExpression:
       `'limits.${resource} ' + string(${limit}) + ' is below requests.${resource} ' + string(${request}) + ` +
-      `' (${defaultRequest} unless set): Kubernetes refuses a container whose limit is below its request'`,
+      `': Kubernetes refuses a container whose limit is below its request'`,
     fieldPath: `.limits.${resource}`,
   };
 };
@@ -85,7 +84,7 @@ export const MetricsServerResourcesSchema = Type.Object(
   },
   {
     description: 'Compute resources of the metrics-server container.',
-    'x-kubernetes-validations': [limitNotBelowRequest('cpu', '100m'), limitNotBelowRequest('memory', '200Mi')],
+    'x-kubernetes-validations': [limitNotBelowRequest('cpu'), limitNotBelowRequest('memory')],
   },
 );
 
