@@ -28,15 +28,21 @@ function reasonFor(node: NodeName, f: CoverageFacts): string {
   return 'not scraped: kubelet unreachable or not yet scraped twice; metrics-server\'s log names the cause';
 }
 
-/** "no metrics for a (why), b (why) and 3 more", or undefined when every node has metrics. Bounded to ~5 names. */
+/**
+ * "no metrics for a, b (why); c (why) and 3 more", nodes grouped by reason, or undefined when every node has metrics.
+ * At most five names, each truncated, so the message stays short at any cluster size.
+ */
 export function describeMissingNodes(nodes: readonly NodeName[], withMetrics: readonly string[], f: CoverageFacts): string | undefined {
   const have = new Set(withMetrics);
   const missing = nodes.filter((n) => !have.has(n.name));
   if (missing.length === 0) return undefined;
-  const named = missing.slice(0, MAX_NAMED).map((n) => {
+  const groups = new Map<string, string[]>();
+  for (const n of missing.slice(0, MAX_NAMED)) {
     const name = n.name.length > MAX_NAME ? `${n.name.slice(0, MAX_NAME - 1)}…` : n.name;
-    return `${name} (${reasonFor(n, f)})`;
-  });
+    const reason = reasonFor(n, f);
+    groups.set(reason, [...(groups.get(reason) ?? []), name]);
+  }
+  const named = [...groups].map(([reason, names]) => `${names.join(', ')} (${reason})`);
   const more = missing.length > MAX_NAMED ? ` and ${missing.length - MAX_NAMED} more` : '';
-  return `no metrics for ${named.join(', ')}${more}`;
+  return `no metrics for ${named.join('; ')}${more}`;
 }

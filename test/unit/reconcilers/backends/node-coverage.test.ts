@@ -26,12 +26,22 @@ describe('describeMissingNodes', () => {
     expect(describeMissingNodes(nodes, withMetrics, facts)).toBe(expected);
   });
 
+  it('groups nodes by reason, saying each reason once', () => {
+    expect(describeMissingNodes(nodes, ['ip-10-0-1-1.ec2.internal'], { tlsRejected: ['ip-10-0-1-2.ec2.internal'], insecureTLS: false })).toBe(
+      'no metrics for ip-10-0-1-2.ec2.internal (kubelet x509: its serving certificate fails verification; see status.metricsServer); ' +
+      "fargate-ip-10-0-9-1.ec2.internal, fargate-ip-10-0-9-2.ec2.internal (Fargate: its kubelet is reached through the pod's ENI; " +
+      'the security group must let metrics-server reach :10250)');
+  });
+
   it('names at most five nodes, then how many more, and truncates long names', () => {
     const many = Array.from({ length: 12 }, (_, i) => ({ name: `${'n'.repeat(80)}-${i}`, fargate: false }));
     const text = describeMissingNodes(many, [], none)!;
-    expect(text.match(/\(not scraped/g)).toHaveLength(5);
+    // One reason for all: said once, after the five names.
+    expect(text.match(/\(not scraped/g)).toHaveLength(1);
+    expect(text.match(/…/g)).toHaveLength(5);
     expect(text).toMatch(/ and 7 more$/);
     expect(text).toContain(`${'n'.repeat(62)}…`);
+    expect(text.length).toBeLessThan(600);
     expect(text.length).toBeLessThan(1000);
   });
 });
