@@ -70,7 +70,8 @@ export const MetricsServerResourcesSchema = Type.Object(
         {
           description:
             'Resource requests. Unset ones follow the cluster size: cpu 100m and memory 200Mi up to 100 nodes, then 1m and 2Mi ' +
-            'more per node (metrics-server\'s sizing guidance), never above the limit; status.metricsServer.resources says why.',
+            'more per node in steps of 100 nodes (metrics-server\'s sizing guidance), never above the limit; ' +
+            'status.metricsServer.resources says why.',
         },
       ),
       {},

@@ -8,6 +8,11 @@ import type { MetricsServerResources } from '../../render/metrics-server/input.j
 export const BASE_NODES = 100;
 export const BASE_REQUESTS = { cpu: 100, memoryMi: 200 } as const;
 export const PER_NODE = { cpu: 1, memoryMi: 2 } as const;
+/**
+ * Nodes beyond the base are counted up to a multiple of this: requests are in the pod template, so every change rolls
+ * metrics-server, and a cluster autoscaler adding or removing one node must not.
+ */
+export const NODE_STEP = 100;
 
 /** The requests rendered, and one sentence on where they came from (status.metricsServer.resources.reason). */
 export interface SizedResources {
@@ -24,7 +29,7 @@ const below = (a: string, b: Quantity): boolean => {
 
 /** Requests the spec sets are kept; those it leaves unset follow the node count, never above the spec's limit. */
 export function sizeMetricsServerResources(spec: MetricsServerResources, nodes: number): SizedResources {
-  const extra = Math.max(0, nodes - BASE_NODES);
+  const extra = Math.ceil(Math.max(0, nodes - BASE_NODES) / NODE_STEP) * NODE_STEP;
   const sized = { cpu: `${BASE_REQUESTS.cpu + extra * PER_NODE.cpu}m`, memory: `${BASE_REQUESTS.memoryMi + extra * PER_NODE.memoryMi}Mi` };
   const set = spec.requests ?? {};
   const capped: string[] = [];
@@ -43,8 +48,8 @@ export function sizeMetricsServerResources(spec: MetricsServerResources, nodes: 
   if (unset.length === 0) return { resources, reason: 'spec.metricsServer.resources.requests sets both cpu and memory.' };
   const basis = extra === 0
     ? `the cluster has ${nodes} node${nodes === 1 ? '' : 's'}, within the ${BASE_NODES} the defaults (100m, 200Mi) cover`
-    : `the cluster has ${nodes} nodes, ${extra} beyond the ${BASE_NODES} the defaults (100m, 200Mi) cover, at 1m CPU and 2Mi memory per node ` +
-      '(metrics-server\'s sizing guidance)';
+    : `the cluster has ${nodes} nodes, beyond the ${BASE_NODES} the defaults (100m, 200Mi) cover: 1m CPU and 2Mi memory per node ` +
+      `(metrics-server's sizing guidance) for ${extra} more, counted in steps of ${NODE_STEP} so that a node or two do not roll metrics-server`;
   const cap = capped.length > 0 ? `; capped: ${capped.join(', ')}` : '';
   const which = unset.map((r) => `${r} ${String(requests[r])}`).join(', ');
   return { resources, reason: `Requests not set in spec.metricsServer.resources.requests: ${which}, because ${basis}${cap}.` };
