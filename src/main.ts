@@ -2,7 +2,9 @@
  * Composition root: config → clients → controllers → manager. The only place clients are made; everything else
  * receives them as parameters.
  */
-import type { KubernetesObject, V1APIService, V1Pod, V1ConfigMap, V1Deployment, V1Namespace, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
+import type {
+  KubernetesObject, V1APIService, V1ConfigMap, V1Deployment, V1Namespace, V1Pod, V1Secret, V1Service, V1ServiceAccount,
+} from '@kubernetes/client-node';
 import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import { AwsCallCounter } from './cloud/aws/call-counter.js';
 import { cacheOf as cacheOfKind, stackInformers } from './informers.js';
@@ -27,6 +29,7 @@ import { AggregationPreflight } from './reconcilers/aggregation/preflight.js';
 import { KubeletTLSFactsSource } from './reconcilers/metrics-server/kubelet-tls/facts.js';
 import { BackendReconciler } from './reconcilers/backends/backend.js';
 import { MetricsServerBackend } from './reconcilers/metrics-server/backend.js';
+import { ExistingMetricsServerBackend } from './reconcilers/existing-metrics-server/backend.js';
 import { PrometheusAdapterBackend } from './reconcilers/prometheus-adapter/backend.js';
 import { guardedLookup, PrometheusProbe } from './reconcilers/prometheus-adapter/prometheus-probe.js';
 import { MetricsStackReconciler } from './reconcilers/stack/metricsstack.js';
@@ -109,6 +112,14 @@ async function main(): Promise<number> {
         ...backendSources,
         kubeletTLS: new KubeletTLSFactsSource((namespace, name) => objects.read<V1ConfigMap>(objectRef('v1', 'ConfigMap', name, namespace)), Date.now),
         listNodeMetrics: () => listNodeMetrics(objects),
+      }), backendDeps),
+      new BackendReconciler(new ExistingMetricsServerBackend({
+        readAPIService: (name) => ignoreNotFound(objects.read<V1APIService>(objectRef('apiregistration.k8s.io/v1', 'APIService', name))),
+        kubeletTLS: new KubeletTLSFactsSource((namespace, name) => objects.read<V1ConfigMap>(objectRef('v1', 'ConfigMap', name, namespace)), Date.now),
+        listNodeMetrics: () => listNodeMetrics(objects),
+        readService: (namespace, name) => ignoreNotFound(objects.read<V1Service>(objectRef('v1', 'Service', name, namespace))),
+        listDeployments: async (namespace) => (await objects.listKind<V1Deployment>('apps/v1', 'Deployment', { namespace })).items,
+        listPods: async (namespace, labelSelector) => (await objects.listKind<V1Pod>('v1', 'Pod', { namespace, labelSelector })).items,
       }), backendDeps),
       new BackendReconciler(new PrometheusAdapterBackend({
         ...backendSources,

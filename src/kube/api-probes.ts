@@ -8,7 +8,7 @@ import type { KubeClient } from './client.js';
 import { apiMessage, statusCodeOf } from './errors.js';
 
 /** What a real list of node metrics returned: a count, or the apiserver's error. */
-export type NodeMetricsProbe = { readonly items: number } | { readonly error: string; readonly code?: number };
+export type NodeMetricsProbe = { readonly items: number; readonly nodes?: readonly string[] } | { readonly error: string; readonly code?: number };
 
 /** What listing an API group version's resources returned (the discovery document the HPA controller also reads). */
 export type DiscoveryProbe = { readonly resources: readonly string[] } | { readonly error: string; readonly code?: number };
@@ -16,8 +16,9 @@ export type DiscoveryProbe = { readonly resources: readonly string[] } | { reado
 /** A real list of node metrics: proof that metrics.k8s.io answers. */
 export async function listNodeMetrics(client: KubeClient): Promise<NodeMetricsProbe> {
   try {
-    const list = await client.request<{ items?: unknown[] }>('GET', '/apis/metrics.k8s.io/v1beta1/nodes');
-    return { items: list.items?.length ?? 0 };
+    const list = await client.request<{ items?: { metadata?: { name?: string } }[] }>('GET', '/apis/metrics.k8s.io/v1beta1/nodes');
+    const items = list.items ?? [];
+    return { items: items.length, nodes: items.map((i) => i.metadata?.name ?? '') };
   } catch (err) {
     return failed(err);
   }

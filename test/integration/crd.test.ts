@@ -63,11 +63,13 @@ describe('the edges of what the CRD refuses', () => {
     await api.deleteClusterCustomObject({ ...ref, name });
   });
 
-  it('accepts limits equal to the requests written in other units (1000m = 1, 1024Mi = 1Gi) and a zero request', async () => {
+  it('accepts limits equal to the requests written in other units (1000m = 1, 1024Mi = 1Gi), a zero request, and a lone low limit', async () => {
     const resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1024Mi' } };
     await api.createClusterCustomObject({ ...ref, body: stack('equal-units', { metricsServer: { resources } }) });
     await api.createClusterCustomObject({ ...ref, body: stack('zero-request', { metricsServer: { resources: { requests: { cpu: 0 } } } }) });
-    for (const name of ['equal-units', 'zero-request']) await api.deleteClusterCustomObject({ ...ref, name });
+    // No request is defaulted any more: the operator sizes it to the cluster and caps it at this limit (sizing.ts).
+    await api.createClusterCustomObject({ ...ref, body: stack('lone-limit', { metricsServer: { resources: { limits: { cpu: '50m' } } } }) });
+    for (const name of ['equal-units', 'zero-request', 'lone-limit']) await api.deleteClusterCustomObject({ ...ref, name });
   });
 });
 

@@ -93,7 +93,11 @@ describe('drift of the managed Deployment is judged from the fields the operator
     await removeFromSpec('/spec/metricsServer/resources/limits');
     await until('the limits gone', async () => container(await deployment())?.resources?.limits === undefined);
     expect(container(await deployment())?.resources?.requests).toEqual({ cpu: '100m', memory: '200Mi' });
-    expect(condition(await stacks.get('default'), 'ResourcesApplied')?.status).toBe('True');
+    const s = await stacks.get('default');
+    expect(condition(s, 'ResourcesApplied')?.status).toBe('True');
+    // The spec sets no requests: they follow the cluster's size, and status says so (this cluster is far below 100 nodes).
+    expect(s.status?.metricsServer?.resources).toEqual({ cpu: '100m', memory: '200Mi',
+      reason: expect.stringMatching(/^Requests not set in spec.metricsServer.resources.requests: cpu 100m, memory 200Mi, because the cluster has \d+ nodes?, within the 100/) as string });
   });
 
   it('removes the node affinity and the compute-type annotation when fargate.placement switches to Ignore', async () => {

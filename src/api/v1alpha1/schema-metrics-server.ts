@@ -14,7 +14,7 @@ import {
 } from './schema-helpers.js';
 
 /** Who serves the resource metrics API (`metrics.k8s.io`) that `kubectl top` and CPU/memory HPAs read. */
-export const RESOURCE_METRICS_PROVIDERS = ['metrics-server', 'prometheus-adapter', 'none'] as const;
+export const RESOURCE_METRICS_PROVIDERS = ['metrics-server', 'prometheus-adapter', 'existing', 'none'] as const;
 /** How metrics-server checks kubelet serving certificates. */
 export const KUBELET_TLS_MODES = ['Auto', 'Verify', 'Insecure'] as const;
 /** Node address types metrics-server may use to reach a kubelet (`--kubelet-preferred-address-types`). */
@@ -27,7 +27,9 @@ export const ResourceMetricsSchema = Type.Object(
         description:
           'Who serves metrics.k8s.io. metrics-server: deploy metrics-server. prometheus-adapter: the adapter serves it ' +
           'from Prometheus (needs spec.prometheusAdapter.resourceRules; the path for clusters without EC2 nodes). ' +
-          'none: the operator deploys nothing for it.',
+          'existing: the operator deploys nothing for it and works with the metrics-server the cluster already has (the EKS ' +
+          'add-on, a Helm release, plain manifests): it names the installer, verifies the API and reports each misconfiguration ' +
+          "with the fix in that installer's terms, writing nothing to its objects. none: the operator deploys nothing for it.",
       }),
       'metrics-server',
     ),
@@ -44,19 +46,18 @@ const requests = ResourceListSchema('request', '100m', '200Mi');
 const limits = ResourceListSchema('limit', '1', '500Mi');
 
 // A container whose limit is below its request is refused by the apiserver, so the Deployment apply would fail on
-// every pass; refuse it here, naming the limit. Requests are defaulted first, so a lone low limit is caught too.
-const limitNotBelowRequest = (resource: 'cpu' | 'memory', defaultRequest: string): CelRule => {
+// every pass; refuse it here, naming the limit. An unset request is sized by the operator and capped at the limit.
+const limitNotBelowRequest = (resource: 'cpu' | 'memory'): CelRule => {
   const [limit, request] = [`self.limits.${resource}`, `self.requests.${resource}`];
   return {
     rule:
       `!has(self.limits) || !has(${limit}) || !has(self.requests) || !has(${request}) || ` +
       `!${isQuantityCel(limit)} || !${isQuantityCel(request)} || !${quantityCel(limit)}.isLessThan(${quantityCel(request)})`,
     message:
-      `limits.${resource} must not be below requests.${resource} (${defaultRequest} unless set): Kubernetes refuses a container ` +
-      `whose limit is below its request`,
+      `limits.${resource} must not be below requests.${resource}: Kubernetes refuses a container whose limit is below its request`,
     messageExpression:
       `'limits.${resource} ' + string(${limit}) + ' is below requests.${resource} ' + string(${request}) + ` +
-      `' (${defaultRequest} unless set): Kubernetes refuses a container whose limit is below its request'`,
+      `': Kubernetes refuses a container whose limit is below its request'`,
     fieldPath: `.limits.${resource}`,
   };
 };
@@ -65,8 +66,13 @@ export const MetricsServerResourcesSchema = Type.Object(
   {
     requests: WithDefault(
       Type.Object(
-        { cpu: WithDefault(requests.cpu, '100m'), memory: WithDefault(requests.memory, '200Mi') },
-        { description: 'Resource requests; defaults to cpu 100m and memory 200Mi.' },
+        { cpu: Type.Optional(requests.cpu), memory: Type.Optional(requests.memory) },
+        {
+          description:
+            'Resource requests. Unset ones follow the cluster size: cpu 100m and memory 200Mi up to 100 nodes, then 1m and 2Mi ' +
+            'more per node in steps of 100 nodes (metrics-server\'s sizing guidance), never above the limit; ' +
+            'status.metricsServer.resources says why.',
+        },
       ),
       {},
     ),
@@ -79,7 +85,7 @@ export const MetricsServerResourcesSchema = Type.Object(
   },
   {
     description: 'Compute resources of the metrics-server container.',
-    'x-kubernetes-validations': [limitNotBelowRequest('cpu', '100m'), limitNotBelowRequest('memory', '200Mi')],
+    'x-kubernetes-validations': [limitNotBelowRequest('cpu'), limitNotBelowRequest('memory')],
   },
 );
 

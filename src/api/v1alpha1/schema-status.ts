@@ -44,6 +44,24 @@ export const PlatformStatusSchema = Type.Object(
   { description: 'What the operator found out about the cluster.' },
 );
 
+export const ExistingMetricsServerStatusSchema = Type.Object(
+  {
+    installer: StringEnum(['EKSAddon', 'Helm', 'Manifests', 'Unknown'], { description: 'Who installed what serves metrics.k8s.io.' }),
+    release: Type.Optional(Str('Helm release name, when installed by Helm.', 253)),
+    deployment: Type.Optional(Str('namespace/name of the Deployment serving metrics.k8s.io.', 253)),
+    findings: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { problem: Str('What is wrong with its configuration for this cluster.'), fix: Str("The fix, in the installer's terms.", 2048) },
+          { description: 'One misconfiguration and its fix.' },
+        ),
+        { maxItems: 16, description: 'Misconfigurations found; empty when it fits the cluster.' },
+      ),
+    ),
+  },
+  { description: 'The metrics-server the cluster already has (provider existing); the operator writes nothing to it.' },
+);
+
 export const MetricsServerStatusSchema = Type.Object(
   {
     namespace: Type.Optional(Str('Namespace metrics-server runs in.', 63)),
@@ -61,8 +79,19 @@ export const MetricsServerStatusSchema = Type.Object(
         { maxItems: 64, description: 'Flags computed from what the cluster is, with the reason for each.' },
       ),
     ),
+    resources: Type.Optional(
+      Type.Object(
+        {
+          cpu: Type.Optional(Str('CPU request rendered.', 64)),
+          memory: Type.Optional(Str('Memory request rendered.', 64)),
+          reason: Str('Where the requests come from (the spec, or the cluster size).'),
+        },
+        { description: 'The metrics-server container requests and why.' },
+      ),
+    ),
+    existing: Type.Optional(ExistingMetricsServerStatusSchema),
   },
-  { description: 'How metrics-server was configured.' },
+  { description: 'How metrics-server was configured (provider metrics-server), or what was found (provider existing).' },
 );
 
 export const InventoryEntrySchema = Type.Object(

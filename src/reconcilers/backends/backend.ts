@@ -22,6 +22,8 @@ export interface BackendPlan {
   readonly adopt: boolean;
   /** The spec field that allows adopting foreign objects, named in conflict messages. */
   readonly adoptField: string;
+  /** A sentence appended to conflict messages over foreign objects (metrics-server: provider existing keeps them). */
+  readonly conflictHint?: string;
   /**
    * The spec cannot be deployed (rules that do not parse, a missing namespace): nothing is applied, what runs stays
    * as it is, and the backend's conditions carry this reason and message. A spec error waits for the spec to change;
@@ -111,7 +113,7 @@ export class BackendReconciler implements OwningReconciler {
     const applied = await applySet(this.d.applier, ctx, plan.objects.filter((o) => !waiting(o)), policy);
     ctx.applyResults.push(applied);
     if (applied.conflicts.length > 0) {
-      const r = await this.conflicted(ctx, plan.objects.filter((o) => !waiting(o)), applied);
+      const r = await this.conflicted(ctx, plan.objects.filter((o) => !waiting(o)), applied, plan.conflictHint);
       return wantsUnknown(applied.conflicts.join(' '), r.requeueAfterMs);
     }
     if (handovers.length === 0) {
@@ -154,19 +156,21 @@ export class BackendReconciler implements OwningReconciler {
    * the other APIs work: they are verified as usual and only the blocked APIs report the Conflict. Otherwise the
    * backend cannot work and every condition does.
    */
-  private async conflicted(ctx: StackContext, objects: readonly KubernetesObject[], applied: ApplySetResult): Promise<{ requeueAfterMs?: number }> {
-    const b = this.backend;
+  private async conflicted(ctx: StackContext, objects: readonly KubernetesObject[], applied: ApplySetResult, conflictHint = ''): Promise<{
+    requeueAfterMs?: number;
+  }> {
+    const [b, hint] = [this.backend, conflictHint && ` ${conflictHint}`];
     const blocked = objects.filter((o) => !applied.live.has(objectId(o)));
     const types = blocked.map((o) => (o.kind === 'APIService' ? conditionTypeForAPIService(o.metadata?.name ?? '') : undefined));
     if (types.some((t) => t === undefined)) {
-      const message = `${b.name} was not (fully) deployed: ${applied.conflicts.join(' ')}`;
+      const message = `${b.name} was not (fully) deployed: ${applied.conflicts.join(' ')}${hint}`;
       for (const type of b.conditionTypes(ctx)) ctx.setCondition({ type, status: 'False', reason: 'Conflict', message });
       return {};
     }
     const result = await b.verify(ctx, applied);
     blocked.forEach((o, i) => {
       const message = applied.conflicts.find((m) => m.includes(`APIService ${o.metadata?.name}`)) ?? applied.conflicts.join(' ');
-      ctx.setCondition({ type: types[i]!, status: 'False', reason: 'Conflict', message: `${b.name} does not serve it: ${message}` });
+      ctx.setCondition({ type: types[i]!, status: 'False', reason: 'Conflict', message: `${b.name} does not serve it: ${message}${hint}` });
     });
     // Retrying cannot resolve a conflict; only the other APIs' verification may need a retry.
     const othersTrue = b.conditionTypes(ctx).filter((t) => !types.includes(t))

@@ -2,6 +2,7 @@ import type { V1APIService } from '@kubernetes/client-node';
 import type { NodeMetricsProbe } from '../../kube/api-probes.js';
 import { ConditionType, type AggregatorReason } from '../../api/v1alpha1/conditions.js';
 import type { ConditionInput } from '../../kube/conditions.js';
+import { describeMissingNodes, type CoverageFacts, type NodeName } from './node-coverage.js';
 import { aggregatorReason, describeAggregatorMessage } from './aggregator-message.js';
 
 /** Fixes for the APIService reasons the kube-aggregator sets, by reason. */
@@ -23,6 +24,7 @@ const HINTS: Readonly<Record<string, string>> = {
  */
 export function decideMetricsAPI(
   apiServiceName: string, apiService: V1APIService | undefined, probe: NodeMetricsProbe | undefined, totalNodes: number,
+  coverage?: { readonly nodes: readonly NodeName[]; readonly facts: CoverageFacts },
 ): ConditionInput {
   const type = ConditionType.MetricsAPIAvailable;
   if (!apiService) return { type, status: 'Unknown', reason: 'APIServiceUnavailable', message: `APIService ${apiServiceName} does not exist yet.` };
@@ -53,5 +55,7 @@ export function decideMetricsAPI(
         'It can take up to two metric resolutions after start.',
     };
   }
-  return { type, status: 'True', reason: 'MetricsAvailable', message: `metrics.k8s.io answers with metrics for ${probe.items} of ${totalNodes} nodes.` };
+  const counted = `metrics.k8s.io answers with metrics for ${probe.items} of ${totalNodes} nodes`;
+  const missing = coverage && probe.nodes ? describeMissingNodes(coverage.nodes, probe.nodes, coverage.facts) : undefined;
+  return { type, status: 'True', reason: 'MetricsAvailable', message: missing ? `${counted}; ${missing}.` : `${counted}.` };
 }

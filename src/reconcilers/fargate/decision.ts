@@ -37,7 +37,9 @@ const unsafe = (reason: ConditionReason, message: string): ConditionInput =>
 export function decidePlacement(f: PlacementFacts): PlacementDecision {
   const plain = { namespace: f.namespace, annotateEC2: false, avoidFargateAffinity: false };
   if (f.provider !== 'metrics-server') {
-    const message = `metrics-server is not deployed (resourceMetrics.provider is ${f.provider}), so nothing needs keeping off Fargate.`;
+    const message = f.provider === 'existing'
+      ? 'The operator deploys no metrics-server (resourceMetrics.provider is existing); MetricsAPIAvailable says whether the existing one runs on Fargate.'
+      : `metrics-server is not deployed (resourceMetrics.provider is ${f.provider}), so nothing needs keeping off Fargate.`;
     return { placement: plain, condition: safe('NotApplicable', message) };
   }
   if (f.kind !== 'EKS') return { placement: plain, condition: safe('NotApplicable', 'The cluster is not Amazon EKS: there are no Fargate nodes to avoid.') };

@@ -10,8 +10,14 @@ import { preferAddressTypes } from './flags/address-types.js';
 import { summarizeNodes } from '../platform/node-facts.js';
 import type { KubeletTLSFactsSource } from './kubelet-tls/facts.js';
 import { ensureServingCert, servingCertApply, type ServingCertSources } from '../backends/serving-cert-step.js';
+import { sizeMetricsServerResources } from './sizing.js';
+import type { CoverageFacts } from '../backends/node-coverage.js';
 import { unmanagedNamespace } from '../stack/managed-namespaces.js';
 
+/** Appended to a Conflict over objects another installer owns: the mode that works with them instead. */
+export const EXISTING_HINT =
+  'Or set spec.resourceMetrics.provider: existing to keep that metrics-server: the operator then deploys nothing for metrics.k8s.io, ' +
+  'verifies it and names its misconfigurations with the fix for its installer.';
 export const METRICS_SERVER_CERT_SECRET = 'metrics-server-serving-cert';
 /** While the metrics API is not yet proven, look again this soon instead of waiting for the resync. */
 export const VERIFY_RETRY_MS = 10_000;
@@ -33,6 +39,9 @@ export interface MetricsServerDeps extends ServingCertSources {
 export class MetricsServerBackend implements MetricsBackend {
   readonly name = 'metrics-server';
   readonly reads = ['nodeFacts', 'placement'] as const;
+
+  /** What the last plan learnt about why nodes may lack metrics, for verify's message. */
+  private coverage: CoverageFacts = { tlsRejected: [], insecureTLS: false };
 
   constructor(private readonly d: MetricsServerDeps) {}
 
@@ -66,7 +75,7 @@ export class MetricsServerBackend implements MetricsBackend {
     const ms = ctx.spec.metricsServer;
     const facts = ctx.nodeFacts ?? summarizeNodes([]);
     const placement = ctx.need('placement');
-    const adopt = { adopt: ms.adoptExisting, adoptField: 'spec.metricsServer.adoptExisting' };
+    const adopt = { adopt: ms.adoptExisting, adoptField: 'spec.metricsServer.adoptExisting', conflictHint: EXISTING_HINT };
     const field = placement.namespace === ms.namespace ? 'spec.metricsServer.namespace' : 'spec.fargate.namespace';
     const refused = unmanagedNamespace(this.d.managedNamespaces, placement.namespace, field, 'metrics-server');
     if (refused) return { objects: [], ...adopt, rejected: { reason: 'InvalidSpec', message: refused } };
@@ -86,13 +95,19 @@ export class MetricsServerBackend implements MetricsBackend {
     const cert = await ensureServingCert(this.d, {
       secretName: METRICS_SERVER_CERT_SECRET, service, apiServices: this.apiServices(), owner: ctx.name, now: ctx.now, adopt: ms.adoptExisting,
     });
-    ctx.status.metricsServer = { namespace: placement.namespace, securePort: flags.securePort, flags: flags.choices.map((c) => ({ ...c })) };
+    const sized = sizeMetricsServerResources(ms.resources, facts.ec2Nodes + facts.fargateNodes + facts.otherNodes);
+    const { cpu, memory } = sized.resources.requests;
+    ctx.status.metricsServer = {
+      namespace: placement.namespace, securePort: flags.securePort, flags: flags.choices.map((c) => ({ ...c })),
+      resources: { ...(cpu !== undefined && { cpu: String(cpu) }), ...(memory !== undefined && { memory: String(memory) }), reason: sized.reason },
+    };
+    this.coverage = { tlsRejected: kubeletTLS.certs?.rejectedNodes ?? [], insecureTLS: flags.args.includes('--kubelet-insecure-tls') };
     const objects = renderMetricsServer({
       name: METRICS_SERVER_NAME,
       namespace: placement.namespace,
       replicas: ms.replicas,
       image: ms.image,
-      resources: ms.resources,
+      resources: sized.resources,
       args: flags.args,
       securePort: flags.securePort,
       servingCertSecretName: METRICS_SERVER_CERT_SECRET,
@@ -111,7 +126,8 @@ export class MetricsServerBackend implements MetricsBackend {
     const apiService = this.d.apiServices.get(METRICS_API_SERVICE_NAME);
     const available = apiService?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
     const probe = available ? await this.d.listNodeMetrics() : undefined;
-    const condition = decideMetricsAPI(METRICS_API_SERVICE_NAME, apiService, probe, facts.ec2Nodes + facts.fargateNodes + facts.otherNodes);
+    const total = facts.ec2Nodes + facts.fargateNodes + facts.otherNodes;
+    const condition = decideMetricsAPI(METRICS_API_SERVICE_NAME, apiService, probe, total, { nodes: facts.nodes, facts: this.coverage });
     ctx.setCondition(condition);
     return condition.status === 'True' ? {} : { requeueAfterMs: VERIFY_RETRY_MS };
   }

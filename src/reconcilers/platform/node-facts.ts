@@ -1,3 +1,4 @@
+import type { NodeName } from '../backends/node-coverage.js';
 import type { V1Node, V1NodeAddress } from '@kubernetes/client-node';
 
 export const COMPUTE_TYPE_LABEL = 'eks.amazonaws.com/compute-type';
@@ -43,6 +44,8 @@ export interface NodeFacts {
   /** Address types reported by the nodes metrics-server would scrape (non-Fargate first), in first-seen order. */
   readonly nodeAddressTypes: readonly string[];
   readonly kubeletPortsFromNodeStatus: boolean;
+  /** Every node by name, to say which ones the metrics API has no metrics for. */
+  readonly nodes: readonly NodeName[];
   /** A few scrape targets for kubelet certificate inspection, EC2 nodes first. */
   readonly samples: readonly { name: string; addresses: readonly V1NodeAddress[]; port: number }[];
 }
@@ -84,6 +87,7 @@ export function summarizeNodes(nodes: readonly V1Node[], sampleSize = 3): NodeFa
     fargateNodes: fargate.length,
     otherNodes: other.length,
     nodeAddressTypes: types,
+    nodes: nodes.map((n) => ({ name: n.metadata?.name ?? '', fargate: isFargateNode(n) })),
     kubeletPortsFromNodeStatus: ports.length > 0 && ports.every((p) => p > 0),
     samples: scraped.slice(0, sampleSize).map((n) => ({
       name: n.metadata?.name ?? '',

@@ -126,7 +126,7 @@ describe('withDefaults', () => {
         kubeletTLS: 'Auto',
         kubeletPreferredAddressTypes: ['InternalIP', 'ExternalIP', 'Hostname'],
         image: 'registry.k8s.io/metrics-server/metrics-server:v0.8.0',
-        resources: { requests: { cpu: '100m', memory: '200Mi' } },
+        resources: { requests: {} },
         insecureSkipTLSVerify: false,
         adoptExisting: false,
       },
@@ -144,7 +144,8 @@ describe('withDefaults', () => {
       clusterAutoscaler: {},
     });
     expect(spec.metricsServer.replicas).toBe(3);
-    expect(spec.metricsServer.resources.requests).toEqual({ cpu: '250m', memory: '200Mi' });
+    // Unset requests are not defaulted: they follow the cluster size (sizeMetricsServerResources).
+    expect(spec.metricsServer.resources.requests).toEqual({ cpu: '250m' });
     expect(spec.prometheusAdapter).toEqual({
       namespace: 'monitoring',
       replicas: 1,

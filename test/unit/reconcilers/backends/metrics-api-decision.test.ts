@@ -36,4 +36,12 @@ describe('decideMetricsAPI', () => {
   it('is True when node metrics come back, with how many nodes report', () => {
     expect(decideMetricsAPI(NAME, api('True', 'Passed'), { items: 2 }, 5)).toEqual({ type: 'MetricsAPIAvailable', status: 'True', reason: 'MetricsAvailable', message: 'metrics.k8s.io answers with metrics for 2 of 5 nodes.' });
   });
+  it('is True with the nodes that have no metrics named, and why (the demo: 2 of 5 nodes)', () => {
+    const nodes = [{ name: 'ec2-a', fargate: false }, { name: 'ec2-b', fargate: false }, { name: 'ec2-c', fargate: false },
+      { name: 'fargate-ip-1', fargate: true }, { name: 'fargate-ip-2', fargate: true }];
+    const c = decideMetricsAPI(NAME, api('True', 'Passed'), { items: 2, nodes: ['ec2-a', 'ec2-b'] }, 5,
+      { nodes, facts: { tlsRejected: ['ec2-c'], insecureTLS: false } });
+    expect(c.status).toBe('True');
+    expect(c.message).toMatch(/^metrics.k8s.io answers with metrics for 2 of 5 nodes; no metrics for ec2-c \(kubelet x509: [^)]*\); fargate-ip-1, fargate-ip-2 \(Fargate: [^)]*\)\.$/);
+  });
 });

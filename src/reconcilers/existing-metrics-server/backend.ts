@@ -1,0 +1,104 @@
+import type { V1APIService } from '@kubernetes/client-node';
+import type { ConditionType } from '../../api/v1alpha1/conditions.js';
+import type { NodeMetricsProbe } from '../../kube/api-probes.js';
+import { METRICS_API_SERVICE_NAME } from '../../render/metrics-server/index.js';
+import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
+import { decideMetricsAPI } from '../backends/metrics-api-decision.js';
+import type { StackContext } from '../stack/context.js';
+import { summarizeNodes } from '../platform/node-facts.js';
+import type { KubeletTLSFactsSource } from '../metrics-server/kubelet-tls/facts.js';
+import { diagnoseExisting, dialledBy, parseExistingArgs } from './diagnose.js';
+import { fixFor } from './fixes.js';
+import { describeInstaller, identifyInstaller } from './installer.js';
+import { observeExisting, type ExistingReads } from './observe.js';
+
+/** Until the API is proven, look again this soon (as metrics-server's backend does). */
+const VERIFY_RETRY_MS = 10_000;
+
+export interface ExistingMetricsServerDeps extends ExistingReads {
+  /** An uncached read: the APIService cache holds only the operator's own (watched by label), not the installer's. */
+  readonly readAPIService: (name: string) => Promise<V1APIService | undefined>;
+  readonly kubeletTLS: KubeletTLSFactsSource;
+  readonly listNodeMetrics: () => Promise<NodeMetricsProbe>;
+}
+
+/**
+ * provider: existing. Deploys nothing for metrics.k8s.io: identifies who installed what serves it, verifies it
+ * (APIService Available, node coverage), and reports each misconfiguration with the fix in that installer's terms.
+ */
+export class ExistingMetricsServerBackend implements MetricsBackend {
+  readonly name = 'existing metrics-server';
+  readonly reads = ['nodeFacts'] as const;
+
+  constructor(private readonly d: ExistingMetricsServerDeps) {}
+
+  enabled(ctx: StackContext): boolean {
+    return ctx.spec.resourceMetrics.provider === 'existing';
+  }
+
+  /** Claims nothing: the APIService is someone else's, and another MetricsStack may watch the same one. */
+  apiServices(): readonly string[] {
+    return [];
+  }
+
+  conditionTypes(): readonly ConditionType[] {
+    return ['MetricsAPIAvailable'];
+  }
+
+  startupGraceMs(): number {
+    return 0;
+  }
+
+  clear(ctx: StackContext): void {
+    if (ctx.status.metricsServer?.existing) delete ctx.status.metricsServer;
+  }
+
+  /** Nothing to apply: an empty plan, so this stack's own earlier metrics-server objects are pruned. */
+  plan(): Promise<BackendPlan> {
+    return Promise.resolve({ objects: [], adopt: false, adoptField: 'spec.resourceMetrics.provider' });
+  }
+
+  async verify(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
+    const facts = ctx.nodeFacts ?? summarizeNodes([]);
+    const apiService = await this.d.readAPIService(METRICS_API_SERVICE_NAME);
+    const found = await observeExisting(apiService, this.d);
+    const installer = identifyInstaller([found.deployment, apiService]);
+    const container = found.deployment?.spec?.template?.spec?.containers?.find((c) => c.name === 'metrics-server')
+      ?? found.deployment?.spec?.template?.spec?.containers?.[0];
+    const config = parseExistingArgs([...(container?.command ?? []), ...(container?.args ?? [])]);
+    const namespace = found.deployment?.metadata?.namespace ?? 'kube-system';
+    const dialled = dialledBy(config, facts.nodeAddressTypes);
+    const kubeletTLS = await this.d.kubeletTLS.get(namespace, facts.samples, dialled, !config.insecureTLS);
+    const fargate = new Set(facts.nodes.filter((n) => n.fargate).map((n) => n.name));
+    const findings = found.deployment
+      ? diagnoseExisting(config, {
+        nodeAddressTypes: facts.nodeAddressTypes, fargateNodes: facts.fargateNodes, kubeletTLS,
+        podsOnFargate: found.podNodes.filter((n) => fargate.has(n)),
+      })
+      : [];
+    const ref = { namespace, name: found.deployment?.metadata?.name ?? 'metrics-server' };
+    const fixes = findings.map((f) => ({ problem: f.problem, fix: fixFor(installer, f.change, ref, ctx.status.platform?.clusterName ?? facts.clusterName) }));
+    ctx.status.metricsServer = {
+      ...(found.deployment && { namespace }),
+      existing: {
+        installer: installer.kind,
+        ...(installer.kind === 'Helm' && { release: installer.release }),
+        ...(found.deployment && { deployment: `${ref.namespace}/${ref.name}` }),
+        findings: fixes.slice(0, 16),
+      },
+    };
+    const available = apiService?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
+    const probe = available ? await this.d.listNodeMetrics() : undefined;
+    const total = facts.ec2Nodes + facts.fargateNodes + facts.otherNodes;
+    const coverage = { tlsRejected: kubeletTLS.certs?.rejectedNodes ?? [], insecureTLS: config.insecureTLS, metricsServerNodes: found.podNodes };
+    const api = decideMetricsAPI(METRICS_API_SERVICE_NAME, apiService, probe, total, { nodes: facts.nodes, facts: coverage });
+    const by = `Served by ${describeInstaller(installer)}${found.deployment ? ` (Deployment ${ref.namespace}/${ref.name})` : ''}`;
+    const advice = found.readError ? ` Its configuration was not checked: ${found.readError}.`
+      : !found.deployment ? '' : fixes.length === 0 ? ' Its configuration fits this cluster.'
+      : ` ${fixes.length} misconfiguration${fixes.length === 1 ? '' : 's'} (status.metricsServer.existing.findings); ` +
+        `first: ${fixes[0]!.problem}; fix: ${fixes[0]!.fix}.`;
+    // The condition stays the API's verdict; the findings ride in its message and in status, not in Ready.
+    ctx.setCondition({ ...api, message: `${by}: ${api.message}${advice}` });
+    return api.status === 'True' ? {} : { requeueAfterMs: VERIFY_RETRY_MS };
+  }
+}
