@@ -1,4 +1,5 @@
 import { IMAGE_ENV, IMAGE_NODE_FLAGS } from '../test/support/operator.js';
+import { formatGrowth, growthPerThousandNodes } from './growth.js';
 import { machineLine } from './machine.js';
 import type { BenchResults } from './results.js';
 import { across, fmt, median, type Spread } from './stats.js';
@@ -74,10 +75,9 @@ function steadySection(r: BenchResults): string[] {
 function scaleSection(r: BenchResults): string[] {
   if (r.scale.length === 0) return [];
   const med = (x: BenchResults['scale'][number], fn: (run: BenchResults['scale'][number]['runs'][number]) => number) => median(x.runs.map(fn));
-  const first = r.scale[0]!;
-  const last = r.scale.at(-1)!;
-  const growth = last.nodes > first.nodes ? ((med(last, (x) => x.rssMiB) - med(first, (x) => x.rssMiB)) / (last.nodes - first.nodes)) * 1000 : NaN;
-  const heapGrowth = last.nodes > first.nodes ? ((med(last, (x) => x.heapUsedMiB) - med(first, (x) => x.heapUsedMiB)) / (last.nodes - first.nodes)) * 1000 : NaN;
+  const growthOf = (fn: (run: BenchResults['scale'][number]['runs'][number]) => number) =>
+    growthPerThousandNodes(r.scale.map((x) => ({ nodes: x.nodes, value: med(x, fn) })));
+  const growth = growthOf((x) => x.rssMiB);
   const idleS = r.config.idleMs / 1000;
   return [
     '', `### 3. Memory and CPU at scale (production bundle, ${r.config.podsPerNode} pods per node, ${idleS} s idle after convergence)`, '',
@@ -89,8 +89,8 @@ function scaleSection(r: BenchResults): string[] {
       return row([x.nodes, x.pods, `${x.setup.nodesReadyS.toFixed(0)} / ${x.setup.podsRunningS.toFixed(0)}${x.setup.complete ? '' : ' (incomplete)'}`,
         s((y) => y.rssMiB), s((y) => y.rssAnonMiB ?? NaN), s((y) => y.hwmMiB), s((y) => y.heapUsedMiB), s((y) => y.cpuPct, 2), s((y) => y.convergeS)]);
     }),
-    '', `RSS growth per 1,000 nodes (median RSS, ${first.nodes} → ${last.nodes} nodes): ${Number.isFinite(growth) ? growth.toFixed(2) : 'n/a'} MiB; ` +
-    `JS heap: ${Number.isFinite(heapGrowth) ? heapGrowth.toFixed(2) : 'n/a'} MiB. RSS is the median of 1 s samples over the idle window; ` +
+    '', `RSS growth per 1,000 nodes (median RSS, ${growth.from} → ${growth.to} nodes): ${formatGrowth(growth)}; ` +
+    `JS heap: ${formatGrowth(growthOf((x) => x.heapUsedMiB))}. RSS is the median of 1 s samples over the idle window; ` +
     `the process runs as the Dockerfile runs it (\`node ${IMAGE_NODE_FLAGS.join(' ')} main.js\`, ${Object.entries(IMAGE_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}, NODE_ENV=production). ` +
     '"Anonymous" is the private part of RSS; the rest is file pages, mostly the node binary\'s own code.',
   ];

@@ -1,5 +1,6 @@
 import type { KubeConfig, KubernetesListObject, KubernetesObject, RequestContext } from '@kubernetes/client-node';
 import { fetch } from 'undici';
+import { METADATA_ONLY_LIST } from './metadata-only.js';
 import { collectionPath, mappingOf, objectPath } from './resources.js';
 import { CONNECTION_PROBE_TIMEOUT_MS, dispatcherFor, SharedConnection } from './shared-connection.js';
 
@@ -38,11 +39,15 @@ export interface RequestOptions {
   readonly contentType?: string;
   /** Default: the client's timeout (30 s). */
   readonly timeoutMs?: number;
+  /** Default `application/json`; e.g. METADATA_ONLY_LIST (metadata-only.ts) for PartialObjectMetadataList. */
+  readonly accept?: string;
 }
 export interface ListOptions {
   readonly namespace?: string;
   readonly labelSelector?: string;
   readonly fieldSelector?: string;
+  /** Items as PartialObjectMetadata (apiVersion meta.k8s.io/v1): metadata only, no spec or status. */
+  readonly metadataOnly?: boolean;
 }
 
 /** Items per page when listing, as client-go's pager: the largest list (nodes) never sits in memory whole. */
@@ -71,7 +76,7 @@ export class KubeClient {
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     const url = new URL(cluster.server.replace(/\/$/, '') + path);
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { ...(await this.#authHeaders()), accept: 'application/json', 'user-agent': this.#userAgent };
+    const headers: Record<string, string> = { ...(await this.#authHeaders()), accept: o.accept ?? 'application/json', 'user-agent': this.#userAgent };
     if (o.body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
     const dispatcher = await this.#connection.get();
     let res: Awaited<ReturnType<typeof fetch>>;
@@ -108,12 +113,12 @@ export class KubeClient {
    * Lists a collection page by page ({@link LIST_PAGE_SIZE}), passing each item through `each` before the next page
    * is fetched, so a transform that trims objects bounds the memory a large list needs.
    */
-  async list<T extends KubernetesObject>(path: string, query: Query = {}, each?: (item: T) => T): Promise<KubernetesListObject<T>> {
+  async list<T extends KubernetesObject>(path: string, query: Query = {}, each?: (item: T) => T, accept?: string): Promise<KubernetesListObject<T>> {
     const items: T[] = [];
     let page: KubernetesListObject<T> & { metadata?: { continue?: string } };
     let next: string | undefined;
     do {
-      page = await this.request('GET', path, { query: { ...query, limit: LIST_PAGE_SIZE, continue: next } });
+      page = await this.request('GET', path, { query: { ...query, limit: LIST_PAGE_SIZE, continue: next }, ...(accept ? { accept } : {}) });
       for (const item of page.items) items.push(each ? each(item) : item);
       next = page.metadata?.continue || undefined;
     } while (next);
@@ -121,7 +126,8 @@ export class KubeClient {
   }
 
   async listKind<T extends KubernetesObject>(apiVersion: string, kind: string, o: ListOptions = {}, each?: (item: T) => T): Promise<KubernetesListObject<T>> {
-    return this.list(collectionPath(mappingOf(apiVersion, kind), o.namespace), { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector }, each);
+    const query = { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector };
+    return this.list(collectionPath(mappingOf(apiVersion, kind), o.namespace), query, each, o.metadataOnly ? METADATA_ONLY_LIST : undefined);
   }
 
   async read<T extends KubernetesObject>(ref: KubernetesObject): Promise<T> {
@@ -159,13 +165,15 @@ export class KubeClient {
    * A stand-in KubeConfig for client-node's Watch: the two methods Watch calls, answered with this client's
    * credentials and connection pool. Watch would otherwise build a new Agent, one more TLS connection, per watch; on
    * the shared pool the apiserver's HTTP/2 carries every watch and request of the operator on one connection.
+   * With `accept` (e.g. METADATA_ONLY_WATCH) the watches sent through it ask for that representation.
    */
-  watchConfig(): KubeConfig {
+  watchConfig(o: { accept?: string } = {}): KubeConfig {
     const adapter: Pick<KubeConfig, 'getCurrentCluster' | 'applySecurityAuthentication'> = {
       getCurrentCluster: () => this.#kc.getCurrentCluster(),
       applySecurityAuthentication: async (ctx: RequestContext) => {
         for (const [k, v] of Object.entries(await this.#authHeaders())) ctx.setHeaderParam(k, v);
         ctx.setHeaderParam('user-agent', this.#userAgent);
+        if (o.accept) ctx.setHeaderParam('accept', o.accept);
         const dispatcher = await this.#connection.get();
         if (dispatcher) ctx.setDispatcher(dispatcher);
       },

@@ -1,7 +1,8 @@
 import { createConnection, createServer, type Server } from 'node:net';
-import { KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import { KubeConfig, Watch, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KubeApiError, KubeClient, LIST_PAGE_SIZE } from '../../src/kube/client.js';
+import { METADATA_ONLY_WATCH } from '../../src/kube/metadata-only.js';
 import { apiMessage, isConflict, isNotFound } from '../../src/kube/errors.js';
 import { CONNECTION_PROBE_TIMEOUT_MS } from '../../src/kube/shared-connection.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
@@ -140,5 +141,31 @@ describe('KubeClient against a real kube-apiserver', () => {
     } finally {
       relay.close();
     }
+  });
+  it('lists and watches nodes metadata-only (PartialObjectMetadata): labels arrive, status never does', async () => {
+    const node = (name: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'eks.amazonaws.com/compute-type': 'fargate' } },
+      spec: { providerID: `aws:///us-east-1a/${name}` } });
+    await client.create(node('meta-only-a'));
+    await client.patch(node('meta-only-a'), { status: { addresses: [{ type: 'InternalIP', address: '10.0.0.1' }] } }, 'merge', { subresource: 'status' });
+    const full = await client.listKind<KubernetesObject & { status?: unknown }>('v1', 'Node');
+    const meta = await client.listKind<KubernetesObject & { spec?: unknown; status?: unknown }>('v1', 'Node', { metadataOnly: true });
+    expect(full.items.find((n) => n.metadata?.name === 'meta-only-a')?.status).toMatchObject({ addresses: [{ address: '10.0.0.1' }] });
+    const a = meta.items.find((n) => n.metadata?.name === 'meta-only-a');
+    expect(a).toMatchObject({ apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: { labels: { 'eks.amazonaws.com/compute-type': 'fargate' } } });
+    expect([a?.spec, a?.status]).toEqual([undefined, undefined]);
+    expect(Number(meta.metadata?.resourceVersion)).toBeGreaterThan(0);
+
+    const events: (KubernetesObject & { spec?: unknown; status?: unknown })[] = [];
+    const watch = new Watch(client.watchConfig({ accept: METADATA_ONLY_WATCH }));
+    const controller = await watch.watch('/api/v1/nodes', { resourceVersion: meta.metadata?.resourceVersion }, (_phase, obj) => events.push(obj), () => undefined);
+    try {
+      await client.create(node('meta-only-b'));
+      await client.patch(node('meta-only-b'), { status: { addresses: [{ type: 'InternalIP', address: '10.0.0.2' }] } }, 'merge', { subresource: 'status' });
+      // ADDED, the status patch's MODIFIED, and whatever kube-controller-manager adds (taints, annotations).
+      await vi.waitFor(() => expect(events.filter((e) => e.metadata?.name === 'meta-only-b').length).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
+    } finally {
+      controller.abort();
+    }
+    expect(new Set(events.map((e) => JSON.stringify([e.kind, e.spec ?? null, e.status ?? null])))).toEqual(new Set(['["PartialObjectMetadata",null,null]']));
   });
 });
