@@ -3,10 +3,14 @@
  * the two cannot disagree on the same cluster. One read of each scale target; pods only where a check needs them.
  */
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import PQueue from 'p-queue';
 import type { HpaVerdict } from './causes.js';
 import { customMetricNames, hpaCondition, hpaKey } from './hpa-view.js';
 import { readApiServices, readClusterAutoscalerStatus, readCustomMetricNames, readPodFacts, readTarget, type HpaReads } from './observe.js';
 import { diagnoseHpa } from './verdict.js';
+
+/** Scale-target and pod reads in flight at once, per pass. */
+const READS_IN_FLIGHT = 8;
 
 export interface DiagnoseAllInput {
   readonly hpas: readonly V2HorizontalPodAutoscaler[];
@@ -26,15 +30,17 @@ export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
   const names = hpas.some((h) => customMetricNames(h).length > 0) ? await readCustomMetricNames(i.reads, apiServices.custom) : undefined;
   const atMax = hpas.some((h) => hpaCondition(h, 'ScalingLimited')?.reason === 'TooManyReplicas');
   const clusterAutoscalerStatus = atMax ? await readClusterAutoscalerStatus(i.reads) : undefined;
-  const verdicts: HpaVerdict[] = [];
-  for (const hpa of hpas) {
+  // A few reads in flight: at 1,000 HPAs one after another would hold the pass (and its status write) for seconds.
+  const queue = new PQueue({ concurrency: READS_IN_FLIGHT });
+  const verdicts = await Promise.all(hpas.map((hpa) => queue.add(async (): Promise<HpaVerdict | undefined> => {
     try {
       const target = await readTarget(i.reads, hpa);
       const pods = await readPodFacts(i.reads, hpa, target);
-      verdicts.push(diagnoseHpa({ hpa, target, apiServices, metricsServer, ...pods, customMetricNames: names, clusterAutoscalerStatus, now: i.now }));
+      return diagnoseHpa({ hpa, target, apiServices, metricsServer, ...pods, customMetricNames: names, clusterAutoscalerStatus, now: i.now });
     } catch (err) {
       i.skipped?.(hpaKey(hpa), err);
+      return undefined;
     }
-  }
-  return verdicts;
+  })));
+  return verdicts.filter((v): v is HpaVerdict => v !== undefined);
 }
