@@ -78,6 +78,8 @@ describe(`${COUNT} generated bad specs against the real apiserver, the operator 
       const reasons = specificReasons(s);
       if (reasons.vague.length > 0) vague.push({ path: a.path.join('.'), kind: a.kind, vague: reasons.vague });
       verdicts[a.i] = { outcome: 'reconciled', reason: reasons.summary };
+      const notTrue = (s.status?.conditions ?? []).filter((c) => c.status !== 'True').map((c) => `${c.type}=${c.status}/${c.reason}: ${c.message.slice(0, 160)}`);
+      console.log(`[bad-specs] #${a.i} ${a.kind} at spec.${a.path.join('.')} → ${reasons.summary}\n  ${notTrue.join('\n  ')}`);
       await stacks.delete(`probe-${a.i}`);
       await until(`probe-${a.i} to be gone`, async () => !(await stacks.exists(`probe-${a.i}`)), 60_000);
     }
