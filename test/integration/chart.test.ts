@@ -74,7 +74,8 @@ const MANAGED = [
     `deployments.apps [${n}] [get create patch delete]`, `serviceaccounts [${n}] [get create patch delete]`]),
   ...['metrics-server', 'prometheus-adapter'].flatMap((n) => [
     `poddisruptionbudgets.policy [${n}] [get create patch delete]`, `services [${n}] [get create patch delete]`,
-    `secrets [${n}-serving-cert] [get create patch delete]`]),
+    // A rotation's new certificate waits in <name>-pending (backends/pending-cert.ts).
+    `secrets [${n}-serving-cert] [get create patch delete]`, `secrets [${n}-serving-cert-pending] [get create patch delete]`]),
   'rolebindings.rbac.authorization.k8s.io [cluster-autoscaler] [get create patch delete]',
 ];
 const CLUSTER_WIDE_IN_MANAGED = CLUSTER_WIDE.filter((r) => r !== 'deployments.apps [] [get]');
