@@ -149,7 +149,7 @@ describe('an operator killed between the serving-cert Secret write and the APISe
     await pendingPruned();
     console.log(`[restart-cert] rotation: op-b frozen at its Secret write and SIGKILLed; op-c led after ${secs(ledMs)}, ` +
       `rolled out and dropped the old CA after ${secs(droppedMs)}, MetricsAPIAvailable True after ${secs(availableMs)}`);
-  }, 300_000);
+  }, 600_000);
 
   it('rotation, killed between publishing the new CA and the Secret write: the standby serves the published CA, issues none', async () => {
     const d = await standby('op-d');
@@ -185,5 +185,5 @@ describe('an operator killed between the serving-cert Secret write and the APISe
     await pendingPruned();
     console.log(`[restart-cert] rotation: op-c frozen at its APIService publish and SIGKILLed; op-d led after ${secs(ledMs)}, ` +
       `rolled out and dropped the old CA after ${secs(droppedMs)}, MetricsAPIAvailable True after ${secs(availableMs)}`);
-  }, 300_000);
+  }, 600_000);
 });
