@@ -33,7 +33,8 @@ const holder = async () => (await cluster.kubeConfig.makeApiClient(CoordinationV
 const fingerprints = (b64: string | undefined) => certsOf(b64).map((c) => c.fingerprint256);
 const pendingCA = async () => fingerprints((await cluster.kubeConfig.makeApiClient(CoreV1Api)
   .readNamespacedSecret({ namespace: SECRET.namespace, name: `${SECRET.name}-pending` }).catch(() => undefined))?.data?.['ca.crt']);
-const pendingPruned = () => until('the pending Secret pruned', async () => (await pendingCA()).length === 0, 60_000);
+// Pruned by a later pass: a Ready stack requeues every 120 s, so the wait covers one requeue.
+const pendingPruned = () => until('the pending Secret pruned', async () => (await pendingCA()).length === 0, 150_000);
 const secretCA = async () => fingerprints((await secret())?.data?.['ca.crt']);
 const bundle = async () => fingerprints((await apiService())?.spec?.caBundle);
 const metricsAPI = async () => condition(await stacks().get('default'), 'MetricsAPIAvailable');
