@@ -1,4 +1,5 @@
 /** `kubectl metricsstack` command line: pure, so usage errors (exit 2) are unit-tested without a cluster. */
+import { parseArgs as parseNodeArgs } from 'node:util';
 
 export const USAGE = `kubectl metricsstack doctor — why each HPA does or does not scale, read-only
 
@@ -20,24 +21,21 @@ export interface DoctorArgs {
 export type Parsed = { readonly args: DoctorArgs } | { readonly exit: 0 | 2; readonly text: string };
 
 export function parseArgs(argv: readonly string[]): Parsed {
-  if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
-    return argv.length === 0 ? { exit: 2, text: USAGE } : { exit: 0, text: USAGE };
+  let parsed;
+  try {
+    // Node's own parser: --flag value, --flag=value, -o json; an unknown flag or a missing value throws.
+    parsed = parseNodeArgs({ args: [...argv], allowPositionals: true, strict: true, options: {
+      output: { type: 'string', short: 'o', default: 'table' }, kubeconfig: { type: 'string' }, context: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    } });
+  } catch (err) {
+    return { exit: 2, text: `${(err as Error).message}\n\n${USAGE}` };
   }
-  const [command, ...rest] = argv;
-  if (command !== 'doctor') return { exit: 2, text: `unknown command "${command ?? ''}"\n\n${USAGE}` };
-  let output: DoctorArgs['output'] = 'table';
-  let kubeconfig: string | undefined;
-  let context: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const [flag, inline] = (rest[i] ?? '').split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = (): string | undefined => inline ?? rest[++i];
-    if (flag === '-o' || flag === '--output') {
-      const v = value();
-      if (v !== 'table' && v !== 'json') return { exit: 2, text: `-o must be table or json, not "${v ?? ''}"\n` };
-      output = v;
-    } else if (flag === '--kubeconfig') kubeconfig = value();
-    else if (flag === '--context') context = value();
-    else return { exit: 2, text: `unknown flag "${flag}"\n\n${USAGE}` };
-  }
-  return { args: { output, kubeconfig, context } };
+  const { values, positionals } = parsed;
+  if (values.help) return { exit: 0, text: USAGE };
+  if (positionals.length === 0) return { exit: 2, text: USAGE };
+  if (positionals.join(' ') !== 'doctor') return { exit: 2, text: `unknown command "${positionals.join(' ')}"\n\n${USAGE}` };
+  const output = values.output;
+  if (output !== 'table' && output !== 'json') return { exit: 2, text: `-o must be table or json, not "${output}"\n` };
+  return { args: { output, kubeconfig: values.kubeconfig, context: values.context } };
 }
