@@ -5,6 +5,7 @@
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import PQueue from 'p-queue';
 import type { HpaVerdict } from './causes.js';
+import type { SpecRuleNames } from './facts.js';
 import { customMetricNames, hpaCondition, hpaKey } from './hpa-view.js';
 import { readApiServices, readClusterAutoscalerStatus, readCustomMetricNames, readPodFacts, readTarget, type HpaReads } from './observe.js';
 import { diagnoseHpa } from './verdict.js';
@@ -18,6 +19,8 @@ export interface DiagnoseAllInput {
   /** Fargate nodes that run a metrics-server pod. */
   readonly ownFargateNodes: readonly string[];
   readonly now: Date;
+  /** What the MetricsStack's adapter rules name (the operator knows its spec; the plugin reads the MetricsStack). */
+  readonly specRules?: SpecRuleNames | undefined;
   /** An HPA whose facts could not be read is skipped, and reported here. */
   readonly skipped?: (hpa: string, err: unknown) => void;
 }
@@ -36,7 +39,9 @@ export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
     try {
       const target = await readTarget(i.reads, hpa);
       const pods = await readPodFacts(i.reads, hpa, target);
-      return diagnoseHpa({ hpa, target, apiServices, metricsServer, ...pods, customMetricNames: names, clusterAutoscalerStatus, now: i.now });
+      return diagnoseHpa({
+        hpa, target, apiServices, metricsServer, ...pods, customMetricNames: names, specRules: i.specRules, clusterAutoscalerStatus, now: i.now,
+      });
     } catch (err) {
       i.skipped?.(hpaKey(hpa), err);
       return undefined;

@@ -9,6 +9,7 @@ import type { EventSink } from '../stack/metricsstack.js';
 import type { HpaVerdict } from './causes.js';
 import { diagnoseAll } from './diagnose-all.js';
 import type { HpaReads } from './observe.js';
+import { specRuleNames } from './spec-rules.js';
 import { summarizeVerdicts } from './summary.js';
 
 /** Where the gauge goes: the operator's metrics registry. */
@@ -38,6 +39,7 @@ export class HpaDoctor implements ObservingReconciler {
     const hpas = this.d.hpas.list();
     const verdicts = await diagnoseAll({
       hpas, reads: this.d.reads, ownFargateNodes: this.d.ownFargateNodes(), now: ctx.now,
+      specRules: specRuleNames(ctx.spec.prometheusAdapter?.rules),
       // One unreadable target must not hide every other verdict.
       skipped: (hpa, err) => ctx.log.warn({ err, hpa }, 'could not gather facts for an HPA; skipping it this pass'),
     });
