@@ -3,7 +3,8 @@
 # plugin from `npm pack` and plugins/metricsstack.yaml the way a user does. Run by hack/testenv/build.sh.
 # Its version is pinned here, not in versions.env: that file is part of the testenv's cache key, and a krew bump must
 # not rebuild kube-apiserver. Its own folder, <cache root>/krew-<version>, is keyed by that version alone.
-# Prints the krew binary's path. Cold: one `go install` (~1 min on 2 cores); warm: a file test.
+# Prints the krew binary's path. Cold: one `go install` (3.5 min measured on a loaded machine, docs/testing.md); warm: a
+# file test.
 #
 #   krew.sh <cache root>
 set -euo pipefail
