@@ -5,6 +5,7 @@
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import PQueue from 'p-queue';
 import type { HpaVerdict } from './causes.js';
+import type { ExpectedServices } from './expected-services.js';
 import { customMetricNames, hpaCondition, hpaKey } from './hpa-view.js';
 import { readApiServices, readClusterAutoscalerStatus, readCustomMetricNames, readPodFacts, readTarget, type HpaReads } from './observe.js';
 import { diagnoseHpa } from './verdict.js';
@@ -17,6 +18,8 @@ export interface DiagnoseAllInput {
   readonly reads: HpaReads;
   /** Fargate nodes that run a metrics-server pod. */
   readonly ownFargateNodes: readonly string[];
+  /** The Service each metrics API should point at, from the MetricsStack spec (expected-services.ts). */
+  readonly expectedServices?: ExpectedServices | undefined;
   readonly now: Date;
   /** An HPA whose facts could not be read is skipped, and reported here. */
   readonly skipped?: (hpa: string, err: unknown) => void;
@@ -36,7 +39,9 @@ export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
     try {
       const target = await readTarget(i.reads, hpa);
       const pods = await readPodFacts(i.reads, hpa, target);
-      return diagnoseHpa({ hpa, target, apiServices, metricsServer, ...pods, customMetricNames: names, clusterAutoscalerStatus, now: i.now });
+      return diagnoseHpa({
+        hpa, target, apiServices, expectedServices: i.expectedServices, metricsServer, ...pods, customMetricNames: names, clusterAutoscalerStatus, now: i.now,
+      });
     } catch (err) {
       i.skipped?.(hpaKey(hpa), err);
       return undefined;

@@ -8,6 +8,7 @@ import type { ObjectCache, ObservingReconciler, StackContext } from '../stack/co
 import type { EventSink } from '../stack/metricsstack.js';
 import type { HpaVerdict } from './causes.js';
 import { diagnoseAll } from './diagnose-all.js';
+import { expectedServices } from './expected-services.js';
 import type { HpaReads } from './observe.js';
 import { summarizeVerdicts } from './summary.js';
 
@@ -38,6 +39,7 @@ export class HpaDoctor implements ObservingReconciler {
     const hpas = this.d.hpas.list();
     const verdicts = await diagnoseAll({
       hpas, reads: this.d.reads, ownFargateNodes: this.d.ownFargateNodes(), now: ctx.now,
+      expectedServices: expectedServices(ctx.spec, ctx.placement?.namespace),
       // One unreadable target must not hide every other verdict.
       skipped: (hpa, err) => ctx.log.warn({ err, hpa }, 'could not gather facts for an HPA; skipping it this pass'),
     });

@@ -1,0 +1,27 @@
+/**
+ * The MetricsStacks' expectations, for the plugin: which Service each metrics API should point at, computed by the
+ * same pure function the operator's doctor uses, so the two call the same Service "other". Read-only; a cluster
+ * without the CRD (no operator) or a user who may not list MetricsStacks simply has no expectation.
+ */
+import { withDefaults } from '../api/v1alpha1/defaults.js';
+import { API_VERSION, KIND, type MetricsStack } from '../api/v1alpha1/types.js';
+import type { ObjectClient } from '../kube/client.js';
+import { apiMessage, statusCodeOf } from '../kube/errors.js';
+import { agreedExpectations, expectedServices, type ExpectedServices } from '../reconcilers/hpa/expected-services.js';
+
+export async function readStackExpectations(client: Pick<ObjectClient, 'listKind'>, warn: (line: string) => void): Promise<ExpectedServices> {
+  let stacks: MetricsStack[];
+  try {
+    stacks = (await client.listKind<MetricsStack>(API_VERSION, KIND)).items;
+  } catch (err) {
+    // 404: the CRD is not installed. 403: not ours to read. Either way the verdicts stand without "served by other".
+    if (statusCodeOf(err) === 404) return {};
+    if (statusCodeOf(err) === 403) {
+      warn(`warning: cannot list MetricsStacks (${apiMessage(err)}): APIServices are not compared with what a MetricsStack deploys\n`);
+      return {};
+    }
+    throw err;
+  }
+  // status.metricsServer.namespace is where the operator placed metrics-server (spec.fargate may move it).
+  return agreedExpectations(stacks.map((s) => expectedServices(withDefaults(s.spec), s.status?.metricsServer?.namespace)));
+}
