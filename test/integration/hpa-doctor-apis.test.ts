@@ -43,7 +43,7 @@ const KEEP_EXTENSION_AUTH_GONE = { apiVersion: 'v1', kind: 'List', items: [
   { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'keep-extension-auth-gone' },
     spec: { policyName: 'keep-extension-auth-gone', validationActions: ['Deny'] } },
 ] };
-type Report = { findings: { object: string; cause: string; message: string }[]; hpas: { namespace: string; name: string; findings: { cause: string; message: string }[] }[] };
+type Report = { findings: { object: string; cause: string; message: string }[]; hpas: { namespace: string; name: string; findings: { cause: string; message: string; fix: string }[] }[] };
 
 describe('the HPA doctor on broken metrics APIs: operator status and kubectl metricsstack doctor agree', () => {
   let cluster: TestCluster;
@@ -168,6 +168,7 @@ describe('the HPA doctor on broken metrics APIs: operator status and kubectl met
     expect(orders.message).toMatch(/^v1beta1\.custom\.metrics\.k8s\.io \(custom\.metrics\.k8s\.io\) is not Available \(FailedDiscoveryCheck: failing or missing response from .*connect: connection refused/);
     const web = report.hpas.find((v) => v.name === 'web')!.findings[0]!;
     expect(web.message).toContain('points at monitoring/metrics-server, not at kube-system/metrics-server');
+    expect(web.fix).toContain('spec.resourceMetrics.provider: existing');
     expect(report.findings.filter((f) => f.object.startsWith('apiservice')).map((f) => [f.object, f.cause]).sort()).toEqual([
       ['apiservice v1beta1.custom.metrics.k8s.io', 'APIServiceNotAvailable'], ['apiservice v1beta1.external.metrics.k8s.io', 'APIServiceNotAvailable'],
       ['apiservice v1beta1.metrics.k8s.io', 'APIServiceNotAvailable']]);
