@@ -32,7 +32,8 @@ export function apiFindings(f: HpaFacts): Finding[] {
       }];
     }
     const expected = f.expectedServices?.[api];
-    if (expected !== undefined && a.service && serviceOf(a) !== expected) {
+    // An APIService the operator applied is not "another" installation's: it points at the old backend mid-handover.
+    if (expected !== undefined && a.service && serviceOf(a) !== expected && a.owner === undefined) {
       return [{
         cause: HpaCause.MetricsAPIServedByOther,
         message: `${a.name} points at ${serviceOf(a)}, not at ${expected} that the MetricsStack deploys`,
