@@ -15,6 +15,7 @@ import { readApiServices, type HpaReads } from '../reconcilers/hpa/observe.js';
 import { COMPUTE_TYPE_LABEL } from '../reconcilers/platform/node-facts.js';
 import { parseArgs, type DoctorArgs } from './args.js';
 import { clusterRows, exitStatus, hpaRows, renderJson, renderTable } from './report.js';
+import { readStackExpectations } from './stacks.js';
 
 async function doctor(a: DoctorArgs): Promise<number> {
   const kc = loadKubeConfig(a.kubeconfig);
@@ -23,7 +24,7 @@ async function doctor(a: DoctorArgs): Promise<number> {
   const reads: HpaReads = {
     read: (apiVersion, kind, name, namespace) => ignoreNotFound(client.read(objectRef(apiVersion, kind, name, namespace))),
     listPods: async (namespace, labelSelector) => (await client.listKind<V1Pod>('v1', 'Pod', { namespace, labelSelector })).items,
-      discover: async (group, version) => { const r = await listAPIResources(client, group, version); return 'resources' in r ? r.resources : undefined; },
+    discover: async (group, version) => { const r = await listAPIResources(client, group, version); return 'resources' in r ? r.resources : undefined; },
   };
   const hpas = (await client.listKind<V2HorizontalPodAutoscaler>('autoscaling/v2', 'HorizontalPodAutoscaler')).items;
   const msPods = (await client.listKind<V1Pod>('v1', 'Pod', { labelSelector: 'k8s-app=metrics-server' })).items;
@@ -35,7 +36,8 @@ async function doctor(a: DoctorArgs): Promise<number> {
   const apiServices = await readApiServices(reads);
   const { name, namespace } = EXTENSION_AUTH_CONFIGMAP;
   const aggregation = await ignoreNotFound(client.read<V1ConfigMap>(objectRef('v1', 'ConfigMap', name, namespace)));
-  const verdicts = await diagnoseAll({ hpas, reads, ownFargateNodes, now: new Date(),
+  const { expectedServices, specRules } = await readStackExpectations(client, (line) => process.stderr.write(line));
+  const verdicts = await diagnoseAll({ hpas, reads, ownFargateNodes, expectedServices, specRules, now: new Date(),
     skipped: (hpa, err) => process.stderr.write(`warning: skipped hpa ${hpa}: ${apiMessage(err)}\n`) });
   const rows = [...clusterRows({ aggregationConfigMap: aggregation !== undefined, apiServices }), ...hpaRows(verdicts)];
   process.stdout.write(a.output === 'json' ? renderJson(rows, verdicts, apiServices) : renderTable(rows, verdicts.length));

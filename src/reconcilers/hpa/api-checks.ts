@@ -32,12 +32,15 @@ export function apiFindings(f: HpaFacts): Finding[] {
       }];
     }
     const expected = f.expectedServices?.[api];
-    if (expected !== undefined && a.service && serviceOf(a) !== expected) {
+    // An APIService the operator applied is not "another" installation's: it points at the old backend mid-handover.
+    if (expected !== undefined && a.service && serviceOf(a) !== expected && a.owner === undefined) {
       return [{
         cause: HpaCause.MetricsAPIServedByOther,
         message: `${a.name} points at ${serviceOf(a)}, not at ${expected} that the MetricsStack deploys`,
-        fix: `remove the other installation's APIService ${a.name} (or its Helm release / EKS add-on), or set the MetricsStack ` +
-          'provider to match the installation that should serve it',
+        fix: `remove the other installation's APIService ${a.name} (or its Helm release / EKS add-on), or ` +
+          (api === 'metrics' ? 'keep it and set the MetricsStack spec.resourceMetrics.provider: existing (the operator then verifies it)'
+            : `drop spec.prometheusAdapter.${api === 'custom' ? 'rules' : 'externalRules'} from the MetricsStack so that prometheus-adapter ` +
+              `does not claim ${group}`),
       }];
     }
     if (a.available !== 'True') return [notAvailable(api, a)];

@@ -6,6 +6,7 @@ import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import PQueue from 'p-queue';
 import type { HpaVerdict } from './causes.js';
 import type { SpecRuleNames } from './facts.js';
+import type { ExpectedServices } from './expected-services.js';
 import { customMetricNames, hpaCondition, hpaKey } from './hpa-view.js';
 import { readApiServices, readClusterAutoscalerStatus, readCustomMetricNames, readPodFacts, readTarget, type HpaReads } from './observe.js';
 import type { TargetMemo } from './target-memo.js';
@@ -19,6 +20,8 @@ export interface DiagnoseAllInput {
   readonly reads: HpaReads;
   /** Fargate nodes that run a metrics-server pod. */
   readonly ownFargateNodes: readonly string[];
+  /** The Service each metrics API should point at, from the MetricsStack spec (expected-services.ts). */
+  readonly expectedServices?: ExpectedServices | undefined;
   readonly now: Date;
   /** What the MetricsStack's adapter rules name (the operator knows its spec; the plugin reads the MetricsStack). */
   readonly specRules?: SpecRuleNames | undefined;
@@ -47,7 +50,8 @@ export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
       // Pods are read only for an HPA that reports missing pod metrics or sits at maxReplicas: few, and they move.
       const pods = await readPodFacts(i.reads, hpa, target);
       return diagnoseHpa({
-        hpa, target, apiServices, metricsServer, ...pods, customMetricNames: names, specRules: i.specRules, clusterAutoscalerStatus, now: i.now,
+        hpa, target, apiServices, expectedServices: i.expectedServices, metricsServer, ...pods, customMetricNames: names, specRules: i.specRules,
+        clusterAutoscalerStatus, now: i.now,
       });
     } catch (err) {
       i.skipped?.(hpaKey(hpa), err);

@@ -8,6 +8,7 @@ import type { ObjectCache, ObservingReconciler, StackContext } from '../stack/co
 import type { EventSink } from '../stack/metricsstack.js';
 import type { HpaVerdict } from './causes.js';
 import { diagnoseAll } from './diagnose-all.js';
+import { expectedServices } from './expected-services.js';
 import type { HpaReads } from './observe.js';
 import { specRuleNames } from './spec-rules.js';
 import { summarizeVerdicts } from './summary.js';
@@ -47,6 +48,7 @@ export class HpaDoctor implements ObservingReconciler {
     const verdicts = await diagnoseAll({
       hpas, reads: this.d.reads, ownFargateNodes: this.d.ownFargateNodes(), now: ctx.now,
       specRules: specRuleNames(ctx.spec.prometheusAdapter?.rules), memo: this.#memo,
+      expectedServices: expectedServices(ctx.spec, ctx.placement?.namespace),
       // One unreadable target must not hide every other verdict.
       skipped: (hpa, err) => ctx.log.warn({ err, hpa }, 'could not gather facts for an HPA; skipping it this pass'),
     });

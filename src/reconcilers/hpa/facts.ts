@@ -13,6 +13,8 @@ export interface ApiServiceFacts {
   /** Absent: served by the apiserver itself (a local APIService). */
   readonly service?: { readonly namespace: string; readonly name: string } | undefined;
   readonly available: 'True' | 'False' | 'Unknown';
+  /** The MetricsStack whose operator applied it (metricsstack.io/owner): ours, even while it points at the old backend. */
+  readonly owner?: string | undefined;
   readonly reason?: string | undefined;
   readonly message?: string | undefined;
 }

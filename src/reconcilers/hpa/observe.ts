@@ -3,6 +3,7 @@
  * target's pods are listed only when the HPA itself reports missing pod metrics or sits at maxReplicas.
  */
 import type { KubernetesObject, V1APIService, V1ConfigMap, V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { ownerOf } from '../../kube/labels.js';
 import { API_SERVICE_NAMES, type ApiServiceFacts, type HpaFacts, type MetricsApi, type MetricsServerReach, type TargetFacts } from './facts.js';
 import { hpaCondition } from './hpa-view.js';
 
@@ -54,6 +55,7 @@ export function apiServiceFacts(a: V1APIService): ApiServiceFacts {
   const svc = a.spec?.service;
   return {
     name: a.metadata?.name ?? '', available: (c?.status ?? 'Unknown') as ApiServiceFacts['available'], reason: c?.reason, message: c?.message,
+    ...(ownerOf(a) !== undefined && { owner: ownerOf(a) }),
     ...(svc?.name ? { service: { namespace: svc.namespace ?? '', name: svc.name } } : {}),
   };
 }

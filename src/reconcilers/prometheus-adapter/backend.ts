@@ -4,7 +4,7 @@ import { durationMs } from '../../api/v1alpha1/schema-helpers.js';
 import { ownerOf } from '../../kube/labels.js';
 import {
   adapterConfigFrom, ADAPTER_SECURE_PORT, CUSTOM_METRICS_API_SERVICES, EXTERNAL_METRICS_API_SERVICE,
-  renderPrometheusAdapter, RESOURCE_METRICS_API_SERVICE, type PrometheusAdapterRenderInput,
+  PROMETHEUS_ADAPTER_NAME, renderPrometheusAdapter, RESOURCE_METRICS_API_SERVICE, type PrometheusAdapterRenderInput,
 } from '../../render/prometheus-adapter/index.js';
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
 import type { StackContext } from '../stack/context.js';
@@ -15,7 +15,7 @@ import { PROMETHEUS_CHECK_TTL_MS, type PrometheusCheck } from './prometheus-prob
 import { validateAdapterRules } from './rules/validate.js';
 import { unmanagedNamespace } from '../stack/managed-namespaces.js';
 
-export const PROMETHEUS_ADAPTER_NAME = 'prometheus-adapter';
+export { PROMETHEUS_ADAPTER_NAME };
 export const PROMETHEUS_ADAPTER_CERT_SECRET = 'prometheus-adapter-serving-cert';
 /** While an API is not yet proven, look again this soon instead of waiting for the resync. */
 const VERIFY_RETRY_MS = 10_000;

@@ -2,6 +2,7 @@ import type { KubernetesObject, V2HorizontalPodAutoscaler } from '@kubernetes/cl
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../../../../src/api/v1alpha1/defaults.js';
+import type { MetricsStackSpec } from '../../../../src/api/v1alpha1/types.js';
 import { HpaDoctor } from '../../../../src/reconcilers/hpa/doctor.js';
 import type { HpaReads } from '../../../../src/reconcilers/hpa/observe.js';
 import { StackContext } from '../../../../src/reconcilers/stack/context.js';
@@ -39,8 +40,9 @@ function setup(hpas: V2HorizontalPodAutoscaler[]) {
     gauge: { reset: () => gauge.splice(0), set: (l, v) => gauge.push(`${l.hpa} ${l.cause} ${v}`) },
     targetTtlMs: TTL_MS,
   });
-  const pass = async (now = T0) => {
-    const ctx = new StackContext({ apiVersion: 'metricsstack.io/v1alpha1', kind: 'MetricsStack', metadata: { name: 'default' }, spec: {} }, withDefaults({}), now, pino({ level: 'silent' }));
+  const pass = async (now = T0, spec: MetricsStackSpec = {}, placedIn?: string) => {
+    const ctx = new StackContext({ apiVersion: 'metricsstack.io/v1alpha1', kind: 'MetricsStack', metadata: { name: 'default' }, spec }, withDefaults(spec), now, pino({ level: 'silent' }));
+    if (placedIn) ctx.placement = { namespace: placedIn, annotateEC2: false, avoidFargateAffinity: false };
     await doctor.reconcile(ctx);
     return ctx;
   };
@@ -85,5 +87,16 @@ describe('HpaDoctor', () => {
     expect(first.status.conditions ?? []).toEqual([]);
     expect(t.events.sort()).toEqual(['Warning api UnknownCustomMetric', 'Warning ghost TargetMissing', 'Warning web MissingResourceRequest']);
     expect(t.gauge.sort()).toEqual(['api UnknownCustomMetric 1', 'ghost TargetMissing 1', 'web MissingResourceRequest 1']);
+  });
+
+  it("compares the APIServices with the stack's spec and placement: metrics-server placed elsewhere makes kube-system's MetricsAPIServedByOther", async () => {
+    const healthy = { metadata: { namespace: 'shop', name: 'healthy', uid: 'uid-healthy' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      maxReplicas: 3, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'AverageValue', averageValue: '100m' } } }] } } as V2HorizontalPodAutoscaler;
+    const t = setup([healthy]);
+    expect((await t.pass(T0, {}, 'kube-system')).status.workloadAutoscaling).toMatchObject({ hpas: 1, healthy: 1 });
+    const moved = await t.pass(T0, {}, 'metrics-ec2');
+    expect(moved.status.workloadAutoscaling?.causes.map((c) => [c.cause, c.hpas, c.example])).toEqual([['MetricsAPIServedByOther', ['shop/healthy'],
+      expect.stringContaining('v1beta1.metrics.k8s.io points at kube-system/metrics-server, not at metrics-ec2/metrics-server that the MetricsStack deploys')]]);
+    expect((await t.pass(T0, { resourceMetrics: { provider: 'existing' } })).status.workloadAutoscaling).toMatchObject({ hpas: 1, healthy: 1 });
   });
 });

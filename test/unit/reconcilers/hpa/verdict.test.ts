@@ -40,6 +40,8 @@ describe('diagnoseHpa', () => {
       [HpaCause.MetricsAPINotAvailable]],
     ['calls an APIService pointing elsewhere MetricsAPIServedByOther', { expectedServices: { metrics: 'metricsstack-system/metrics-server' } },
       [HpaCause.MetricsAPIServedByOther]],
+    ["does not call the operator's own APIService another's while it still points at the old backend (a handover)",
+      { expectedServices: { metrics: 'monitoring/prometheus-adapter' }, apiServices: { metrics: { ...available, owner: 'default' } } }, []],
     ['calls an external metric served by KEDA for a plain HPA ExternalMetricsOwnedByOther',
       { hpa: hpa([{ type: 'External', external: { metric: { name: 'sqs' }, target: { type: 'Value', value: '5' } } }]),
         apiServices: { external: { name: 'v1beta1.external.metrics.k8s.io', service: { namespace: 'keda', name: 'keda-operator-metrics-apiserver' }, available: 'True' } } },
