@@ -5,25 +5,20 @@
  * fails), then the release's pods moved onto Fargate nodes, then the AWS side from moto: the seeded Fargate profile
  * that selects kube-system, and a Cluster Autoscaler role that trusts another cluster's OIDC provider.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { motoClientConfig, seedEks, seedEksCluster, type SeededCluster, type SeededEks } from '../support/aws-seed.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
 import { clusterTool } from '../support/helm.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { motoRecording, resetMotoRecording } from '../support/moto-recording.js';
-import { runPod, type RunningPod } from '../support/pod-runner.js';
+import { chartDir, serveChartPod } from '../support/metrics-server-chart.js';
+import type { RunningPod } from '../support/pod-runner.js';
 import { until } from '../support/stacks.js';
 
-const versions = readFileSync(resolve(import.meta.dirname, '../../hack/testenv/versions.env'), 'utf8');
-const MS_VERSION = /^METRICS_SERVER_VERSION=(\S+)$/m.exec(versions)![1]!;
-const chartDir = () => join(process.env.GOMODCACHE || execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim(),
-  `sigs.k8s.io/metrics-server@${MS_VERSION}`, 'charts', 'metrics-server');
 const RELEASE = 'metrics-server';
 const DEPLOYMENT = `deployment kube-system/${RELEASE}`;
 const HELM_UPGRADE = `helm upgrade ${RELEASE} metrics-server/metrics-server -n kube-system --reuse-values`;
@@ -67,14 +62,7 @@ describe('kubectl metricsstack doctor without the operator', () => {
   it('names the kubelet x509 failure metrics-server meets, with the fix as helm upgrade --set, and exits 1', async () => {
     // The chart's own args: it verifies kubelet certificates (no --kubelet-insecure-tls).
     await helm('install', RELEASE, chartDir(), '-n', 'kube-system');
-    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
-    let name = '';
-    await until('the chart\'s metrics-server pod is Running', async () => {
-      const pods = (await core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'app.kubernetes.io/name=metrics-server' })).items;
-      name = pods.find((p) => p.status?.phase === 'Running' && p.status.podIP && !p.metadata?.deletionTimestamp)?.metadata?.name ?? '';
-      return name !== '';
-    }, 60_000);
-    msPod = await runPod(cluster, { namespace: 'kube-system', podName: name, binary: join(cluster.binDir, 'metrics-server'), container: 'metrics-server' });
+    msPod = await serveChartPod(cluster);
 
     const r = await doctor(['-o', 'json']);
     expect(r.code, r.stderr).toBe(1);
