@@ -4,6 +4,7 @@
  * cannot be judged from this machine (kubelets it cannot reach, Deployments it may not list) is said, not guessed.
  */
 import type { V1APIService } from '@kubernetes/client-node';
+import { apiMessage } from '../kube/errors.js';
 import { assessExisting, type ExistingAssessment } from '../reconcilers/existing-metrics-server/assess.js';
 import type { ExistingReads } from '../reconcilers/existing-metrics-server/observe.js';
 import type { KubeletTLSFactsSource } from '../reconcilers/metrics-server/kubelet-tls/facts.js';
@@ -28,7 +29,13 @@ export async function checkMetricsServer(
   apiService: V1APIService | undefined, reads: ExistingReads, kubeletTLS: KubeletTLSFactsSource, facts: NodeFacts, cluster?: string,
 ): Promise<MetricsServerCheck> {
   if (!apiService?.spec?.service) return { rows: [], unknown: [], podNodes: [] };
-  const a = await assessExisting(apiService, reads, kubeletTLS, facts);
+  let a: ExistingAssessment;
+  try {
+    a = await assessExisting(apiService, reads, kubeletTLS, facts);
+  } catch (err) {
+    // A read your kubeconfig may not make (pods, the CA ConfigMap): the other checks still run.
+    return { rows: [], unknown: [`metrics-server's configuration: ${apiMessage(err)}`], podNodes: [] };
+  }
   const maker = makerOf(a.found.deployment, a.installer);
   const object = `deployment ${a.ref.namespace}/${a.ref.name}`;
   const rows = a.findings.map((f) => ({ object, cause: f.cause, message: f.problem, fix: fixIn(maker, f.change, a.ref, cluster ?? facts.clusterName) }));

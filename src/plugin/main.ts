@@ -5,7 +5,6 @@
  * when awsTarget says so), and makes only reads.
  */
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { createAwsClients } from '../cloud/aws/clients.js';
 import { KubeClient } from '../kube/client.js';
 import { ignoreNotFound, apiMessage } from '../kube/errors.js';
 import { loadKubeConfig } from '../kube/in-cluster.js';
@@ -32,6 +31,8 @@ async function doctor(a: DoctorArgs): Promise<number> {
   const target = awsTarget(a, process.env, facts);
   let aws: AwsCheck | undefined;
   if (target.check && 'region' in target) {
+    // Loaded only here: a run that does not check AWS never loads the SDK.
+    const { createAwsClients } = await import('../cloud/aws/clients.js');
     const clients = createAwsClients({ region: target.region });
     try {
       aws = await checkAws({ region: target.region, cluster: a.cluster ?? facts.clusterName, ports: clients.uncached, apiserverIssuer: reads.apiserverIssuer,
