@@ -7,6 +7,7 @@ import type { V1ServiceAccount } from '@kubernetes/client-node';
 import { accessDeniedMessage } from '../cloud/aws/access-denied.js';
 import { classifyAwsError } from '../cloud/aws/errors.js';
 import type { AwsPorts } from '../cloud/aws/ports.js';
+import { apiMessage } from '../kube/errors.js';
 import { decideClusterIdentity } from '../reconcilers/aws/identity.js';
 import { AwsTargetError, inferClusterName } from '../reconcilers/aws/session.js';
 import { checkIrsa } from '../reconcilers/cluster-autoscaler/irsa/check.js';
@@ -85,7 +86,10 @@ export async function checkAws(i: AwsCheckInput): Promise<AwsCheck> {
     }
   }
 
-  const sa = await i.readServiceAccount(i.autoscaler);
+  const sa = await i.readServiceAccount(i.autoscaler).catch((err: unknown) => {
+    unknown.push(`Cluster Autoscaler's service account ${i.autoscaler.namespace}/${i.autoscaler.name}: ${apiMessage(err)}`);
+    return undefined;
+  });
   const roleArn = sa?.metadata?.annotations?.[ROLE_ARN_ANNOTATION];
   details.autoscalerServiceAccount = { ...i.autoscaler, found: sa !== undefined, ...(roleArn && { roleArn }) };
   if (roleArn) {
