@@ -142,5 +142,9 @@ describe('kubectl metricsstack doctor without the operator', () => {
     expect(calls.length).toBeGreaterThan(0);
     for (const call of calls) expect(call).toMatch(/^(GET \/clusters|POST (Get|List)\w+$)/);
     console.log(`[plugin-doctor] AWS calls: ${calls.join(', ')}`);
+    const table = await doctor([], { ...noAws, ...moto.env });
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(/^serviceaccount kube-system\/cluster-autoscaler +RoleTrustPolicyMismatch$/m);
+    console.log(table.stdout);
   }, 120_000);
 });

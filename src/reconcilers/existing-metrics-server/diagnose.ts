@@ -4,7 +4,7 @@
  */
 import type { KubeletTLSFacts } from '../metrics-server/kubelet-tls/facts.js';
 import { preferAddressTypes } from '../metrics-server/flags/address-types.js';
-import { decideKubeletTLS } from '../metrics-server/flags/kubelet-tls.js';
+import { decideKubeletTLS, nodeList } from '../metrics-server/flags/kubelet-tls.js';
 import { FARGATE_SECURE_PORT } from '../metrics-server/flags/args.js';
 import type { Change } from './fixes.js';
 
@@ -86,7 +86,12 @@ export function diagnoseExisting(config: ExistingConfig, facts: ExistingFacts): 
   if (!config.insecureTLS) {
     const tls = decideKubeletTLS('Auto', { facts: facts.kubeletTLS, dialled: dialledBy(config, facts.nodeAddressTypes) });
     if (tls.args.includes('--kubelet-insecure-tls')) {
-      findings.push({ cause: 'KubeletCertificateUnverifiable', problem: tls.choice.reason, change: { kind: 'arg', arg: '--kubelet-insecure-tls' } });
+      // Auto's prediction, without what Auto would do about it: this metrics-server's flags are its installer's.
+      const prediction = tls.choice.reason.split('; Auto uses ')[0] ?? tls.choice.reason;
+      const nodes = facts.kubeletTLS.certs?.rejectedNodes ?? [];
+      const problem = `metrics-server verifies kubelet serving certificates, but ${prediction.charAt(0).toLowerCase()}${prediction.slice(1)}: ` +
+        `it gets no metrics from the ${nodes.length === 1 ? 'kubelet' : 'kubelets'} on ${nodeList(nodes)}`;
+      findings.push({ cause: 'KubeletCertificateUnverifiable', problem, change: { kind: 'arg', arg: '--kubelet-insecure-tls' } });
     }
   }
   return findings;
