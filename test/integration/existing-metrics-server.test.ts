@@ -4,6 +4,8 @@
  * same objects applied server-side with field manager `eks`, as the EKS add-on does. The operator must name the
  * installer, the verification result and a fix in that installer's terms, and write nothing to those objects.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsStack } from '../../src/api/v1alpha1/types.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
@@ -43,6 +45,14 @@ describe('provider existing: the metrics-server a cluster already has', () => {
     expect(after).toEqual(before);
     for (const o of after) expect(o.managers).not.toContain('metricsstack-operator');
   };
+  /** `kubectl metricsstack doctor`'s rows about the release, as status.metricsServer.existing.findings words them. */
+  const pluginFindings = async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+    const argv = ['dist/kubectl-metricsstack.js', 'doctor', '-o', 'json', '--kubeconfig', cluster.kubeconfigPath];
+    const r = await promisify(execFile)(process.execPath, argv, { env }).catch((e: { stdout: string }) => e);
+    const report = JSON.parse(r.stdout) as { findings: { object: string; message: string; fix: string }[] };
+    return report.findings.filter((f) => f.object === `deployment kube-system/${RELEASE}`).map((f) => ({ problem: f.message, fix: f.fix }));
+  };
   const startServing = async () => {
     msPod = await serveChartPod(cluster);
   };
@@ -81,6 +91,8 @@ describe('provider existing: the metrics-server a cluster already has', () => {
       fix: expect.stringContaining(`helm upgrade ${RELEASE} metrics-server/metrics-server -n kube-system --reuse-values --set containerPort=10251`) as string,
     });
     expect(s.status?.inventory ?? []).toEqual([]);
+    // One source of truth: the plugin, run with no operator in the loop, names the same problems and fixes.
+    expect(await pluginFindings()).toEqual(s.status?.metricsServer?.existing?.findings);
     await unchangedAcrossPasses();
   }, 240_000);
 
