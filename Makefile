@@ -10,7 +10,7 @@ export METRICSSTACK_CACHE ?= $(HOME)/.cache/metricsstack
 # builds before them are the only steps that reach the package registries. See docs/testing.md.
 OFFLINE := bash hack/testenv/offline.sh
 
-.PHONY: all install build typecheck lint crd crd-check unit testenv image integration test demo bench clean
+.PHONY: all install build typecheck lint crd crd-check krew unit testenv image integration test demo bench clean
 
 all: build
 
@@ -34,6 +34,11 @@ lint: install
 
 crd: install
 	npm run --silent gen:crd
+
+# A release's krew archive (`npm pack`, after the bundle) and its manifest, plugins/metricsstack.yaml with version, uri
+# and sha256 filled in, into .cache/krew/. Publish both at the uri the manifest names (README, "kubectl metricsstack").
+krew: install
+	npm run --silent krew:manifest
 
 # A few unit tests render the Helm chart with the pinned helm and run the Argo CD health check under lua5.1.
 unit: install testenv
@@ -70,4 +75,4 @@ bench: install build testenv
 	METRICSSTACK_TESTENV_DIR=$$dir METRICSSTACK_TESTENV_BIN=$$dir/bin $(OFFLINE) node --experimental-transform-types --no-warnings scripts/run-ts.mjs bench/run.ts
 
 clean:
-	rm -rf dist .cache/image .cache/image.build.log
+	rm -rf dist .cache/image .cache/image.build.log .cache/krew

@@ -11,6 +11,8 @@ export interface BenchConfig {
   /** Cluster sizes (kwok nodes) for the memory section; each node gets `podsPerNode` pods. */
   nodeCounts: number[];
   podsPerNode: number;
+  /** HPAs (each on its own Deployment) in every scale cluster: the HPA doctor's objects and reads. */
+  hpas: number;
   /** Concurrent creates when populating a cluster. */
   createConcurrency: number;
   /** Upper bound on populating one scale cluster (nodes Ready, pods Running); the run goes on, marked incomplete. */
@@ -48,6 +50,7 @@ export function benchConfig(env = process.env): BenchConfig {
     changes: Math.max(2, int('BENCH_CHANGES', quick ? 20 : 50)),
     nodeCounts,
     podsPerNode: int('BENCH_PODS_PER_NODE', 10),
+    hpas: int('BENCH_HPAS', quick ? 50 : 1000),
     createConcurrency: Math.max(1, int('BENCH_CREATE_CONCURRENCY', 32)),
     setupTimeoutMs: int('BENCH_SETUP_TIMEOUT_S', 1800) * 1000,
     idleMs: int('BENCH_IDLE_S', quick ? 20 : 60) * 1000,

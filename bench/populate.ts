@@ -2,6 +2,7 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { TestCluster } from '../test/support/cluster.js';
 import { ec2Node } from '../test/support/kwok-nodes.js';
 import type { Bulk } from './bulk.js';
+import { populateHpas } from './hpas.js';
 import { progress, sleep } from './log.js';
 
 /** kwok's pod CIDR for the scale clusters: 10.0.128.0/17 (the default) holds 32,766 pods, fewer than 50,000. */
@@ -9,7 +10,7 @@ export const SCALE_POD_CIDR = '10.128.0.0/12';
 const NAMESPACES = 10;
 
 /** How long each setup step took (s), and whether kwok had every node Ready and every pod Running in time. */
-export interface Setup { nodes: number; pods: number; createNodesS: number; nodesReadyS: number; createPodsS: number; podsRunningS: number; complete: boolean }
+export interface Setup { nodes: number; pods: number; hpas: number; createHpasS: number; createNodesS: number; nodesReadyS: number; createPodsS: number; podsRunningS: number; complete: boolean }
 
 /** EC2 workers 10.1.0.1, 10.1.0.2, … across three zones and five node groups (clear of the default pod CIDR). */
 const nodeAt = (i: number): V1Node =>
@@ -24,7 +25,8 @@ const podAt = (node: string, ns: string, name: string): V1Pod => ({
   },
 });
 
-export async function populate(cluster: TestCluster, bulk: Bulk, nodes: number, podsPerNode: number, concurrency: number, timeoutMs: number): Promise<Setup> {
+export async function populate(cluster: TestCluster, bulk: Bulk, nodes: number, podsPerNode: number, concurrency: number, timeoutMs: number,
+  hpas = 0): Promise<Setup> {
   const t = performance.now();
   const s = () => (performance.now() - t) / 1000;
   const deadline = Date.now() + timeoutMs;
@@ -34,7 +36,7 @@ export async function populate(cluster: TestCluster, bulk: Bulk, nodes: number, 
   progress(`${nodes} nodes created in ${createNodesS.toFixed(0)} s`);
   let complete = await until(deadline, async () => (await readyNodes(bulk)) >= nodes);
   const nodesReadyS = s();
-  const namespaces = Array.from({ length: Math.min(NAMESPACES, podsPerNode) }, (_, k) => `load-${k}`);
+  const namespaces = Array.from({ length: Math.max(1, Math.min(NAMESPACES, podsPerNode)) }, (_, k) => `load-${k}`);
   for (const ns of namespaces) await bulk.createAll([{ path: '/api/v1/namespaces', body: { metadata: { name: ns } } }], 1);
   // The ServiceAccount admission plugin rejects pods until the namespace's default ServiceAccount exists.
   complete &&= await until(deadline, async () => (await Promise.all(namespaces.map((ns) =>
@@ -50,8 +52,9 @@ export async function populate(cluster: TestCluster, bulk: Bulk, nodes: number, 
   complete &&= await until(deadline, async () =>
     (await bulk.getJson<{ items: unknown[] }>('/api/v1/pods?fieldSelector=status.phase%3DPending&limit=1')).items.length === 0);
   const podsRunningS = s();
+  const createHpasS = hpas > 0 ? await populateHpas(bulk, namespaces, hpas, concurrency) : 0;
   progress(`setup: ${nodes} nodes Ready at ${nodesReadyS.toFixed(0)} s, ${pods.length} pods Running at ${podsRunningS.toFixed(0)} s${complete ? '' : ' (TIMED OUT)'}`);
-  return { nodes, pods: pods.length, createNodesS, nodesReadyS, createPodsS, podsRunningS, complete };
+  return { nodes, pods: pods.length, hpas, createHpasS, createNodesS, nodesReadyS, createPodsS, podsRunningS, complete };
 }
 
 async function readyNodes(bulk: Bulk): Promise<number> {

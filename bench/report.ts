@@ -81,13 +81,15 @@ function scaleSection(r: BenchResults): string[] {
   const idleS = r.config.idleMs / 1000;
   return [
     '', `### 3. Memory and CPU at scale (production bundle, ${r.config.podsPerNode} pods per node, ${idleS} s idle after convergence)`, '',
-    'Budget at 5,000 nodes / 50,000 pods: RSS ≤ 100 MB (95.4 MiB), idle CPU < 1 % of a core.', '',
-    row(['nodes', 'pods', 'setup s (nodes Ready / pods Running)', 'RSS MiB', 'of which anonymous MiB', 'peak RSS MiB', 'JS heap used MiB', 'idle CPU % of a core', 'start → reconciled s']),
-    row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    `Budget at 5,000 nodes / 50,000 pods / 1,000 HPAs: RSS ≤ 100 MB (95.4 MiB), idle CPU < 1 % of a core, at most one scale-target read per HPA per resync. ` +
+    `HPAs here: ${r.config.hpas ?? 0}, each on its own Deployment.`, '',
+    row(['nodes', 'pods', 'setup s (nodes Ready / pods Running)', 'RSS MiB', 'of which anonymous MiB', 'peak RSS MiB', 'JS heap used MiB', 'idle CPU % of a core', 'start → reconciled s', 'scale-target reads per HPA (passes)']),
+    row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
     ...r.scale.map((x) => {
       const s = (fn: (run: BenchResults['scale'][number]['runs'][number]) => number, d = 1) => f(across(x.runs, fn), d);
       return row([x.nodes, x.pods, `${x.setup.nodesReadyS.toFixed(0)} / ${x.setup.podsRunningS.toFixed(0)}${x.setup.complete ? '' : ' (incomplete)'}`,
-        s((y) => y.rssMiB), s((y) => y.rssAnonMiB ?? NaN), s((y) => y.hwmMiB), s((y) => y.heapUsedMiB), s((y) => y.cpuPct, 2), s((y) => y.convergeS)]);
+        s((y) => y.rssMiB), s((y) => y.rssAnonMiB ?? NaN), s((y) => y.hwmMiB), s((y) => y.heapUsedMiB), s((y) => y.cpuPct, 2), s((y) => y.convergeS),
+        x.runs.some((y) => y.targetReadsPerHpa !== undefined) ? `${s((y) => y.targetReadsPerHpa ?? NaN, 2)} (${s((y) => y.passes ?? NaN, 0)})` : '–']);
     }),
     '', `RSS growth per 1,000 nodes (median RSS, ${growth.from} → ${growth.to} nodes): ${formatGrowth(growth)}; ` +
     `JS heap: ${formatGrowth(growthOf((x) => x.heapUsedMiB))}. RSS is the median of 1 s samples over the idle window; ` +

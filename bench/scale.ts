@@ -1,5 +1,6 @@
 import type { MetricsStack } from '../src/api/v1alpha1/types.js';
 import { stackApi, until } from '../test/support/stacks.js';
+import { readAudit } from './audit.js';
 import { Bulk } from './bulk.js';
 import type { BenchConfig } from './config.js';
 import { startBenchEnv } from './env.js';
@@ -8,6 +9,7 @@ import { populate, SCALE_POD_CIDR, type Setup } from './populate.js';
 import { cpuPercent, sample } from './procstat.js';
 import { metricsServerSpec } from './specs.js';
 import { median } from './stats.js';
+import { targetReads } from './hpas.js';
 
 /**
  * Section 3: the production bundle's memory and CPU on a kwok cluster of N EC2-shaped nodes with `podsPerNode` pods
@@ -18,19 +20,25 @@ import { median } from './stats.js';
  * never answers, so the operator re-verifies it every 10 s: the idle CPU includes that, and leader-election renewals.
  */
 /** RSS is the median of 1 s samples over the idle window (GC timing moves single readings by several MiB). */
-export interface ScaleRun { convergeS: number; rssMiB: number; rssMaxMiB: number; rssAnonMiB: number; hwmMiB: number; heapUsedMiB: number; cpuPct: number }
+/**
+ * `targetReadsPerHpa`: the HPA doctor's GETs of the HPAs' scale targets over the run (the audit log, start to the end of
+ * the idle window, shorter than one resync) divided by the HPAs; `passes`: the stack's passes in it. The budget is at
+ * most one read per HPA per resync, however many passes.
+ */
+export interface ScaleRun { passes?: number; targetReadsPerHpa?: number; convergeS: number; rssMiB: number; rssMaxMiB: number; rssAnonMiB: number; hwmMiB: number; heapUsedMiB: number; cpuPct: number }
 export interface ScaleResult { nodes: number; pods: number; setup: Setup; runs: ScaleRun[] }
 
 export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleResult> {
-  const env = await startBenchEnv({ preset: 'none', name: `bench-scale-${nodes}`, kwokExtraArgs: [`--cidr=${SCALE_POD_CIDR}`] });
+  const env = await startBenchEnv({ audit: true, preset: 'none', name: `bench-scale-${nodes}`, kwokExtraArgs: [`--cidr=${SCALE_POD_CIDR}`] });
   const bulk = await Bulk.connect(env.cluster, cfg.createConcurrency);
   try {
-    const setup = await populate(env.cluster, bulk, nodes, cfg.podsPerNode, cfg.createConcurrency, cfg.setupTimeoutMs);
+    const setup = await populate(env.cluster, bulk, nodes, cfg.podsPerNode, cfg.createConcurrency, cfg.setupTimeoutMs, cfg.hpas);
     const stacks = stackApi(env.cluster.kubeConfig);
     await stacks.create('default', { ...metricsServerSpec(), metricsServer: { replicas: 2, metricResolution: '15s', kubeletTLS: 'Insecure' } });
     const runs: ScaleRun[] = [];
     for (let rep = 0; rep < cfg.repeats; rep++) {
       const t0 = performance.now();
+      const from = Date.now();
       const op = await env.startOperator();
       try {
         await until('the stack reconciled', async () => {
@@ -49,10 +57,14 @@ export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleRe
         }
         const b = sample(op.pid);
         const heapUsedMiB = (await op.metric('nodejs_heap_size_used_bytes')) / 2 ** 20;
-        const run = { convergeS, rssMiB: median(rss), rssMaxMiB: Math.max(...rss), rssAnonMiB: median(anon), hwmMiB: b.hwmMiB, heapUsedMiB, cpuPct: cpuPercent(a, b) };
+        const passes = await op.metric('metricsstack_reconcile_total');
+        const reads = targetReads(readAudit(env.auditLog ?? '').filter((e) => e.received >= from));
+        const targetReadsPerHpa = setup.hpas > 0 ? reads / setup.hpas : 0;
+        const run = { passes, targetReadsPerHpa, convergeS, rssMiB: median(rss), rssMaxMiB: Math.max(...rss), rssAnonMiB: median(anon), hwmMiB: b.hwmMiB, heapUsedMiB, cpuPct: cpuPercent(a, b) };
         runs.push(run);
         progress(`scale ${nodes} nodes, run ${rep + 1}: converged in ${convergeS.toFixed(1)} s, RSS ${run.rssMiB.toFixed(1)} MiB ` +
-          `(peak ${run.hwmMiB.toFixed(1)}), JS heap ${heapUsedMiB.toFixed(1)} MiB, idle CPU ${run.cpuPct.toFixed(2)} %`);
+          `(peak ${run.hwmMiB.toFixed(1)}), JS heap ${heapUsedMiB.toFixed(1)} MiB, idle CPU ${run.cpuPct.toFixed(2)} %; ` +
+          `${setup.hpas} HPAs: ${reads} target reads in ${passes} passes (${targetReadsPerHpa.toFixed(2)} per HPA)`);
       } finally {
         await op.stop();
       }

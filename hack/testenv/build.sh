@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the local control plane (kube-apiserver, controller-manager, scheduler, kubectl, etcd, kwok, metrics-server,
 # prometheus-adapter, helm), a moto virtualenv, Debian's prometheus and the image's stand-in bases (podman) into a cache
-# folder keyed by the pinned versions.
+# folder keyed by the pinned versions; krew (krew.sh) into a folder of its own, linked from this one's bin/.
 # Prints the cache folder on its last line. Reuses a finished cache: a cold build runs once per version set.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -138,5 +138,7 @@ build_argocd
 install_moto
 install_debian_packages
 build_image_bases
+# krew (the krew test): pinned in krew.sh and cached in a folder of its own, so a krew bump leaves this key alone.
+ln -sf "$(bash "$here/krew.sh" "$root")" "$bin/krew"
 touch "$dir/.complete"
 echo "$dir"

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../support/cluster.js';
@@ -84,7 +86,9 @@ describe('end to end: MetricsStack → real prometheus-adapter on a real Prometh
       resourceMetrics: { provider: 'none' },
       prometheusAdapter: {
         prometheusURL, metricsRelistInterval: '5s',
-        rules: [rule('httpd_requests_total{namespace!="",pod!=""}', { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } }, '${1}_per_second')],
+        rules: [rule('httpd_requests_total{namespace!="",pod!=""}', { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } }, '${1}_per_second'),
+          // A rule whose series no workload exports: the HPA doctor must tell it from a typo.
+          rule('jobs_total{namespace!="",pod!=""}', { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } }, '${1}_per_second')],
         externalRules: [rule('httpd_requests_total{namespace!=""}', { namespace: { resource: 'namespace' } }, 'httpd_requests_rate')],
       },
     });
@@ -156,6 +160,40 @@ describe('end to end: MetricsStack → real prometheus-adapter on a real Prometh
     await until('scale-in to 1 replica', async () => (await hpa()).current === 1, 150_000);
     mark('scaled back in to 1');
   }, 400_000);
+
+  it('the HPA doctor names a metric no rule produces (closest listed) and one whose rule finds no series, in status and in the plugin', async () => {
+    const autoscaling = cluster.kubeConfig.makeApiClient(AutoscalingV2Api);
+    for (const [name, metric] of [['typo', 'httpd_request_per_second'], ['jobs', 'jobs_per_second']] as const) {
+      await autoscaling.createNamespacedHorizontalPodAutoscaler({ namespace: NS, body: { metadata: { name }, spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'httpd' }, minReplicas: 1, maxReplicas: 4,
+        metrics: [{ type: 'Pods', pods: { metric: { name: metric }, target: { type: 'AverageValue', averageValue: '10' } } }] } } });
+    }
+    type Summary = { causes: { cause: string; count: number; hpas: string[]; example?: string }[] };
+    const summary = async () => (await stacks.get('default')).status?.workloadAutoscaling as Summary | undefined;
+    await until('both HPAs called UnknownCustomMetric', async () =>
+      (await summary())?.causes.find((c) => c.cause === 'UnknownCustomMetric')?.hpas.length === 2, 120_000);
+    const unknown = (await summary())!.causes.find((c) => c.cause === 'UnknownCustomMetric')!;
+    expect(unknown.hpas).toEqual([`${NS}/jobs`, `${NS}/typo`]);
+    // The HPA controller's own words for both are the symptom: "unable to get metric ...: the server could not find the metric".
+    const events = (await core.listNamespacedEvent({ namespace: NS, fieldSelector: 'reason=UnknownCustomMetric' })).items;
+    const said = (hpa: string) => events.find((e) => e.involvedObject.name === hpa)?.message ?? '';
+    expect(said('typo')).toContain('metric httpd_request_per_second is not listed by custom.metrics.k8s.io');
+    expect(said('typo')).toContain(`closest listed: ${METRIC}`);
+    expect(said('jobs')).toContain('metric jobs_per_second is named by a rule in spec.prometheusAdapter.rules (seriesQuery jobs_total{namespace!="",pod!=""})');
+    expect(said('jobs')).toContain('Prometheus holds no series for that query');
+    expect(condition(await stacks.get('default'), 'Ready')?.status).toBe('True');
+
+    const run = promisify(execFile)(process.execPath, ['dist/kubectl-metricsstack.js', 'doctor', '--kubeconfig', cluster.kubeconfigPath, '-o', 'json'])
+      .then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+    const out = await run;
+    expect(out.code, out.stderr).toBe(1);
+    const report = JSON.parse(out.stdout) as { hpas: { name: string; findings: { cause: string; message: string }[] }[] };
+    const root = (name: string) => report.hpas.find((h) => h.name === name)?.findings[0];
+    expect(root('typo')).toMatchObject({ cause: 'UnknownCustomMetric', message: expect.stringContaining(`closest listed: ${METRIC}`) });
+    expect(root('jobs')?.cause).toBe('UnknownCustomMetric');
+    expect(root('httpd')).toBeUndefined();
+    mark(`doctor: ${said('jobs')}`);
+  }, 150_000);
 
   it('names PrometheusUnreachable when Prometheus stops answering', async () => {
     await cluster.group.stopProc(prometheus.proc);

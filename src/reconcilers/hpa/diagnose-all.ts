@@ -5,8 +5,10 @@
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import PQueue from 'p-queue';
 import type { HpaVerdict } from './causes.js';
+import type { SpecRuleNames } from './facts.js';
 import { customMetricNames, hpaCondition, hpaKey } from './hpa-view.js';
 import { readApiServices, readClusterAutoscalerStatus, readCustomMetricNames, readPodFacts, readTarget, type HpaReads } from './observe.js';
+import type { TargetMemo } from './target-memo.js';
 import { diagnoseHpa } from './verdict.js';
 
 /** Scale-target and pod reads in flight at once, per pass. */
@@ -18,6 +20,10 @@ export interface DiagnoseAllInput {
   /** Fargate nodes that run a metrics-server pod. */
   readonly ownFargateNodes: readonly string[];
   readonly now: Date;
+  /** What the MetricsStack's adapter rules name (the operator knows its spec; the plugin reads the MetricsStack). */
+  readonly specRules?: SpecRuleNames | undefined;
+  /** Per-HPA reads kept between passes (the operator); absent: every HPA is read (the plugin's one run). */
+  readonly memo?: TargetMemo | undefined;
   /** An HPA whose facts could not be read is skipped, and reported here. */
   readonly skipped?: (hpa: string, err: unknown) => void;
 }
@@ -34,13 +40,20 @@ export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
   const queue = new PQueue({ concurrency: READS_IN_FLIGHT });
   const verdicts = await Promise.all(hpas.map((hpa) => queue.add(async (): Promise<HpaVerdict | undefined> => {
     try {
-      const target = await readTarget(i.reads, hpa);
+      const now = i.now.getTime();
+      const memo = i.memo?.get(hpa, now);
+      const target = memo ? memo.target : await readTarget(i.reads, hpa);
+      if (!memo) i.memo?.set(hpa, { target }, now);
+      // Pods are read only for an HPA that reports missing pod metrics or sits at maxReplicas: few, and they move.
       const pods = await readPodFacts(i.reads, hpa, target);
-      return diagnoseHpa({ hpa, target, apiServices, metricsServer, ...pods, customMetricNames: names, clusterAutoscalerStatus, now: i.now });
+      return diagnoseHpa({
+        hpa, target, apiServices, metricsServer, ...pods, customMetricNames: names, specRules: i.specRules, clusterAutoscalerStatus, now: i.now,
+      });
     } catch (err) {
       i.skipped?.(hpaKey(hpa), err);
       return undefined;
     }
   })));
+  i.memo?.retain(hpas);
   return verdicts.filter((v): v is HpaVerdict => v !== undefined);
 }

@@ -9,7 +9,9 @@ import type { EventSink } from '../stack/metricsstack.js';
 import type { HpaVerdict } from './causes.js';
 import { diagnoseAll } from './diagnose-all.js';
 import type { HpaReads } from './observe.js';
+import { specRuleNames } from './spec-rules.js';
 import { summarizeVerdicts } from './summary.js';
+import { TargetMemo } from './target-memo.js';
 
 /** Where the gauge goes: the operator's metrics registry. */
 export interface FindingGauge {
@@ -24,6 +26,8 @@ export interface HpaDoctorDeps {
   readonly ownFargateNodes: () => readonly string[];
   readonly events: EventSink;
   readonly gauge: FindingGauge;
+  /** How long a scale target's read is reused while its HPA's inputs do not change: the resync period. */
+  readonly targetTtlMs: number;
 }
 
 export class HpaDoctor implements ObservingReconciler {
@@ -32,12 +36,17 @@ export class HpaDoctor implements ObservingReconciler {
   /** `uid/cause` of every Event written, so each distinct cause is reported once, not every pass. */
   readonly #reported = new Set<string>();
 
-  constructor(private readonly d: HpaDoctorDeps) {}
+  readonly #memo: TargetMemo;
+
+  constructor(private readonly d: HpaDoctorDeps) {
+    this.#memo = new TargetMemo(d.targetTtlMs);
+  }
 
   async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
     const hpas = this.d.hpas.list();
     const verdicts = await diagnoseAll({
       hpas, reads: this.d.reads, ownFargateNodes: this.d.ownFargateNodes(), now: ctx.now,
+      specRules: specRuleNames(ctx.spec.prometheusAdapter?.rules), memo: this.#memo,
       // One unreadable target must not hide every other verdict.
       skipped: (hpa, err) => ctx.log.warn({ err, hpa }, 'could not gather facts for an HPA; skipping it this pass'),
     });

@@ -49,8 +49,10 @@ export interface HpaFacts {
   /** Nodes the target's pods run on (read only when the HPA reports missing pod metrics). */
   readonly podNodes?: readonly string[] | undefined;
   readonly metricsServer?: MetricsServerReach | undefined;
-  /** Metric names the custom metrics API lists (discovery) and the adapter's rules produce. */
+  /** Metric names the custom metrics API lists (discovery): what the adapter's rules produce from Prometheus's series. */
   readonly customMetricNames?: readonly string[] | undefined;
+  /** What the MetricsStack's own adapter rules name, when it deploys custom.metrics.k8s.io. */
+  readonly specRules?: SpecRuleNames | undefined;
   /** The target's Pending pods (read only when the HPA is limited at maxReplicas). */
   readonly pendingPods?: number | undefined;
   /** kube-system/cluster-autoscaler-status `data.status`; null: the ConfigMap does not exist. */
@@ -69,3 +71,11 @@ export const API_SERVICE_NAMES: Readonly<Record<MetricsApi, readonly string[]>> 
 export const API_GROUP: Readonly<Record<MetricsApi, string>> = {
   metrics: 'metrics.k8s.io', custom: 'custom.metrics.k8s.io', external: 'external.metrics.k8s.io',
 };
+
+/** The metric names `spec.prometheusAdapter.rules` give, as far as the rules alone decide them. */
+export interface SpecRuleNames {
+  /** Metric name → the seriesQuery of the rule that names it (rules whose series name is pinned). */
+  readonly named: ReadonlyMap<string, string>;
+  /** Rules whose metric names depend on the series Prometheus holds (a `__name__` pattern): any name may come from them. */
+  readonly patterned: number;
+}

@@ -57,10 +57,11 @@ export const minutesSince = (c: V2HorizontalPodAutoscalerCondition | undefined, 
 
 /** The HPA informer's update predicate: its conditions' verdicts or its spec changed (not every metric sample). */
 export const hpaVerdictInputsChanged = (old: V2HorizontalPodAutoscaler | undefined, next: V2HorizontalPodAutoscaler): boolean =>
-  !old || old.metadata?.generation !== next.metadata?.generation || conditionsKey(old) !== conditionsKey(next);
+  !old || verdictInputsKey(old) !== verdictInputsKey(next);
 
-const conditionsKey = (h: V2HorizontalPodAutoscaler): string =>
-  (h.status?.conditions ?? []).map((c) => `${c.type}=${c.status}/${c.reason ?? ''}`).join(',');
+/** What of an HPA its verdict depends on: the object itself (uid), its spec (generation), its conditions' verdicts. */
+export const verdictInputsKey = (h: V2HorizontalPodAutoscaler): string =>
+  `${h.metadata?.uid ?? ''}/${h.metadata?.generation ?? ''}/` + (h.status?.conditions ?? []).map((c) => `${c.type}=${c.status}/${c.reason ?? ''}`).join(',');
 
 /** Keeps what the doctor reads: drops managedFields and annotations (last-applied copies of the spec). */
 export function trimHpa<T>(obj: T): T {

@@ -1,21 +1,49 @@
-/** Pods and Object metrics no adapter rule produces, with the closest name the adapter does list. */
+/**
+ * Pods and Object metrics no adapter rule produces, with the closest name. Two sources: what custom.metrics.k8s.io
+ * lists (the rules applied to Prometheus's series) and what the MetricsStack's own rules name. Listed: fine. Named by
+ * a rule but not listed: the rule is right and Prometheus has no such series. Neither: a typo or a missing rule.
+ */
 import { HpaCause, type Finding } from './causes.js';
-import type { HpaFacts } from './facts.js';
+import type { HpaFacts, SpecRuleNames } from './facts.js';
 import { customMetricNames } from './hpa-view.js';
 
+const RULES = 'spec.prometheusAdapter.rules';
+
 export function metricNameFindings(f: HpaFacts): Finding[] {
-  const known = f.customMetricNames;
-  if (known === undefined) return [];
-  return customMetricNames(f.hpa).filter((n) => !known.includes(n)).map((name) => {
-    const near = closest(name, known);
-    return {
-      cause: HpaCause.UnknownCustomMetric,
-      message: `metric ${name} is not listed by custom.metrics.k8s.io: no prometheus-adapter rule produces it` +
-        (near ? ` (closest listed: ${near})` : ` (${known.length} metrics listed)`),
-      fix: near ? `rename the metric in the HPA to ${near}, or add a rule to the MetricsStack spec.prometheusAdapter.rules whose name.as yields ${name}`
-        : `add a rule to the MetricsStack spec.prometheusAdapter.rules whose seriesQuery finds the series and whose name.as yields ${name}`,
-    };
+  const listed = f.customMetricNames;
+  const rules = f.specRules;
+  if (listed === undefined && rules === undefined) return [];
+  return customMetricNames(f.hpa).flatMap((name): Finding[] => {
+    if (listed?.includes(name)) return [];
+    const query = rules?.named.get(name);
+    if (query !== undefined) return listed === undefined ? [] : [noSeries(name, query)];
+    // The adapter is not answering and a patterned rule may yet name it: nothing can be said.
+    if (listed === undefined && (rules?.patterned ?? 0) > 0) return [];
+    return [unknown(name, listed, rules)];
   });
+}
+
+function noSeries(name: string, query: string): Finding {
+  return {
+    cause: HpaCause.UnknownCustomMetric,
+    message: `metric ${name} is named by a rule in ${RULES} (seriesQuery ${query}) but custom.metrics.k8s.io does not list it: ` +
+      'Prometheus holds no series for that query with the labels the rule maps to resources (namespace, pod)',
+    fix: `query Prometheus for ${query}: make the workload export the series (and Prometheus scrape it) with namespace and pod labels, ` +
+      'or correct the rule\'s seriesQuery and resources; the adapter relists every metricsRelistInterval',
+  };
+}
+
+function unknown(name: string, listed: readonly string[] | undefined, rules: SpecRuleNames | undefined): Finding {
+  const candidates = [...new Set([...(listed ?? []), ...(rules?.named.keys() ?? [])])];
+  const near = closest(name, candidates);
+  const source = listed !== undefined ? 'is not listed by custom.metrics.k8s.io' : `is named by no rule in ${RULES}`;
+  return {
+    cause: HpaCause.UnknownCustomMetric,
+    message: `metric ${name} ${source}: no prometheus-adapter rule produces it` +
+      (near ? ` (closest ${listed?.includes(near) ? 'listed' : 'rule name'}: ${near})` : ` (${candidates.length} metrics known)`),
+    fix: near ? `rename the metric in the HPA to ${near}, or add a rule to the MetricsStack ${RULES} whose name.as yields ${name}`
+      : `add a rule to the MetricsStack ${RULES} whose seriesQuery finds the series and whose name.as yields ${name}`,
+  };
 }
 
 /** The listed name nearest by edit distance, if it is near enough to be a likely typo or a renamed series. */

@@ -82,3 +82,21 @@ export function goRegexpMatches(re: string, value: string): boolean {
   const js = toJavaScript(re);
   return typeof js === 'string' && new RegExp(`^(?:${js})$`).test(value);
 }
+
+/**
+ * Go's `re.ExpandString(nil, template, value, re.FindStringSubmatchIndex(value))`: the leftmost match of `re` in
+ * `value` (unanchored), then `template` with `$1`, `${1}`, `$name`, `${name}` replaced by the groups (an unknown or
+ * unmatched group by ""; `$$` is a dollar). As in Go, `$1_x` names the group `1_x`, which does not exist: write
+ * `${1}_x`. undefined: `re` does not match `value` (the adapter then drops the series) or cannot be translated.
+ */
+export function goRegexpExpand(re: string, template: string, value: string): string | undefined {
+  const js = toJavaScript(re);
+  if (typeof js !== 'string') return undefined;
+  const m = new RegExp(js).exec(value);
+  if (!m) return undefined;
+  return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (whole, _e: string, braced?: string, bare?: string) => {
+    if (whole === '$$') return '$';
+    const name = braced ?? bare ?? '';
+    return (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) ?? '';
+  });
+}

@@ -15,6 +15,10 @@ const hpa = (name: string, target: string, metricName?: string): V2HorizontalPod
 const web = { spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'app' }] } } } };
 const ok = (name: string) => ({ metadata: { name }, spec: { service: { namespace: 'kube-system', name: 'metrics-server' } }, status: { conditions: [{ type: 'Available', status: 'True' }] } });
 
+const T0 = new Date('2026-12-02T12:00:00Z');
+const TTL_MS = 600_000;
+const later = (ms: number) => new Date(T0.getTime() + ms);
+
 function setup(hpas: V2HorizontalPodAutoscaler[]) {
   const calls: string[] = [];
   const events: string[] = [];
@@ -33,9 +37,10 @@ function setup(hpas: V2HorizontalPodAutoscaler[]) {
     hpas: { get: () => undefined, list: () => hpas }, reads, ownFargateNodes: () => [],
     events: { event: async (o, type, reason) => { events.push(`${type} ${o.metadata?.name} ${reason}`); } },
     gauge: { reset: () => gauge.splice(0), set: (l, v) => gauge.push(`${l.hpa} ${l.cause} ${v}`) },
+    targetTtlMs: TTL_MS,
   });
-  const pass = async () => {
-    const ctx = new StackContext({ apiVersion: 'metricsstack.io/v1alpha1', kind: 'MetricsStack', metadata: { name: 'default' }, spec: {} }, withDefaults({}), new Date('2026-12-02T12:00:00Z'), pino({ level: 'silent' }));
+  const pass = async (now = T0) => {
+    const ctx = new StackContext({ apiVersion: 'metricsstack.io/v1alpha1', kind: 'MetricsStack', metadata: { name: 'default' }, spec: {} }, withDefaults({}), now, pino({ level: 'silent' }));
     await doctor.reconcile(ctx);
     return ctx;
   };
@@ -49,6 +54,24 @@ describe('HpaDoctor', () => {
     expect(t.calls.filter((c) => c.startsWith('get Deployment'))).toEqual(['get Deployment/web', 'get Deployment/gone', 'get Deployment/web']);
     expect(t.calls.filter((c) => c.startsWith('discover'))).toEqual(['discover custom.metrics.k8s.io/v1beta2']);
     expect(t.calls.filter((c) => c.startsWith('list'))).toEqual([]);
+  });
+
+  it('reuses a target read while its HPA is unchanged, re-reads an HPA whose conditions moved, and all after the TTL', async () => {
+    const hpas = [hpa('web', 'web'), hpa('ghost', 'gone')];
+    const t = setup(hpas);
+    const gets = () => t.calls.splice(0).filter((c) => c.startsWith('get Deployment'));
+    await t.pass();
+    expect(gets()).toEqual(['get Deployment/gone', 'get Deployment/web']);
+    // A pass every 10 s while a metrics API is unproven: no target is read again.
+    const second = await t.pass(later(10_000));
+    expect(gets()).toEqual([]);
+    expect(second.status.workloadAutoscaling?.causes.map((c) => c.cause)).toEqual(['MissingResourceRequest', 'TargetMissing']);
+    // The HPA controller found the target: ghost's conditions changed, its target is read at once.
+    hpas[1] = { ...hpas[1]!, status: { desiredReplicas: 1, conditions: [{ type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale' }] } };
+    await t.pass(later(20_000));
+    expect(gets()).toEqual(['get Deployment/gone']);
+    await t.pass(later(TTL_MS + 1));
+    expect(gets()).toEqual(['get Deployment/web']);
   });
 
   it('summarises in status, sets the gauge, and writes each Event once across passes; sets no condition', async () => {
