@@ -1,19 +1,24 @@
 #!/usr/bin/env node
 /**
  * `kubectl metricsstack` (kubectl finds `kubectl-metricsstack` on PATH): the HPA doctor without the operator. A
- * composition root like src/main.ts: it alone builds the client, from the user's kubeconfig, and makes only reads.
+ * composition root like src/main.ts: it alone builds the clients (the user's kubeconfig; AWS's default chain, only
+ * when awsTarget says so), and makes only reads.
  */
-import type { V1ConfigMap, V1Node, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1ConfigMap } from '@kubernetes/client-node';
 import { KubeClient } from '../kube/client.js';
-import { listAPIResources } from '../kube/api-probes.js';
 import { ignoreNotFound, apiMessage } from '../kube/errors.js';
 import { loadKubeConfig } from '../kube/in-cluster.js';
-import { objectRef } from '../kube/resources.js';
 import { EXTENSION_AUTH_CONFIGMAP } from '../reconcilers/aggregation/decision.js';
 import { diagnoseAll } from '../reconcilers/hpa/diagnose-all.js';
-import { readApiServices, type HpaReads } from '../reconcilers/hpa/observe.js';
-import { COMPUTE_TYPE_LABEL } from '../reconcilers/platform/node-facts.js';
+import { readApiServices } from '../reconcilers/hpa/observe.js';
+import { KubeletTLSFactsSource } from '../reconcilers/metrics-server/kubelet-tls/facts.js';
+import { summarizeNodes } from '../reconcilers/platform/node-facts.js';
+import { METRICS_API_SERVICE_NAME } from '../render/metrics-server/apiservice.js';
 import { parseArgs, type DoctorArgs } from './args.js';
+import { checkAws, type AwsCheck } from './aws-checks.js';
+import { awsTarget } from './aws-target.js';
+import { checkMetricsServer } from './cluster-checks.js';
+import { doctorReads } from './kube-reads.js';
 import { clusterRows, exitStatus, hpaRows, renderJson, renderTable } from './report.js';
 import { readStackExpectations } from './stacks.js';
 
@@ -21,26 +26,38 @@ async function doctor(a: DoctorArgs): Promise<number> {
   const kc = loadKubeConfig(a.kubeconfig);
   if (a.context) kc.setCurrentContext(a.context);
   const client = new KubeClient(kc, { userAgent: 'kubectl-metricsstack' });
-  const reads: HpaReads = {
-    read: (apiVersion, kind, name, namespace) => ignoreNotFound(client.read(objectRef(apiVersion, kind, name, namespace))),
-    listPods: async (namespace, labelSelector) => (await client.listKind<V1Pod>('v1', 'Pod', { namespace, labelSelector })).items,
-    discover: async (group, version) => { const r = await listAPIResources(client, group, version); return 'resources' in r ? r.resources : undefined; },
-  };
-  const hpas = (await client.listKind<V2HorizontalPodAutoscaler>('autoscaling/v2', 'HorizontalPodAutoscaler')).items;
-  const msPods = (await client.listKind<V1Pod>('v1', 'Pod', { labelSelector: 'k8s-app=metrics-server' })).items;
-  const ownFargateNodes: string[] = [];
-  for (const node of new Set(msPods.map((p) => p.spec?.nodeName ?? '').filter((n) => n !== ''))) {
-    const n = await ignoreNotFound(client.read<V1Node>(objectRef('v1', 'Node', node)));
-    if (n?.metadata?.labels?.[COMPUTE_TYPE_LABEL] === 'fargate') ownFargateNodes.push(node);
+  const reads = doctorReads(client);
+  const facts = summarizeNodes(await reads.listNodes());
+  const ms = await checkMetricsServer(await reads.readAPIService(METRICS_API_SERVICE_NAME), reads,
+    new KubeletTLSFactsSource(reads.readConfigMap, Date.now), facts, a.cluster);
+  const target = awsTarget(a, process.env, facts);
+  let aws: AwsCheck | undefined;
+  if (target.check && 'region' in target) {
+    // Loaded only here: a run that does not check AWS never loads the SDK.
+    const { createAwsClients } = await import('../cloud/aws/clients.js');
+    const clients = createAwsClients({ region: target.region });
+    try {
+      aws = await checkAws({ region: target.region, cluster: a.cluster ?? facts.clusterName, ports: clients.uncached, apiserverIssuer: reads.apiserverIssuer,
+        metricsServer: ms.pods, autoscaler: a.autoscalerServiceAccount, readServiceAccount: reads.readServiceAccount });
+    } finally {
+      clients.destroy();
+    }
   }
+  // The HPA doctor's "on the Fargate node metrics-server itself runs on": the nodes of the pods behind the APIService.
+  const fargate = new Set(facts.nodes.filter((n) => n.fargate).map((n) => n.name));
+  const ownFargateNodes = ms.podNodes.filter((n) => fargate.has(n));
+  const hpas = (await reads.listHpas()).items;
   const apiServices = await readApiServices(reads);
   const { name, namespace } = EXTENSION_AUTH_CONFIGMAP;
-  const aggregation = await ignoreNotFound(client.read<V1ConfigMap>(objectRef('v1', 'ConfigMap', name, namespace)));
+  const aggregation = await ignoreNotFound(reads.readConfigMap(namespace, name)) as V1ConfigMap | undefined;
   const { expectedServices, specRules } = await readStackExpectations(client, (line) => process.stderr.write(line));
   const verdicts = await diagnoseAll({ hpas, reads, ownFargateNodes, expectedServices, specRules, now: new Date(),
     skipped: (hpa, err) => process.stderr.write(`warning: skipped hpa ${hpa}: ${apiMessage(err)}\n`) });
-  const rows = [...clusterRows({ aggregationConfigMap: aggregation !== undefined, apiServices }), ...hpaRows(verdicts)];
-  process.stdout.write(a.output === 'json' ? renderJson(rows, verdicts, apiServices) : renderTable(rows, verdicts.length));
+  const rows = [...clusterRows({ aggregationConfigMap: aggregation !== undefined, apiServices }), ...ms.rows, ...aws?.rows ?? [], ...hpaRows(verdicts)];
+  const unknown = [...ms.unknown, ...('unknown' in target ? [target.unknown] : []), ...aws?.unknown ?? []];
+  process.stdout.write(a.output === 'json'
+    ? renderJson(rows, verdicts, apiServices, { unknown, details: { ...ms.details, ...aws?.details } })
+    : renderTable(rows, verdicts.length, unknown));
   return exitStatus(rows);
 }
 

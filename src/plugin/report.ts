@@ -36,16 +36,27 @@ export const hpaRows = (verdicts: readonly HpaVerdict[]): ReportRow[] =>
 /** 0 when all is well, 1 on findings. */
 export const exitStatus = (rows: readonly ReportRow[]): 0 | 1 => (rows.length === 0 ? 0 : 1);
 
-export function renderJson(rows: readonly ReportRow[], verdicts: readonly HpaVerdict[], apiServices: ClusterFacts['apiServices']): string {
-  return `${JSON.stringify({ findings: rows, hpas: verdicts, apiServices }, null, 2)}\n`;
+/** What the report says beside the findings: what could not be checked, and the facts the checks read. */
+export interface ReportExtras {
+  /** Checks that could not be made from here, each with why (e.g. kubelets this machine cannot reach). */
+  readonly unknown: readonly string[];
+  /** Facts for scripts (who serves metrics.k8s.io, the kubelet certificates, the AWS side); JSON output only. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export function renderJson(rows: readonly ReportRow[], verdicts: readonly HpaVerdict[], apiServices: ClusterFacts['apiServices'],
+  extras: ReportExtras = { unknown: [] }): string {
+  return `${JSON.stringify({ findings: rows, hpas: verdicts, apiServices, unknown: extras.unknown, ...extras.details }, null, 2)}\n`;
 }
 
 /** A kubectl-style table: OBJECT, CAUSE, then message and fix on indented lines (they are long). */
-export function renderTable(rows: readonly ReportRow[], hpaCount: number): string {
-  if (rows.length === 0) return `No findings: ${hpaCount} HPA${hpaCount === 1 ? '' : 's'} checked, all can scale.\n`;
+export function renderTable(rows: readonly ReportRow[], hpaCount: number, unknown: readonly string[] = []): string {
+  const notChecked = unknown.map((u) => `not checked: ${u}`);
+  const hpas = `${hpaCount} HPA${hpaCount === 1 ? '' : 's'} checked`;
+  if (rows.length === 0) return [`No findings: ${hpas}, all can scale.`, ...notChecked].map((l) => `${l}\n`).join('');
   const width = Math.max(6, ...rows.map((r) => r.object.length));
   const lines = [`${'OBJECT'.padEnd(width)}  CAUSE`];
   for (const r of rows) lines.push(`${r.object.padEnd(width)}  ${r.cause}`, `    why: ${r.message}`, `    fix: ${r.fix}`);
-  lines.push('', `${rows.length} finding${rows.length === 1 ? '' : 's'}; ${hpaCount} HPA${hpaCount === 1 ? '' : 's'} checked.`);
+  lines.push('', `${rows.length} finding${rows.length === 1 ? '' : 's'}; ${hpas}.`, ...notChecked);
   return `${lines.join('\n')}\n`;
 }

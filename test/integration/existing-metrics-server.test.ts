@@ -4,24 +4,18 @@
  * same objects applied server-side with field manager `eks`, as the EKS add-on does. The operator must name the
  * installer, the verification result and a fix in that installer's terms, and write nothing to those objects.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsStack } from '../../src/api/v1alpha1/types.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
 import { installCrd } from '../support/crd.js';
 import { clusterTool } from '../support/helm.js';
 import { OperatorRunner } from '../support/operator.js';
-import { runPod, type RunningPod } from '../support/pod-runner.js';
+import { chartDir, serveChartPod } from '../support/metrics-server-chart.js';
+import type { RunningPod } from '../support/pod-runner.js';
 import { condition, stackApi, until } from '../support/stacks.js';
 
-const versions = readFileSync(resolve(import.meta.dirname, '../../hack/testenv/versions.env'), 'utf8');
-const MS_VERSION = /^METRICS_SERVER_VERSION=(\S+)$/m.exec(versions)![1]!;
-/** The chart inside the sigs.k8s.io/metrics-server module, which build.sh's `go install` put in the module cache. */
-const chartDir = () => join(process.env.GOMODCACHE || execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim(),
-  `sigs.k8s.io/metrics-server@${MS_VERSION}`, 'charts', 'metrics-server');
 // Release "metrics-server" makes the chart's fullname metrics-server: the names the operator's own provider would use.
 const RELEASE = 'metrics-server';
 const THEIRS = [['deployment', 'kube-system'], ['service', 'kube-system'], ['apiservice', ''], ['serviceaccount', 'kube-system']] as const;
@@ -51,15 +45,16 @@ describe('provider existing: the metrics-server a cluster already has', () => {
     expect(after).toEqual(before);
     for (const o of after) expect(o.managers).not.toContain('metricsstack-operator');
   };
+  /** `kubectl metricsstack doctor`'s rows about the release, as status.metricsServer.existing.findings words them. */
+  const pluginFindings = async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+    const argv = ['dist/kubectl-metricsstack.js', 'doctor', '-o', 'json', '--kubeconfig', cluster.kubeconfigPath];
+    const r = await promisify(execFile)(process.execPath, argv, { env }).catch((e: { stdout: string }) => e);
+    const report = JSON.parse(r.stdout) as { findings: { object: string; message: string; fix: string }[] };
+    return report.findings.filter((f) => f.object === `deployment kube-system/${RELEASE}`).map((f) => ({ problem: f.message, fix: f.fix }));
+  };
   const startServing = async () => {
-    const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
-    let name = '';
-    await until('the chart\'s metrics-server pod is Running', async () => {
-      const pods = (await core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'app.kubernetes.io/name=metrics-server' })).items;
-      name = pods.find((p) => p.status?.phase === 'Running' && p.status.podIP && !p.metadata?.deletionTimestamp)?.metadata?.name ?? '';
-      return name !== '';
-    }, 60_000);
-    msPod = await runPod(cluster, { namespace: 'kube-system', podName: name, binary: join(cluster.binDir, 'metrics-server'), container: 'metrics-server' });
+    msPod = await serveChartPod(cluster);
   };
 
   beforeAll(async () => {
@@ -96,6 +91,8 @@ describe('provider existing: the metrics-server a cluster already has', () => {
       fix: expect.stringContaining(`helm upgrade ${RELEASE} metrics-server/metrics-server -n kube-system --reuse-values --set containerPort=10251`) as string,
     });
     expect(s.status?.inventory ?? []).toEqual([]);
+    // One source of truth: the plugin, run with no operator in the loop, names the same problems and fixes.
+    expect(await pluginFindings()).toEqual(s.status?.metricsServer?.existing?.findings);
     await unchangedAcrossPasses();
   }, 240_000);
 

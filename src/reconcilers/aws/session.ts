@@ -76,7 +76,7 @@ export class AwsSessionSource {
       );
     }
     const ports = await this.d.clientsFor(region);
-    const clusterName = ctx.spec.cluster?.name ?? ctx.nodeFacts?.clusterName ?? (await onlyCluster(ports, region));
+    const clusterName = await inferClusterName(ports, region, ctx.spec.cluster?.name ?? ctx.nodeFacts?.clusterName);
     ctx.status.platform = { ...ctx.status.platform, region, clusterName };
     return { region, clusterName, ports };
   }
@@ -92,7 +92,15 @@ function perPass<T>(passes: WeakMap<StackContext, Promise<T>>, ctx: StackContext
   return pass;
 }
 
-async function onlyCluster(ports: AwsPorts, region: string): Promise<string> {
+/**
+ * The EKS cluster's name: the one given (the spec's, the kubectl plugin's --cluster, the nodes' label), else the
+ * account's only cluster in the region. Shared with the kubectl plugin, so both find the same cluster.
+ */
+export async function inferClusterName(ports: Pick<AwsPorts, 'eks'>, region: string, given: string | undefined): Promise<string> {
+  return given ?? (await onlyCluster(ports, region));
+}
+
+async function onlyCluster(ports: Pick<AwsPorts, 'eks'>, region: string): Promise<string> {
   const clusters = await ports.eks.listClusters();
   if (clusters.length === 1) return clusters[0]!;
   const found = clusters.length === 0 ? 'no EKS cluster' : `${clusters.length} EKS clusters (${clusters.slice(0, 5).join(', ')})`;

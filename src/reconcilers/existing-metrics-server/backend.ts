@@ -7,10 +7,10 @@ import { decideMetricsAPI } from '../backends/metrics-api-decision.js';
 import type { StackContext } from '../stack/context.js';
 import { summarizeNodes } from '../platform/node-facts.js';
 import type { KubeletTLSFactsSource } from '../metrics-server/kubelet-tls/facts.js';
-import { diagnoseExisting, dialledBy, parseExistingArgs } from './diagnose.js';
+import { assessExisting } from './assess.js';
 import { fixFor } from './fixes.js';
-import { describeInstaller, identifyInstaller } from './installer.js';
-import { observeExisting, type ExistingReads } from './observe.js';
+import { describeInstaller } from './installer.js';
+import type { ExistingReads } from './observe.js';
 
 /** Until the API is proven, look again this soon (as metrics-server's backend does). */
 const VERIFY_RETRY_MS = 10_000;
@@ -61,22 +61,8 @@ export class ExistingMetricsServerBackend implements MetricsBackend {
   async verify(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
     const facts = ctx.nodeFacts ?? summarizeNodes([]);
     const apiService = await this.d.readAPIService(METRICS_API_SERVICE_NAME);
-    const found = await observeExisting(apiService, this.d);
-    const installer = identifyInstaller([found.deployment, apiService]);
-    const container = found.deployment?.spec?.template?.spec?.containers?.find((c) => c.name === 'metrics-server')
-      ?? found.deployment?.spec?.template?.spec?.containers?.[0];
-    const config = parseExistingArgs([...(container?.command ?? []), ...(container?.args ?? [])]);
-    const namespace = found.deployment?.metadata?.namespace ?? 'kube-system';
-    const dialled = dialledBy(config, facts.nodeAddressTypes);
-    const kubeletTLS = await this.d.kubeletTLS.get(namespace, facts.samples, dialled, !config.insecureTLS);
-    const fargate = new Set(facts.nodes.filter((n) => n.fargate).map((n) => n.name));
-    const findings = found.deployment
-      ? diagnoseExisting(config, {
-        nodeAddressTypes: facts.nodeAddressTypes, fargateNodes: facts.fargateNodes, kubeletTLS,
-        podsOnFargate: found.podNodes.filter((n) => fargate.has(n)),
-      })
-      : [];
-    const ref = { namespace, name: found.deployment?.metadata?.name ?? 'metrics-server' };
+    const { found, installer, config, ref, kubeletTLS, findings } = await assessExisting(apiService, this.d, this.d.kubeletTLS, facts);
+    const namespace = ref.namespace;
     const fixes = findings.map((f) => ({ problem: f.problem, fix: fixFor(installer, f.change, ref, ctx.status.platform?.clusterName ?? facts.clusterName) }));
     ctx.status.metricsServer = {
       ...(found.deployment && { namespace }),

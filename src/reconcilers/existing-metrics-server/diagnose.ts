@@ -4,7 +4,7 @@
  */
 import type { KubeletTLSFacts } from '../metrics-server/kubelet-tls/facts.js';
 import { preferAddressTypes } from '../metrics-server/flags/address-types.js';
-import { decideKubeletTLS } from '../metrics-server/flags/kubelet-tls.js';
+import { decideKubeletTLS, nodeList } from '../metrics-server/flags/kubelet-tls.js';
 import { FARGATE_SECURE_PORT } from '../metrics-server/flags/args.js';
 import type { Change } from './fixes.js';
 
@@ -41,8 +41,12 @@ export interface ExistingFacts {
   readonly podsOnFargate: readonly string[];
 }
 
+/** What is wrong, as one CamelCase word: the kubectl plugin's CAUSE column. */
+export type ExistingCause = 'MetricsServerOnFargate' | 'SecurePortReservedOnFargate' | 'KubeletAddressTypeMismatch' | 'KubeletCertificateUnverifiable';
+
 /** One misconfiguration and the change that fixes it. */
 export interface Finding {
+  readonly cause: ExistingCause;
   readonly problem: string;
   readonly change: Change;
 }
@@ -56,6 +60,7 @@ export function diagnoseExisting(config: ExistingConfig, facts: ExistingFacts): 
   const findings: Finding[] = [];
   if (facts.podsOnFargate.length > 0) {
     findings.push({
+      cause: 'MetricsServerOnFargate',
       problem: `metrics-server pods run on Fargate node${facts.podsOnFargate.length === 1 ? '' : 's'} ${facts.podsOnFargate.join(', ')}: ` +
         'a Fargate pod cannot reach its own node\'s kubelet (dial tcp <ip>:10250: connect: connection refused), so those nodes get no metrics',
       change: { kind: 'avoidFargate' },
@@ -63,6 +68,7 @@ export function diagnoseExisting(config: ExistingConfig, facts: ExistingFacts): 
   }
   if (facts.fargateNodes > 0 && config.securePort === BINARY_DEFAULT_PORT) {
     findings.push({
+      cause: 'SecurePortReservedOnFargate',
       problem: `metrics-server serves on port ${BINARY_DEFAULT_PORT}, which the kubelet holds on Fargate nodes (${facts.fargateNodes} here): ` +
         `a metrics-server pod scheduled onto Fargate cannot bind it; AWS's add-on serves on ${FARGATE_SECURE_PORT}, as the operator's own does on EKS`,
       change: { kind: 'port', port: FARGATE_SECURE_PORT },
@@ -71,6 +77,7 @@ export function diagnoseExisting(config: ExistingConfig, facts: ExistingFacts): 
   const address = preferAddressTypes(config.addressTypes, facts.nodeAddressTypes);
   if (facts.nodeAddressTypes.length > 0 && !config.addressTypes.some((t) => facts.nodeAddressTypes.includes(t))) {
     findings.push({
+      cause: 'KubeletAddressTypeMismatch',
       problem: `--kubelet-preferred-address-types is ${config.addressTypes.join(',')} but nodes report only ${facts.nodeAddressTypes.join(',')}: ` +
         'metrics-server finds no address to scrape',
       change: { kind: 'arg', arg: `--kubelet-preferred-address-types=${address.types.join(',')}` },
@@ -78,7 +85,14 @@ export function diagnoseExisting(config: ExistingConfig, facts: ExistingFacts): 
   }
   if (!config.insecureTLS) {
     const tls = decideKubeletTLS('Auto', { facts: facts.kubeletTLS, dialled: dialledBy(config, facts.nodeAddressTypes) });
-    if (tls.args.includes('--kubelet-insecure-tls')) findings.push({ problem: tls.choice.reason, change: { kind: 'arg', arg: '--kubelet-insecure-tls' } });
+    if (tls.args.includes('--kubelet-insecure-tls')) {
+      // Auto's prediction, without what Auto would do about it: this metrics-server's flags are its installer's.
+      const prediction = tls.choice.reason.split('; Auto uses ')[0] ?? tls.choice.reason;
+      const nodes = facts.kubeletTLS.certs?.rejectedNodes ?? [];
+      const problem = `metrics-server verifies kubelet serving certificates, but ${prediction.charAt(0).toLowerCase()}${prediction.slice(1)}: ` +
+        `it gets no metrics from the ${nodes.length === 1 ? 'kubelet' : 'kubelets'} on ${nodeList(nodes)}`;
+      findings.push({ cause: 'KubeletCertificateUnverifiable', problem, change: { kind: 'arg', arg: '--kubelet-insecure-tls' } });
+    }
   }
   return findings;
 }

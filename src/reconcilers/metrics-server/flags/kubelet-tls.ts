@@ -34,7 +34,7 @@ const MAX_REASON = 1000;
 const quote = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** The first five node names, then how many more: the reason says which nodes, within its length cap. */
-const nodeList = (nodes: readonly string[]) =>
+export const nodeList = (nodes: readonly string[]) =>
   nodes.slice(0, 5).map((n) => quote(n, 63)).join(', ') + (nodes.length > 5 ? ` and ${nodes.length - 5} more` : '');
 
 const INSPECT_FIX =
