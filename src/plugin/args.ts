@@ -1,13 +1,17 @@
 /** `kubectl metricsstack` command line: pure, so usage errors (exit 2) are unit-tested without a cluster. */
 import { parseArgs as parseNodeArgs } from 'node:util';
+import { duration } from '../config.js';
 
 export const USAGE = `kubectl metricsstack doctor — why each HPA does or does not scale, read-only
 
 Usage:
-  kubectl metricsstack doctor [-o table|json] [--kubeconfig PATH] [--context NAME]
+  kubectl metricsstack doctor [-o table|json] [--kubeconfig PATH] [--context NAME] [--limited-after DURATION]
 
 Checks, with your kubeconfig (operator installed or not): the aggregation layer's ConfigMap, the metrics APIServices
 (metrics, custom, external) and who serves them, and every autoscaling/v2 HPA's root cause with its fix.
+
+--limited-after (default 10m, as the operator's --hpa-limited-after): an HPA at maxReplicas with Pending pods for this
+long is reported as ScaleOutBlockedPendingPods, with Cluster Autoscaler's status.
 
 Exit status: 0 all well, 1 findings, 2 usage error (or the cluster could not be read).
 `;
@@ -16,6 +20,8 @@ export interface DoctorArgs {
   readonly output: 'table' | 'json';
   readonly kubeconfig?: string | undefined;
   readonly context?: string | undefined;
+  /** --limited-after in ms; undefined: the doctor's default (LIMITED_LONG_MS). */
+  readonly limitedAfterMs?: number | undefined;
 }
 
 export type Parsed = { readonly args: DoctorArgs } | { readonly exit: 0 | 2; readonly text: string };
@@ -26,7 +32,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
     // Node's own parser: --flag value, --flag=value, -o json; an unknown flag or a missing value throws.
     parsed = parseNodeArgs({ args: [...argv], allowPositionals: true, strict: true, options: {
       output: { type: 'string', short: 'o', default: 'table' }, kubeconfig: { type: 'string' }, context: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      'limited-after': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     } });
   } catch (err) {
     return { exit: 2, text: `${(err as Error).message}\n\n${USAGE}` };
@@ -37,5 +43,13 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (positionals.join(' ') !== 'doctor') return { exit: 2, text: `unknown command "${positionals.join(' ')}"\n\n${USAGE}` };
   const output = values.output;
   if (output !== 'table' && output !== 'json') return { exit: 2, text: `-o must be table or json, not "${output}"\n` };
-  return { args: { output, kubeconfig: values.kubeconfig, context: values.context } };
+  const limitedAfter = values['limited-after'];
+  let limitedAfterMs: number | undefined;
+  try {
+    limitedAfterMs = limitedAfter === undefined ? undefined : duration('limited-after', limitedAfter);
+  } catch (err) {
+    return { exit: 2, text: `${(err as Error).message}\n` };
+  }
+  if (limitedAfterMs !== undefined && limitedAfterMs < 1000) return { exit: 2, text: `--limited-after must be at least 1s, got ${limitedAfter}\n` };
+  return { args: { output, kubeconfig: values.kubeconfig, context: values.context, limitedAfterMs } };
 }

@@ -3,7 +3,7 @@
  * `kubectl metricsstack` (kubectl finds `kubectl-metricsstack` on PATH): the HPA doctor without the operator. A
  * composition root like src/main.ts: it alone builds the client, from the user's kubeconfig, and makes only reads.
  */
-import type { V1ConfigMap, V1Node, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { KubeClient } from '../kube/client.js';
 import { listAPIResources } from '../kube/api-probes.js';
 import { ignoreNotFound, apiMessage } from '../kube/errors.js';
@@ -12,8 +12,8 @@ import { objectRef } from '../kube/resources.js';
 import { EXTENSION_AUTH_CONFIGMAP } from '../reconcilers/aggregation/decision.js';
 import { diagnoseAll } from '../reconcilers/hpa/diagnose-all.js';
 import { readApiServices, type HpaReads } from '../reconcilers/hpa/observe.js';
-import { COMPUTE_TYPE_LABEL } from '../reconcilers/platform/node-facts.js';
 import { parseArgs, type DoctorArgs } from './args.js';
+import { readNodeReach } from './node-reach.js';
 import { clusterRows, exitStatus, hpaRows, renderJson, renderTable } from './report.js';
 
 async function doctor(a: DoctorArgs): Promise<number> {
@@ -27,15 +27,11 @@ async function doctor(a: DoctorArgs): Promise<number> {
   };
   const hpas = (await client.listKind<V2HorizontalPodAutoscaler>('autoscaling/v2', 'HorizontalPodAutoscaler')).items;
   const msPods = (await client.listKind<V1Pod>('v1', 'Pod', { labelSelector: 'k8s-app=metrics-server' })).items;
-  const ownFargateNodes: string[] = [];
-  for (const node of new Set(msPods.map((p) => p.spec?.nodeName ?? '').filter((n) => n !== ''))) {
-    const n = await ignoreNotFound(client.read<V1Node>(objectRef('v1', 'Node', node)));
-    if (n?.metadata?.labels?.[COMPUTE_TYPE_LABEL] === 'fargate') ownFargateNodes.push(node);
-  }
+  const { ownFargateNodes, unreachable } = await readNodeReach(client, msPods);
   const apiServices = await readApiServices(reads);
   const { name, namespace } = EXTENSION_AUTH_CONFIGMAP;
   const aggregation = await ignoreNotFound(client.read<V1ConfigMap>(objectRef('v1', 'ConfigMap', name, namespace)));
-  const verdicts = await diagnoseAll({ hpas, reads, ownFargateNodes, now: new Date(),
+  const verdicts = await diagnoseAll({ hpas, reads, ownFargateNodes, unreachable, limitedAfterMs: a.limitedAfterMs, now: new Date(),
     skipped: (hpa, err) => process.stderr.write(`warning: skipped hpa ${hpa}: ${apiMessage(err)}\n`) });
   const rows = [...clusterRows({ aggregationConfigMap: aggregation !== undefined, apiServices }), ...hpaRows(verdicts)];
   process.stdout.write(a.output === 'json' ? renderJson(rows, verdicts, apiServices) : renderTable(rows, verdicts.length));

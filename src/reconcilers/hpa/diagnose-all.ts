@@ -17,6 +17,10 @@ export interface DiagnoseAllInput {
   readonly reads: HpaReads;
   /** Fargate nodes that run a metrics-server pod. */
   readonly ownFargateNodes: readonly string[];
+  /** Nodes metrics.k8s.io has no metrics for, and why (backends/node-coverage.ts missingNodeReasons); absent: none known. */
+  readonly unreachable?: ReadonlyMap<string, string> | undefined;
+  /** See HpaFacts.limitedAfterMs. */
+  readonly limitedAfterMs?: number | undefined;
   readonly now: Date;
   /** An HPA whose facts could not be read is skipped, and reported here. */
   readonly skipped?: (hpa: string, err: unknown) => void;
@@ -25,7 +29,7 @@ export interface DiagnoseAllInput {
 export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
   const hpas = [...i.hpas].sort((a, b) => hpaKey(a).localeCompare(hpaKey(b)));
   const apiServices = await readApiServices(i.reads);
-  const metricsServer = { ownFargateNodes: i.ownFargateNodes, unreachable: new Map<string, string>() };
+  const metricsServer = { ownFargateNodes: i.ownFargateNodes, unreachable: i.unreachable ?? new Map<string, string>() };
   // Cluster-wide facts, read once per pass and only when some HPA needs them.
   const names = hpas.some((h) => customMetricNames(h).length > 0) ? await readCustomMetricNames(i.reads, apiServices.custom) : undefined;
   const atMax = hpas.some((h) => hpaCondition(h, 'ScalingLimited')?.reason === 'TooManyReplicas');
@@ -36,7 +40,8 @@ export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
     try {
       const target = await readTarget(i.reads, hpa);
       const pods = await readPodFacts(i.reads, hpa, target);
-      return diagnoseHpa({ hpa, target, apiServices, metricsServer, ...pods, customMetricNames: names, clusterAutoscalerStatus, now: i.now });
+      return diagnoseHpa({ hpa, target, apiServices, metricsServer, ...pods, customMetricNames: names, clusterAutoscalerStatus,
+        limitedAfterMs: i.limitedAfterMs, now: i.now });
     } catch (err) {
       i.skipped?.(hpaKey(hpa), err);
       return undefined;
