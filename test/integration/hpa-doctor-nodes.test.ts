@@ -118,15 +118,15 @@ describe('the HPA doctor on where pods run and on a full cluster, operator and k
     await cluster?.stop();
   });
 
-  it('PodsOnUnreachableNodes: names the node metrics-server has no metrics for, and why, once the HPA says it has no metrics', async () => {
-    await until('orders: PodsOnUnreachableNodes', async () => (await rootOf('orders'))?.cause === 'PodsOnUnreachableNodes', 150_000);
+  it('PodsOnUnreachableNodes: names the node metrics-server has no metrics for, and why, once the HPA has had none past the grace', async () => {
+    await until('orders: PodsOnUnreachableNodes', async () => (await rootOf('orders'))?.cause === 'PodsOnUnreachableNodes', 240_000);
     expect((await rootOf('orders'))?.example).toContain(`pods run on nodes metrics-server cannot scrape: ${UNREACHABLE_NAME} (not scraped: kubelet unreachable`);
     // The same map MetricsAPIAvailable's message is built from (once a pass lists through a replica that has scraped).
     await until('MetricsAPIAvailable names it', async () =>
       condition(await stacks.get('default'), 'MetricsAPIAvailable')?.message?.includes(`${UNREACHABLE_NAME} (not scraped`) ?? false, 60_000);
     // What the real metrics-server says about it: the cause the doctor's reason points at.
     expect(pods.map((p) => p.logs()).join('\n')).toMatch(new RegExp(`Failed to scrape node.*node="${UNREACHABLE_NAME.replaceAll('.', '\\.')}"`));
-  }, 160_000);
+  }, 320_000);
 
   it('PodsOnMetricsServerFargateNode: pods on the Fargate node a metrics-server pod runs on', async () => {
     await until('checkout: PodsOnMetricsServerFargateNode', async () => (await rootOf('checkout'))?.cause === 'PodsOnMetricsServerFargateNode', 150_000);

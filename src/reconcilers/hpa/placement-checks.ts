@@ -10,6 +10,18 @@ import { hpaCondition, minutesSince } from './hpa-view.js';
  */
 export const LIMITED_LONG_MS = 10 * 60_000;
 
+/**
+ * metrics-server lists a new pod, or a node that just got its first pod, only after two scrapes: for this long after
+ * the HPA lost its metrics, a node without metrics may only be late (seen on every new node), not unreachable.
+ */
+export const UNSCRAPED_GRACE_MS = 2 * 60_000;
+
+/** The HPA has had no metrics for longer than the grace (or its condition carries no time); never when it has them. */
+function unscrapedSettled(f: HpaFacts): boolean {
+  const active = hpaCondition(f.hpa, 'ScalingActive');
+  return active?.status !== 'True' && (!active?.lastTransitionTime || minutesSince(active, f.now) * 60_000 >= UNSCRAPED_GRACE_MS);
+}
+
 export function placementFindings(f: HpaFacts): Finding[] {
   const nodes = f.podNodes ?? [];
   const out: Finding[] = [];
@@ -22,7 +34,7 @@ export function placementFindings(f: HpaFacts): Finding[] {
       fix: 'keep metrics-server off Fargate: MetricsStack spec.fargate.placement AvoidFargate (or remove its namespace from every Fargate profile)',
     });
   }
-  const unreachable = nodes.filter((n) => !own.includes(n) && f.metricsServer?.unreachable.has(n));
+  const unreachable = unscrapedSettled(f) ? nodes.filter((n) => !own.includes(n) && f.metricsServer?.unreachable.has(n)) : [];
   if (unreachable.length > 0) {
     out.push({
       cause: HpaCause.PodsOnUnreachableNodes,

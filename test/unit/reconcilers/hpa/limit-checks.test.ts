@@ -45,4 +45,14 @@ describe('PodsOnUnreachableNodes', () => {
       [HpaCause.PodsOnUnreachableNodes, 'pods run on nodes metrics-server cannot scrape: n2 (not scraped: kubelet unreachable)'],
     ]);
   });
+
+  it('waits out metrics-server\'s first scrapes: a node that only just lost (or never had) metrics is not yet unreachable', () => {
+    const since = (iso: string, status = 'False'): V2HorizontalPodAutoscaler => ({ ...limitedSince(iso), status: { desiredReplicas: 1, conditions: [{ type: 'ScalingActive', status,
+      reason: 'FailedGetResourceMetric', message: 'unable to get metrics for resource cpu: no metrics returned from resource metrics API',
+      lastTransitionTime: new Date(iso) }] } });
+    const reach = { podNodes: ['n2'], metricsServer: { ownFargateNodes: [], unreachable: new Map([['n2', 'not scraped: kubelet unreachable']]) } };
+    expect(placementFindings(facts({ ...reach, hpa: since('2026-12-02T11:59:00Z') }))).toEqual([]);
+    expect(placementFindings(facts({ ...reach, hpa: since('2026-12-02T11:57:00Z') })).map((f) => f.cause)).toEqual([HpaCause.PodsOnUnreachableNodes]);
+    expect(placementFindings(facts({ ...reach, hpa: since('2026-12-02T11:00:00Z', 'True') }))).toEqual([]);
+  });
 });
