@@ -17,6 +17,7 @@ const FLAG_HELP: Record<keyof typeof FLAGS, string> = {
   workers: 'concurrent reconciles, 1 to 64 (never two on one MetricsStack)',
   'resync-period': 'how often every MetricsStack is re-checked when nothing changed (at least 10s)',
   'prometheus-check-period': 'how long a healthy answer from Prometheus is trusted (at least 5s)',
+  'hpa-limited-after': 'how long an HPA may sit at maxReplicas with Pending pods before the doctor reports ScaleOutBlockedPendingPods (at least 1s)',
   'log-level': 'pino level: trace, debug, info, warn, error or fatal',
   'aws-region': "AWS region (default: $AWS_REGION, else spec.cluster.region or the nodes' providerIDs)",
   'cache-sync-timeout': 'how long the caches may take to sync after leading starts; past it the lease is released and the process exits 1',

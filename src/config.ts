@@ -21,6 +21,8 @@ export interface Config {
   readonly cacheSyncTimeoutMs: number;
   /** How long a healthy answer from Prometheus is trusted, and so how often a healthy prometheus-adapter is re-checked. */
   readonly prometheusCheckPeriodMs: number;
+  /** How long an HPA may sit at maxReplicas (ScalingLimited/TooManyReplicas) with Pending pods before the doctor says so. */
+  readonly hpaLimitedAfterMs: number;
   readonly logLevel: string;
   /**
    * AWS region for EKS, IAM and Auto Scaling calls: --aws-region, else $AWS_REGION; absent → spec.cluster.region or
@@ -63,6 +65,7 @@ export const FLAGS = {
   workers: { type: 'string', default: '2' },
   'resync-period': { type: 'string', default: '10m' },
   'prometheus-check-period': { type: 'string', default: '5m' },
+  'hpa-limited-after': { type: 'string', default: '10m' },
   'cache-sync-timeout': { type: 'string', default: '2m' },
   'log-level': { type: 'string', default: 'info' },
   'aws-region': { type: 'string' },
@@ -111,6 +114,7 @@ export function parseConfig(
     resyncPeriodMs: atLeast('resync-period', duration('resync-period', values['resync-period']), 10_000),
     cacheSyncTimeoutMs: atLeast('cache-sync-timeout', duration('cache-sync-timeout', values['cache-sync-timeout']), 5_000),
     prometheusCheckPeriodMs: atLeast('prometheus-check-period', duration('prometheus-check-period', values['prometheus-check-period']), 5_000),
+    hpaLimitedAfterMs: atLeast('hpa-limited-after', duration('hpa-limited-after', values['hpa-limited-after']), 1_000),
     logLevel: values['log-level'],
     ...(awsRegion ? { awsRegion } : {}),
     ...(values['managed-namespaces'] !== undefined ? { managedNamespaces: namespaceList('managed-namespaces', values['managed-namespaces']) } : {}),

@@ -93,7 +93,7 @@ async function main(): Promise<number> {
   };
   const events = new EventRecorder({ client: eventClientOf(objects), logger: log, instance: config.identity });
   const hpaDoctor = new HpaDoctor({
-    hpas, events, gauge: metrics.hpaFindings, targetTtlMs: config.resyncPeriodMs,
+    hpas, events, gauge: metrics.hpaFindings, targetTtlMs: config.resyncPeriodMs, limitedAfterMs: config.hpaLimitedAfterMs,
     reads: {
       read: (apiVersion, kind, name, namespace) => ignoreNotFound(objects.read(objectRef(apiVersion, kind, name, namespace))),
       listPods: async (namespace, labelSelector) => (await objects.listKind<V1Pod>('v1', 'Pod', { namespace, labelSelector })).items,

@@ -4,7 +4,7 @@
  * composition root like src/main.ts: it alone builds the clients (the user's kubeconfig; AWS's default chain, only
  * when awsTarget says so), and makes only reads.
  */
-import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Pod } from '@kubernetes/client-node';
 import { KubeClient } from '../kube/client.js';
 import { ignoreNotFound, apiMessage } from '../kube/errors.js';
 import { loadKubeConfig } from '../kube/in-cluster.js';
@@ -19,6 +19,7 @@ import { checkAws, type AwsCheck } from './aws-checks.js';
 import { awsTarget } from './aws-target.js';
 import { checkMetricsServer } from './cluster-checks.js';
 import { doctorReads } from './kube-reads.js';
+import { readNodeReach } from './node-reach.js';
 import { clusterRows, exitStatus, hpaRows, renderJson, renderTable } from './report.js';
 import { readStackExpectations } from './stacks.js';
 
@@ -47,11 +48,15 @@ async function doctor(a: DoctorArgs): Promise<number> {
   const fargate = new Set(facts.nodes.filter((n) => n.fargate).map((n) => n.name));
   const ownFargateNodes = ms.podNodes.filter((n) => fargate.has(n));
   const hpas = (await reads.listHpas()).items;
+  // Which nodes metrics.k8s.io lacks and why, by the operator's verify code (PodsOnUnreachableNodes).
+  const msPods = (await client.listKind<V1Pod>('v1', 'Pod', { labelSelector: 'k8s-app=metrics-server' })).items;
+  const { unreachable } = await readNodeReach(client, msPods);
   const apiServices = await readApiServices(reads);
   const { name, namespace } = EXTENSION_AUTH_CONFIGMAP;
   const aggregation = await ignoreNotFound(reads.readConfigMap(namespace, name)) as V1ConfigMap | undefined;
   const { expectedServices, specRules } = await readStackExpectations(client, (line) => process.stderr.write(line));
-  const verdicts = await diagnoseAll({ hpas, reads, ownFargateNodes, expectedServices, specRules, now: new Date(),
+  const verdicts = await diagnoseAll({ hpas, reads, ownFargateNodes, unreachable, expectedServices, specRules, limitedAfterMs: a.limitedAfterMs,
+    now: new Date(),
     skipped: (hpa, err) => process.stderr.write(`warning: skipped hpa ${hpa}: ${apiMessage(err)}\n`) });
   const rows = [...clusterRows({ aggregationConfigMap: aggregation !== undefined, apiServices }), ...ms.rows, ...aws?.rows ?? [], ...hpaRows(verdicts)];
   const unknown = [...ms.unknown, ...('unknown' in target ? [target.unknown] : []), ...aws?.unknown ?? []];

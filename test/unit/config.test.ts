@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       workers: 2,
       resyncPeriodMs: 600_000,
       prometheusCheckPeriodMs: 300_000,
+      hpaLimitedAfterMs: 600_000,
       cacheSyncTimeoutMs: 120_000,
     });
   });
@@ -42,6 +43,8 @@ describe('parseConfig', () => {
     ['zero workers', ['--workers', '0'], /--workers must be an integer from 1 to 64/],
     ['a resync period of zero, which would stop every requeue', ['--resync-period', '0s'], /--resync-period must be at least 10s/],
     ['a Prometheus check period that would poll it constantly', ['--prometheus-check-period', '1s'], /--prometheus-check-period must be at least 5s/],
+    ['an HPA limit threshold that is not a duration', ['--hpa-limited-after', '10'], /--hpa-limited-after must be a duration such as 15s or 10m, got "10"/],
+    ['an HPA limit threshold of zero, which would call every scale-out blocked', ['--hpa-limited-after', '0s'], /--hpa-limited-after must be at least 1s/],
     ['a bind address without a port', ['--metrics-bind-address', 'localhost'], /--metrics-bind-address must be host:port/],
     ['a yes/no flag spelled otherwise', ['--leader-elect', 'yes'], /--leader-elect must be true or false/],
     ['a cache-sync timeout too short for a real list', ['--cache-sync-timeout', '1s'], /--cache-sync-timeout must be at least 5s/],
@@ -50,6 +53,13 @@ describe('parseConfig', () => {
   ])('rejects %s with a message naming the flag', (_n, argv, msg) => {
     expect(() => parseConfig(argv, {})).toThrow(ConfigError);
     expect(() => parseConfig(argv, {})).toThrow(msg);
+  });
+});
+
+describe('--hpa-limited-after', () => {
+  it('sets how long an HPA may sit at maxReplicas with Pending pods before the doctor reports it', () => {
+    expect(parseConfig(['--hpa-limited-after', '20s'], {}).hpaLimitedAfterMs).toBe(20_000);
+    expect(parseConfig(['--hpa-limited-after=1h30m'], {}).hpaLimitedAfterMs).toBe(5_400_000);
   });
 });
 

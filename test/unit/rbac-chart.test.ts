@@ -31,6 +31,7 @@ describe('the chart', () => {
     ['logLevel=verbose', /logLevel/],
     ['image.digest=sha256:abc', /digest.*pattern/s],
     ['resyncPeriod=ten', /resyncPeriod.*pattern/s],
+    ['hpaLimitedAfter=10min', /hpaLimitedAfter.*pattern/s],
     ['ports.metrics=80', /metrics.*minimum/s],
     ['serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=arn:aws:iam::1234:role/x', /role-arn.*pattern/s],
     ['replicaCount=2,leaderElection.enabled=false', /two operators would reconcile the same MetricsStack at once/],

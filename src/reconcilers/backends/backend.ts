@@ -38,8 +38,9 @@ export interface BackendPlan {
  */
 export interface MetricsBackend {
   readonly name: string;
-  /** Context hand-offs its plan reads (metrics-server: the placement FargatePlacement decided). */
+  /** Context hand-offs its plan reads (metrics-server: FargatePlacement's placement) and its verify sets (ctx.unscrapedNodes). */
   readonly reads?: readonly HandOff[];
+  readonly provides?: readonly HandOff[];
   /** Whether the spec asks for this backend at all. */
   enabled(ctx: StackContext): boolean;
   /** The APIServices it registers for this spec (claimed: another MetricsStack's claim is a conflict). */
@@ -66,10 +67,10 @@ export class BackendReconciler implements OwningReconciler {
   readonly name: string;
   readonly owns = 'objects';
   readonly reads: readonly HandOff[];
+  readonly provides: readonly HandOff[];
 
   constructor(private readonly backend: MetricsBackend, private readonly d: BackendDeps) {
-    this.name = backend.name;
-    this.reads = backend.reads ?? [];
+    ({ name: this.name, reads: this.reads = [], provides: this.provides = [] } = backend);
   }
 
   async reconcile(ctx: StackContext): Promise<OwningResult> {
@@ -196,5 +197,4 @@ export class BackendReconciler implements OwningReconciler {
   }
 }
 
-const soonest = (a: number | undefined, b: number | undefined): number | undefined =>
-  a === undefined ? b : b === undefined ? a : Math.min(a, b);
+const soonest = (a: number | undefined, b: number | undefined): number | undefined => a === undefined ? b : b === undefined ? a : Math.min(a, b);

@@ -2,7 +2,7 @@ import type { V1APIService } from '@kubernetes/client-node';
 import type { NodeMetricsProbe } from '../../kube/api-probes.js';
 import { ConditionType, type AggregatorReason } from '../../api/v1alpha1/conditions.js';
 import type { ConditionInput } from '../../kube/conditions.js';
-import { describeMissingNodes, type CoverageFacts, type NodeName } from './node-coverage.js';
+import { describeMissingNodes, missingNodeReasons, type CoverageFacts, type NodeName } from './node-coverage.js';
 import { aggregatorReason, describeAggregatorMessage } from './aggregator-message.js';
 
 /** Fixes for the APIService reasons the kube-aggregator sets, by reason. */
@@ -58,4 +58,14 @@ export function decideMetricsAPI(
   const counted = `metrics.k8s.io answers with metrics for ${probe.items} of ${totalNodes} nodes`;
   const missing = coverage && probe.nodes ? describeMissingNodes(coverage.nodes, probe.nodes, coverage.facts) : undefined;
   return { type, status: 'True', reason: 'MetricsAvailable', message: missing ? `${counted}; ${missing}.` : `${counted}.` };
+}
+
+/**
+ * The nodes a real node-metrics list left out, and why, for ctx.unscrapedNodes (the HPA doctor's PodsOnUnreachableNodes);
+ * undefined when the list was not made or failed: then nothing is known about any node.
+ */
+export function unscrapedNodes(
+  probe: NodeMetricsProbe | undefined, coverage: { readonly nodes: readonly NodeName[]; readonly facts: CoverageFacts },
+): Map<string, string> | undefined {
+  return probe && 'items' in probe && probe.nodes ? missingNodeReasons(coverage.nodes, probe.nodes, coverage.facts) : undefined;
 }

@@ -29,17 +29,25 @@ function reasonFor(node: NodeName, f: CoverageFacts): string {
 }
 
 /**
+ * Every node metrics.k8s.io has no metrics for, with its likeliest reason: what MetricsAPIAvailable names, and what the
+ * HPA doctor matches the target's pods against (PodsOnUnreachableNodes). Pure, so the operator's verify and
+ * `kubectl metricsstack doctor` compute the same map from the same facts.
+ */
+export function missingNodeReasons(nodes: readonly NodeName[], withMetrics: readonly string[], f: CoverageFacts): Map<string, string> {
+  const have = new Set(withMetrics);
+  return new Map(nodes.filter((n) => !have.has(n.name)).map((n) => [n.name, reasonFor(n, f)]));
+}
+
+/**
  * "no metrics for a, b (why); c (why) and 3 more", nodes grouped by reason, or undefined when every node has metrics.
  * At most five names, each truncated, so the message stays short at any cluster size.
  */
 export function describeMissingNodes(nodes: readonly NodeName[], withMetrics: readonly string[], f: CoverageFacts): string | undefined {
-  const have = new Set(withMetrics);
-  const missing = nodes.filter((n) => !have.has(n.name));
+  const missing = [...missingNodeReasons(nodes, withMetrics, f)];
   if (missing.length === 0) return undefined;
   const groups = new Map<string, string[]>();
-  for (const n of missing.slice(0, MAX_NAMED)) {
-    const name = n.name.length > MAX_NAME ? `${n.name.slice(0, MAX_NAME - 1)}…` : n.name;
-    const reason = reasonFor(n, f);
+  for (const [node, reason] of missing.slice(0, MAX_NAMED)) {
+    const name = node.length > MAX_NAME ? `${node.slice(0, MAX_NAME - 1)}…` : node;
     groups.set(reason, [...(groups.get(reason) ?? []), name]);
   }
   const named = [...groups].map(([reason, names]) => `${names.join(', ')} (${reason})`);

@@ -3,7 +3,7 @@ import type { ConditionType } from '../../api/v1alpha1/conditions.js';
 import type { NodeMetricsProbe } from '../../kube/api-probes.js';
 import { METRICS_API_SERVICE_NAME } from '../../render/metrics-server/index.js';
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
-import { decideMetricsAPI } from '../backends/metrics-api-decision.js';
+import { decideMetricsAPI, unscrapedNodes } from '../backends/metrics-api-decision.js';
 import type { StackContext } from '../stack/context.js';
 import { summarizeNodes } from '../platform/node-facts.js';
 import type { KubeletTLSFactsSource } from '../metrics-server/kubelet-tls/facts.js';
@@ -29,6 +29,7 @@ export interface ExistingMetricsServerDeps extends ExistingReads {
 export class ExistingMetricsServerBackend implements MetricsBackend {
   readonly name = 'existing metrics-server';
   readonly reads = ['nodeFacts'] as const;
+  readonly provides = ['unscrapedNodes'] as const;
 
   constructor(private readonly d: ExistingMetricsServerDeps) {}
 
@@ -76,8 +77,11 @@ export class ExistingMetricsServerBackend implements MetricsBackend {
     const available = apiService?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
     const probe = available ? await this.d.listNodeMetrics() : undefined;
     const total = facts.ec2Nodes + facts.fargateNodes + facts.otherNodes;
-    const coverage = { tlsRejected: kubeletTLS.certs?.rejectedNodes ?? [], insecureTLS: config.insecureTLS, metricsServerNodes: found.podNodes };
-    const api = decideMetricsAPI(METRICS_API_SERVICE_NAME, apiService, probe, total, { nodes: facts.nodes, facts: coverage });
+    const coverage = {
+      nodes: facts.nodes, facts: { tlsRejected: kubeletTLS.certs?.rejectedNodes ?? [], insecureTLS: config.insecureTLS, metricsServerNodes: found.podNodes },
+    };
+    const api = decideMetricsAPI(METRICS_API_SERVICE_NAME, apiService, probe, total, coverage);
+    ctx.unscrapedNodes = unscrapedNodes(probe, coverage);
     const by = `Served by ${describeInstaller(installer)}${found.deployment ? ` (Deployment ${ref.namespace}/${ref.name})` : ''}`;
     const advice = found.readError ? ` Its configuration was not checked: ${found.readError}.`
       : !found.deployment ? '' : fixes.length === 0 ? ' Its configuration fits this cluster.'

@@ -22,6 +22,10 @@ export interface DiagnoseAllInput {
   readonly ownFargateNodes: readonly string[];
   /** The Service each metrics API should point at, from the MetricsStack spec (expected-services.ts). */
   readonly expectedServices?: ExpectedServices | undefined;
+  /** Nodes metrics.k8s.io has no metrics for, and why (backends/node-coverage.ts missingNodeReasons); absent: none known. */
+  readonly unreachable?: ReadonlyMap<string, string> | undefined;
+  /** See HpaFacts.limitedAfterMs. */
+  readonly limitedAfterMs?: number | undefined;
   readonly now: Date;
   /** What the MetricsStack's adapter rules name (the operator knows its spec; the plugin reads the MetricsStack). */
   readonly specRules?: SpecRuleNames | undefined;
@@ -34,7 +38,7 @@ export interface DiagnoseAllInput {
 export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
   const hpas = [...i.hpas].sort((a, b) => hpaKey(a).localeCompare(hpaKey(b)));
   const apiServices = await readApiServices(i.reads);
-  const metricsServer = { ownFargateNodes: i.ownFargateNodes, unreachable: new Map<string, string>() };
+  const metricsServer = { ownFargateNodes: i.ownFargateNodes, unreachable: i.unreachable ?? new Map<string, string>() };
   // Cluster-wide facts, read once per pass and only when some HPA needs them.
   const names = hpas.some((h) => customMetricNames(h).length > 0) ? await readCustomMetricNames(i.reads, apiServices.custom) : undefined;
   const atMax = hpas.some((h) => hpaCondition(h, 'ScalingLimited')?.reason === 'TooManyReplicas');
@@ -51,7 +55,7 @@ export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
       const pods = await readPodFacts(i.reads, hpa, target);
       return diagnoseHpa({
         hpa, target, apiServices, expectedServices: i.expectedServices, metricsServer, ...pods, customMetricNames: names, specRules: i.specRules,
-        clusterAutoscalerStatus, now: i.now,
+        clusterAutoscalerStatus, limitedAfterMs: i.limitedAfterMs, now: i.now,
       });
     } catch (err) {
       i.skipped?.(hpaKey(hpa), err);

@@ -25,6 +25,8 @@ export interface HpaDoctorDeps {
   readonly reads: HpaReads;
   /** Fargate nodes that run one of our metrics-server pods. */
   readonly ownFargateNodes: () => readonly string[];
+  /** --hpa-limited-after: at maxReplicas with Pending pods this long is ScaleOutBlockedPendingPods (default 10 min). */
+  readonly limitedAfterMs?: number | undefined;
   readonly events: EventSink;
   readonly gauge: FindingGauge;
   /** How long a scale target's read is reused while its HPA's inputs do not change: the resync period. */
@@ -34,6 +36,8 @@ export interface HpaDoctorDeps {
 export class HpaDoctor implements ObservingReconciler {
   readonly name = 'hpa-doctor';
   readonly owns = 'nothing';
+  /** The nodes the metrics-server backends' verify found without metrics (optional: unset when no backend verified). */
+  readonly reads = ['unscrapedNodes'] as const;
   /** `uid/cause` of every Event written, so each distinct cause is reported once, not every pass. */
   readonly #reported = new Set<string>();
 
@@ -49,6 +53,7 @@ export class HpaDoctor implements ObservingReconciler {
       hpas, reads: this.d.reads, ownFargateNodes: this.d.ownFargateNodes(), now: ctx.now,
       specRules: specRuleNames(ctx.spec.prometheusAdapter?.rules), memo: this.#memo,
       expectedServices: expectedServices(ctx.spec, ctx.placement?.namespace),
+      unreachable: ctx.unscrapedNodes, limitedAfterMs: this.d.limitedAfterMs,
       // One unreadable target must not hide every other verdict.
       skipped: (hpa, err) => ctx.log.warn({ err, hpa }, 'could not gather facts for an HPA; skipping it this pass'),
     });

@@ -59,6 +59,8 @@ export interface HpaFacts {
   readonly pendingPods?: number | undefined;
   /** kube-system/cluster-autoscaler-status `data.status`; null: the ConfigMap does not exist. */
   readonly clusterAutoscalerStatus?: string | null | undefined;
+  /** How long ScalingLimited/TooManyReplicas with Pending pods lasts before it is a finding; absent: LIMITED_LONG_MS. */
+  readonly limitedAfterMs?: number | undefined;
   readonly now: Date;
 }
 

@@ -4,7 +4,7 @@ import { METRICS_API_SERVICE_NAME, METRICS_SERVER_NAME, renderMetricsServer } fr
 import type { BackendPlan, MetricsBackend } from '../backends/backend.js';
 import type { StackContext } from '../stack/context.js';
 import type { NodeMetricsProbe } from '../../kube/api-probes.js';
-import { decideMetricsAPI } from '../backends/metrics-api-decision.js';
+import { decideMetricsAPI, unscrapedNodes } from '../backends/metrics-api-decision.js';
 import { decideMetricsServerFlags } from './flags/args.js';
 import { preferAddressTypes } from './flags/address-types.js';
 import { summarizeNodes } from '../platform/node-facts.js';
@@ -39,6 +39,7 @@ export interface MetricsServerDeps extends ServingCertSources {
 export class MetricsServerBackend implements MetricsBackend {
   readonly name = 'metrics-server';
   readonly reads = ['nodeFacts', 'placement'] as const;
+  readonly provides = ['unscrapedNodes'] as const;
 
   /** What the last plan learnt about why nodes may lack metrics, for verify's message. */
   private coverage: CoverageFacts = { tlsRejected: [], insecureTLS: false };
@@ -127,8 +128,10 @@ export class MetricsServerBackend implements MetricsBackend {
     const available = apiService?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
     const probe = available ? await this.d.listNodeMetrics() : undefined;
     const total = facts.ec2Nodes + facts.fargateNodes + facts.otherNodes;
-    const condition = decideMetricsAPI(METRICS_API_SERVICE_NAME, apiService, probe, total, { nodes: facts.nodes, facts: this.coverage });
+    const coverage = { nodes: facts.nodes, facts: this.coverage };
+    const condition = decideMetricsAPI(METRICS_API_SERVICE_NAME, apiService, probe, total, coverage);
     ctx.setCondition(condition);
+    ctx.unscrapedNodes = unscrapedNodes(probe, coverage);
     return condition.status === 'True' ? {} : { requeueAfterMs: VERIFY_RETRY_MS };
   }
 }

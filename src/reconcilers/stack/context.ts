@@ -43,6 +43,11 @@ export class StackContext {
   placement: MetricsServerPlacementDecision | undefined;
   /** Set by FargatePlacement when the pods must prove the verdict; the verifier, after the backends, checks them. */
   placementCheck: PlacementCheck | undefined;
+  /**
+   * Nodes metrics.k8s.io has no metrics for, and why (node-coverage.ts): set by the metrics-server backends' verify
+   * once the API answered, read by the HPA doctor (PodsOnUnreachableNodes). Unset: not known this pass.
+   */
+  unscrapedNodes: ReadonlyMap<string, string> | undefined;
 
   constructor(
     readonly stack: MetricsStack,
@@ -56,6 +61,7 @@ export class StackContext {
     this.nodeFacts = undefined;
     this.placement = undefined;
     this.placementCheck = undefined;
+    this.unscrapedNodes = undefined;
   }
 
   /** A hand-off an earlier sub-reconciler of this pass must have set; unset means the order is wrong. */
@@ -112,7 +118,7 @@ export class StackContext {
 }
 
 /** The context fields one sub-reconciler sets for those after it (Pick rejects a name that is not a field). */
-export type HandOff = keyof Pick<StackContext, 'nodeFacts' | 'placement' | 'placementCheck'>;
+export type HandOff = keyof Pick<StackContext, 'nodeFacts' | 'placement' | 'placementCheck' | 'unscrapedNodes'>;
 
 /**
  * One concern of the MetricsStack: observe → decide (pure) → apply → set conditions on the draft status. A concern

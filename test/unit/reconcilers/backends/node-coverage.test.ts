@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMissingNodes } from '../../../../src/reconcilers/backends/node-coverage.js';
+import { describeMissingNodes, missingNodeReasons } from '../../../../src/reconcilers/backends/node-coverage.js';
 
 const nodes = [
   { name: 'ip-10-0-1-1.ec2.internal', fargate: false },
@@ -43,5 +43,22 @@ describe('describeMissingNodes', () => {
     expect(text).toContain(`${'n'.repeat(62)}…`);
     expect(text.length).toBeLessThan(600);
     expect(text.length).toBeLessThan(1000);
+  });
+});
+
+describe('missingNodeReasons', () => {
+  it('maps every node without metrics to the reason describeMissingNodes names, beyond the five it names', () => {
+    const many = Array.from({ length: 8 }, (_, i) => ({ name: `ip-10-0-2-${i}.ec2.internal`, fargate: false }));
+    const reasons = missingNodeReasons([...nodes, ...many], ['ip-10-0-1-1.ec2.internal', 'fargate-ip-10-0-9-2.ec2.internal'],
+      { tlsRejected: ['ip-10-0-1-2.ec2.internal'], insecureTLS: false, metricsServerNodes: ['fargate-ip-10-0-9-1.ec2.internal'] });
+    expect(reasons.size).toBe(10);
+    expect(reasons.get('ip-10-0-1-2.ec2.internal')).toBe('kubelet x509: its serving certificate fails verification; see status.metricsServer');
+    expect(reasons.get('fargate-ip-10-0-9-1.ec2.internal')).toMatch(/^Fargate: metrics-server runs on this node/);
+    expect(reasons.get('ip-10-0-2-7.ec2.internal')).toMatch(/^not scraped: kubelet unreachable/);
+    expect(reasons.has('ip-10-0-1-1.ec2.internal')).toBe(false);
+  });
+
+  it('is empty when every node has metrics', () => {
+    expect(missingNodeReasons(nodes, nodes.map((n) => n.name), none).size).toBe(0);
   });
 });

@@ -58,6 +58,8 @@ describe('ExistingMetricsServerBackend', () => {
     const c = ctx.status.conditions?.find((x) => x.type === 'MetricsAPIAvailable');
     expect(c).toMatchObject({ status: 'True', reason: 'MetricsAvailable' });
     expect(c?.message).toMatch(/^Served by Helm release "ms" in namespace kube-system \(Deployment kube-system\/metrics-server\): metrics.k8s.io answers with metrics for 1 of 2 nodes; no metrics for fargate-1 \(Fargate: metrics-server runs on this node/);
+    // Handed to the HPA doctor, which runs after the backends (PodsOnUnreachableNodes).
+    expect([...ctx.unscrapedNodes ?? []]).toEqual([['fargate-1', expect.stringMatching(/^Fargate: metrics-server runs on this node/)]]);
   });
 
   it('GIVEN Deployments cannot be listed (namespace not managed), THEN it says so instead of claiming the configuration fits', async () => {

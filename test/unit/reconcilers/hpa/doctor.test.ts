@@ -20,18 +20,18 @@ const T0 = new Date('2026-12-02T12:00:00Z');
 const TTL_MS = 600_000;
 const later = (ms: number) => new Date(T0.getTime() + ms);
 
-function setup(hpas: V2HorizontalPodAutoscaler[]) {
+function setup(hpas: V2HorizontalPodAutoscaler[], unscrapedNodes?: ReadonlyMap<string, string>, target: object = web) {
   const calls: string[] = [];
   const events: string[] = [];
   const gauge: string[] = [];
   const reads: HpaReads = {
     read: async <T extends KubernetesObject>(_v: string, kind: string, name: string) => {
       calls.push(`get ${kind}/${name}`);
-      const found = kind === 'Deployment' && name === 'web' ? web : kind === 'APIService' && name.includes('custom') && name.startsWith('v1beta2') ? ok(name)
+      const found = kind === 'Deployment' && name === 'web' ? target : kind === 'APIService' && name.includes('custom') && name.startsWith('v1beta2') ? ok(name)
         : kind === 'APIService' && name === 'v1beta1.metrics.k8s.io' ? ok(name) : undefined;
       return found as T | undefined;
     },
-    listPods: async (ns) => { calls.push(`list pods ${ns}`); return []; },
+    listPods: async (ns) => { calls.push(`list pods ${ns}`); return ns === 'shop' ? [{ spec: { nodeName: 'ip-10-0-1-99.ec2.internal', containers: [] } }] : []; },
     discover: async (group, version) => { calls.push(`discover ${group}/${version}`); return ['pods/http_requests_per_second', 'namespaces/http_requests_per_second']; },
   };
   const doctor = new HpaDoctor({
@@ -43,6 +43,7 @@ function setup(hpas: V2HorizontalPodAutoscaler[]) {
   const pass = async (now = T0, spec: MetricsStackSpec = {}, placedIn?: string) => {
     const ctx = new StackContext({ apiVersion: 'metricsstack.io/v1alpha1', kind: 'MetricsStack', metadata: { name: 'default' }, spec }, withDefaults(spec), now, pino({ level: 'silent' }));
     if (placedIn) ctx.placement = { namespace: placedIn, annotateEC2: false, avoidFargateAffinity: false };
+    ctx.unscrapedNodes = unscrapedNodes;
     await doctor.reconcile(ctx);
     return ctx;
   };
@@ -98,5 +99,16 @@ describe('HpaDoctor', () => {
     expect(moved.status.workloadAutoscaling?.causes.map((c) => [c.cause, c.hpas, c.example])).toEqual([['MetricsAPIServedByOther', ['shop/healthy'],
       expect.stringContaining('v1beta1.metrics.k8s.io points at kube-system/metrics-server, not at metrics-ec2/metrics-server that the MetricsStack deploys')]]);
     expect((await t.pass(T0, { resourceMetrics: { provider: 'existing' } })).status.workloadAutoscaling).toMatchObject({ hpas: 1, healthy: 1 });
+  });
+
+  it('names the nodes verify found without metrics (ctx.unscrapedNodes) when the HPA reports its pods have none', async () => {
+    const noMetrics = { ...hpa('web', 'web'), status: { conditions: [{ type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric',
+      message: 'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: ' +
+        'no metrics returned from resource metrics API' }] } } as V2HorizontalPodAutoscaler;
+    const requests = { ...web, spec: { ...web.spec, template: { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '100m' } } }] } } } };
+    const t = setup([noMetrics], new Map([['ip-10-0-1-99.ec2.internal', 'not scraped: kubelet unreachable or not yet scraped twice']]), requests);
+    const ctx = await t.pass();
+    expect(ctx.status.workloadAutoscaling?.causes.map((c) => [c.cause, c.hpas, c.example])).toEqual([['PodsOnUnreachableNodes', ['shop/web'],
+      expect.stringContaining('pods run on nodes metrics-server cannot scrape: ip-10-0-1-99.ec2.internal (not scraped: kubelet unreachable')]]);
   });
 });

@@ -9,6 +9,7 @@ import { BackendReconciler } from '../../../../src/reconcilers/backends/backend.
 import { AggregationPreflight } from '../../../../src/reconcilers/aggregation/preflight.js';
 import { AwsSessionSource, type RegionClients } from '../../../../src/reconcilers/aws/session.js';
 import { ClusterAutoscalerReconciler, type ClusterAutoscalerDeps } from '../../../../src/reconcilers/cluster-autoscaler/reconciler.js';
+import { HpaDoctor, type HpaDoctorDeps } from '../../../../src/reconcilers/hpa/doctor.js';
 import { FargatePlacement, FargatePlacementVerifier } from '../../../../src/reconcilers/fargate/index.js';
 import { MetricsServerBackend, type MetricsServerDeps } from '../../../../src/reconcilers/metrics-server/backend.js';
 import { PlatformObserver } from '../../../../src/reconcilers/platform/observer.js';
@@ -55,6 +56,12 @@ describe('checkOrder', () => {
     ['Cluster Autoscaler without the platform observer', [r.aggregation, r.clusterAutoscaler], 'cluster-autoscaler reads ctx.nodeFacts'],
   ])('rejects %s', (_n, subs, message) => {
     expect(() => checkOrder(subs)).toThrow(message);
+  });
+
+  it('puts the HPA doctor after the metrics-server backend whose verify hands it the nodes without metrics', () => {
+    const doctor = new HpaDoctor({} as HpaDoctorDeps);
+    expect(() => checkOrder([doctor, metricsServer!])).toThrow('hpa-doctor reads ctx.unscrapedNodes');
+    expect(() => checkOrder(orderSubReconcilers({ ...r, hpaDoctor: doctor }))).not.toThrow();
   });
 
   it('names the whole order in the error', () => {
