@@ -4,9 +4,7 @@
  * same objects applied server-side with field manager `eks`, as the EKS add-on does. The operator must name the
  * installer, the verification result and a fix in that installer's terms, and write nothing to those objects.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsStack } from '../../src/api/v1alpha1/types.js';
@@ -16,12 +14,8 @@ import { clusterTool } from '../support/helm.js';
 import { OperatorRunner } from '../support/operator.js';
 import { runPod, type RunningPod } from '../support/pod-runner.js';
 import { condition, stackApi, until } from '../support/stacks.js';
+import { upstreamChartDir } from '../support/upstream-metrics-server.js';
 
-const versions = readFileSync(resolve(import.meta.dirname, '../../hack/testenv/versions.env'), 'utf8');
-const MS_VERSION = /^METRICS_SERVER_VERSION=(\S+)$/m.exec(versions)![1]!;
-/** The chart inside the sigs.k8s.io/metrics-server module, which build.sh's `go install` put in the module cache. */
-const chartDir = () => join(process.env.GOMODCACHE || execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim(),
-  `sigs.k8s.io/metrics-server@${MS_VERSION}`, 'charts', 'metrics-server');
 // Release "metrics-server" makes the chart's fullname metrics-server: the names the operator's own provider would use.
 const RELEASE = 'metrics-server';
 const THEIRS = [['deployment', 'kube-system'], ['service', 'kube-system'], ['apiservice', ''], ['serviceaccount', 'kube-system']] as const;
@@ -80,7 +74,7 @@ describe('provider existing: the metrics-server a cluster already has', () => {
 
   it('names a Helm release, verifies it really serves, and gives the fix as helm upgrade --set', async () => {
     // kwok's kubelets sign their own certificates: the release is told to skip verification, as a user of kwok would.
-    await helm('install', RELEASE, chartDir(), '-n', 'kube-system', '--set', 'args={--kubelet-insecure-tls}');
+    await helm('install', RELEASE, upstreamChartDir(), '-n', 'kube-system', '--set', 'args={--kubelet-insecure-tls}');
     await startServing();
     await stacks.create('default', { resourceMetrics: { provider: 'existing' } });
     await untilStatus('MetricsAPIAvailable True from the Helm release', (s) => condition(s, 'MetricsAPIAvailable')?.status === 'True');
@@ -113,7 +107,7 @@ describe('provider existing: the metrics-server a cluster already has', () => {
   }, 240_000);
 
   it('names the EKS add-on from manager eks, reports its verification result and gives the fix as add-on configuration values', async () => {
-    const manifests = await helm('template', RELEASE, chartDir(), '-n', 'kube-system', '--set', 'args={--kubelet-insecure-tls}');
+    const manifests = await helm('template', RELEASE, upstreamChartDir(), '-n', 'kube-system', '--set', 'args={--kubelet-insecure-tls}');
     const r = await cluster.kubectl(['apply', '--server-side', '--field-manager=eks', '-n', 'kube-system', '-f', '-'], { input: manifests });
     expect(r.code, r.stderr).toBe(0);
     await startServing();
