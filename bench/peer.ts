@@ -25,8 +25,10 @@ export interface PeerCase {
   /** The metrics-server container's argv after the binary, from the pod spec: what ran. */
   args: string[];
   pods: number; timeoutS: number;
-  /** Seconds from the install command; null: not within timeoutS. */
-  topNodesS: number | null; hpaS: number | null;
+  /** Seconds from the install command to the first metrics-server binary started (its pod Running), and to each milestone; null: not within timeoutS. */
+  binaryStartedS: number | null; topNodesS: number | null; hpaS: number | null;
+  /** The installer's own status at the end (working or not). */
+  finalStatus: string;
   /** Distinct lines each place said while it did not work, with when each was first seen. */
   whileBroken: { source: string; text: string; atS: number }[];
   /** metrics-server's own first error line (its log), for a case that never worked: where the cause shows. */
@@ -39,7 +41,7 @@ const WEB = 'web';
 const MS_NS = 'kube-system';
 const MAX_LINES_PER_SOURCE = 6;
 
-export async function runPeer(timeoutMs: number): Promise<PeerRepetition> {
+export async function runPeer(timeoutMs: number, rep: number): Promise<PeerRepetition> {
   const env = await startBenchEnv({ preset: 'eks-mixed', name: 'bench-peer', network: true });
   try {
     const { cluster } = env;
@@ -55,7 +57,7 @@ export async function runPeer(timeoutMs: number): Promise<PeerRepetition> {
       (await core.listNamespacedPod({ namespace: WEB })).items.filter((p) => p.status?.phase === 'Running').length === HPA.min, 60_000);
     const ec2 = (await core.listNode()).items.filter((n) => !isFargate(n)).map((n) => n.metadata!.name!);
     const cases: PeerCase[] = [];
-    for (const inst of installers(env)) cases.push(await runCase(cluster, inst, ec2, timeoutMs));
+    for (const inst of installers(env, rep)) cases.push(await runCase(cluster, inst, ec2, timeoutMs));
     return { cases };
   } finally {
     await env.stop();
@@ -85,7 +87,8 @@ async function apiServiceLine(cluster: TestCluster): Promise<string> {
 }
 
 const firstLine = (s: string) => s.trim().split('\n')[0] ?? '';
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const installerStatus = (inst: Installer) =>
+  inst.status().catch((err: unknown) => `error: ${firstLine(err instanceof Error ? err.message : String(err))}`);
 
 async function runCase(cluster: TestCluster, inst: Installer, ec2: string[], timeoutMs: number): Promise<PeerCase> {
   progress(`peer: ${inst.label}`);
@@ -96,45 +99,56 @@ async function runCase(cluster: TestCluster, inst: Installer, ec2: string[], tim
   const whileBroken: PeerCase['whileBroken'] = [];
   const t0 = now();
   const since = () => (now() - t0) / 1000;
+  // Lines that differ only in numbers ("rolled out 4 s ago") are one line.
+  const shape = (t: string) => t.replace(/\d+/g, '#');
   const note = (source: string, text: string) => {
     const same = whileBroken.filter((w) => w.source === source);
-    if (text && same.length < MAX_LINES_PER_SOURCE && !same.some((w) => w.text === text)) whileBroken.push({ source, text: text.slice(0, 500), atS: since() });
+    if (text && same.length < MAX_LINES_PER_SOURCE && !same.some((w) => shape(w.text) === shape(text))) whileBroken.push({ source, text, atS: since() });
   };
-  let topNodesS: number | null = null;
-  let hpaS: number | null = null;
-  let lastStatus = -Infinity;
+  const marks: { binaryStarted?: number; topNodes?: number; hpa?: number } = {};
+  let failed = false;
+  const done = () => failed || (marks.topNodes !== undefined && marks.hpa !== undefined) || since() * 1000 >= timeoutMs;
+  /** Runs `fn` every `ms` until done(): kubelet, checks and status reads each in their own loop, so none waits on another. */
+  const loop = async (ms: number, fn: () => Promise<void>) => { while (!done()) { await fn(); await sleep(ms); } };
   try {
-    await inst.install();
-    while ((topNodesS === null || hpaS === null) && since() * 1000 < timeoutMs) {
-      await kubelet.sync();
-      if (topNodesS === null) {
-        const top = await cluster.kubectl(['top', 'nodes', '--no-headers']);
-        if (top.code === 0 && topShows(top.stdout, ec2)) topNodesS = since();
-        else note('`kubectl top nodes`', firstLine(top.stderr) || `exit ${top.code}, no figures for ${ec2.join(', ')}`);
-      }
-      if (hpaS === null) {
-        const h = await hpaState(cluster.kubeConfig, WEB, HPA.name);
-        if (h.utilization !== undefined) hpaS = since();
-        else note('HPA ScalingActive', h.scalingActive ?? 'no condition yet');
-      }
-      if (topNodesS === null && now() - lastStatus >= 2_000) {
-        lastStatus = now();
-        note(inst.id === 'metricsstack' ? 'MetricsStack' : 'installer', await inst.status().catch((err: unknown) => `error: ${firstLine(message(err))}`));
+    // The clock runs from the install command: what a user waits for includes it (helm, the operator's start).
+    await Promise.all([
+      inst.install().catch((err: unknown) => { failed = true; throw err; }),
+      loop(250, async () => {
+        if (await kubelet.sync() > 0 && marks.binaryStarted === undefined) { await kubelet.settled(); marks.binaryStarted = since(); }
+      }),
+      loop(500, async () => {
+        if (marks.topNodes === undefined) {
+          const top = await cluster.kubectl(['top', 'nodes', '--no-headers']);
+          if (top.code === 0 && topShows(top.stdout, ec2)) marks.topNodes = since();
+          else note('`kubectl top nodes`', firstLine(top.stderr) || `exit ${top.code}, no figures for ${ec2.join(', ')}`);
+        }
+        if (marks.hpa === undefined) {
+          const h = await hpaState(cluster.kubeConfig, WEB, HPA.name);
+          if (h.utilization !== undefined) marks.hpa = since();
+          else note('HPA ScalingActive', h.scalingActive ?? 'no condition yet');
+        }
+      }),
+      loop(2_000, async () => {
+        if (marks.topNodes !== undefined) return;
+        note(inst.id === 'metricsstack' ? 'MetricsStack' : 'installer', await installerStatus(inst));
         note('APIService v1beta1.metrics.k8s.io', await apiServiceLine(cluster));
-      }
-      await sleep(500);
-    }
+      }),
+    ]);
     const pods = (await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: MS_NS, labelSelector: inst.podSelector })).items;
     const c = pods[0]?.spec?.containers[0];
     const running = await kubelet.settled();
+    const topNodesS = marks.topNodes ?? null;
+    const hpaS = marks.hpa ?? null;
     const logCause = topNodesS === null
-      ? running.map((p) => p.logs().split('\n').find((l) => /^E\d{4} /.test(l))).find((l) => l !== undefined)?.replace(/^E\d{4} [\d:.]+\s+\d+ \S+\] /, '').slice(0, 400)
+      ? running.map((p) => p.logs().split('\n').find((l) => /^E\d{4} /.test(l))).find((l) => l !== undefined)?.replace(/^E\d{4} [\d:.]+\s+\d+ \S+\] /, '')
       : undefined;
-    progress(`peer: ${inst.id}: kubectl top nodes ${topNodesS?.toFixed(1) ?? 'never'} s, HPA value ${hpaS?.toFixed(1) ?? 'never'} s` +
-      (logCause ? `; metrics-server logs: ${logCause}` : ''));
+    const finalStatus = await installerStatus(inst);
+    progress(`peer: ${inst.id}: metrics-server started ${marks.binaryStarted?.toFixed(1) ?? 'never'} s, kubectl top nodes ${topNodesS?.toFixed(1) ?? 'never'} s, ` +
+      `HPA value ${hpaS?.toFixed(1) ?? 'never'} s${logCause ? `; metrics-server logs: ${logCause}` : ''}`);
     return {
       id: inst.id, label: inst.label, steps: inst.steps, args: [...(c?.command ?? []).slice(1), ...(c?.args ?? [])], pods: running.length,
-      timeoutS: timeoutMs / 1000, topNodesS, hpaS, whileBroken, ...(logCause ? { logCause } : {}),
+      timeoutS: timeoutMs / 1000, binaryStartedS: marks.binaryStarted ?? null, topNodesS, hpaS, whileBroken, finalStatus, ...(logCause ? { logCause } : {}),
     };
   } finally {
     await kubelet.stop();

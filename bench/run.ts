@@ -79,7 +79,7 @@ for (let rep = 1; rep <= cfg.repeats; rep++) {
   if (cfg.sections.has('peer')) {
     await attempt(`peer (repetition ${rep})`, async () => {
       progress(`== side by side with the upstream installers, repetition ${rep}/${cfg.repeats}`);
-      results.peer!.push(await runPeer(cfg.peerTimeoutMs));
+      results.peer!.push(await runPeer(cfg.peerTimeoutMs, rep));
     });
   }
 }

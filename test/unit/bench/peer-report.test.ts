@@ -3,7 +3,7 @@ import { topShows, type PeerCase, type PeerRepetition } from '../../../bench/pee
 import { peerSection } from '../../../bench/peer-report.js';
 
 const kase = (id: PeerCase['id'], topNodesS: number | null, hpaS: number | null): PeerCase => ({
-  id, label: id, steps: ['one', 'two'], args: ['--cert-dir=/tmp'], pods: 1, timeoutS: 150, topNodesS, hpaS, whileBroken: [],
+  id, label: id, steps: ['one', 'two'], args: ['--cert-dir=/tmp'], pods: 1, timeoutS: 150, binaryStartedS: 1, topNodesS, hpaS, whileBroken: [], finalStatus: 'deployed',
 });
 const rep = (...cases: PeerCase[]): PeerRepetition => ({ cases });
 const tableRow = (lines: string[], id: string) => lines.find((l) => l.startsWith(`| ${id} |`));
@@ -20,8 +20,8 @@ describe('peer section', () => {
       rep(kase('chart-readme-flags', 33, 44), kase('metricsstack', 22, 22)),
       rep(kase('chart-readme-flags', 60, 60), kase('metricsstack', 20, 30)),
     ]);
-    expect(tableRow(lines, 'chart-readme-flags')).toBe('| chart-readme-flags | 2 | 33.0 (30.0–60.0) s | 44.0 (40.0–60.0) s | 1.50 (1.50–3.00)× | 2.00× |');
-    expect(tableRow(lines, 'metricsstack')).toBe('| metricsstack | 2 | 20.0 (20.0–22.0) s | 22.0 (20.0–30.0) s | 1 | 1 |');
+    expect(tableRow(lines, 'chart-readme-flags')).toBe('| chart-readme-flags | 2 | 1.0 s | 33.0 (30.0–60.0) s | 44.0 (40.0–60.0) s | 1.50 (1.50–3.00)× | 2.00× |');
+    expect(tableRow(lines, 'metricsstack')).toBe('| metricsstack | 2 | 1.0 s | 20.0 (20.0–22.0) s | 22.0 (20.0–30.0) s | 1 | 1 |');
   });
 
   it('says never, with the timeout and how often, instead of a time or a ratio', () => {
@@ -29,8 +29,8 @@ describe('peer section', () => {
       rep(kase('chart-defaults', null, null), kase('chart-readme-flags', 30, null), kase('metricsstack', 20, 20)),
       rep(kase('chart-defaults', null, null), kase('chart-readme-flags', 40, 50), kase('metricsstack', 20, 25)),
     ]);
-    expect(tableRow(lines, 'chart-defaults')).toBe('| chart-defaults | 2 | never within 150 s (2 of 2) | never within 150 s (2 of 2) | ∞ (never) | ∞ (never) |');
-    expect(tableRow(lines, 'chart-readme-flags')).toBe('| chart-readme-flags | 2 | 35.0 (30.0–40.0) s | 50.0 s; never within 150 s in 1 of 2 | 1.75 (1.50–2.00)× | 2.00×, ∞ in 1 |');
+    expect(tableRow(lines, 'chart-defaults')).toBe('| chart-defaults | 2 | 1.0 s | never within 150 s (2 of 2) | never within 150 s (2 of 2) | ∞ (never) | ∞ (never) |');
+    expect(tableRow(lines, 'chart-readme-flags')).toBe('| chart-readme-flags | 2 | 1.0 s | 35.0 (30.0–40.0) s | 50.0 s; never within 150 s in 1 of 2 | 1.75 (1.50–2.00)× | 2.00×, ∞ in 1 |');
   });
 });
 
