@@ -22,10 +22,12 @@ export interface BenchConfig {
   /** Steady-state window and the operator's --resync-period in it. */
   steadyMs: number;
   steadyResync: string;
+  /** Section 5: how long each installer gets to make `kubectl top nodes` and the HPA answer before it counts as never. */
+  peerTimeoutMs: number;
   sections: Set<Section>;
 }
 
-export const SECTIONS = ['latency', 'steady', 'scale', 'metrics-api'] as const;
+export const SECTIONS = ['latency', 'steady', 'scale', 'metrics-api', 'peer'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const int = (name: string, fallback: number): number => {
@@ -56,6 +58,7 @@ export function benchConfig(env = process.env): BenchConfig {
     idleMs: int('BENCH_IDLE_S', quick ? 20 : 60) * 1000,
     steadyMs: int('BENCH_STEADY_S', quick ? 40 : 120) * 1000,
     steadyResync: env.BENCH_STEADY_RESYNC ?? '10s',
+    peerTimeoutMs: int('BENCH_PEER_TIMEOUT_S', quick ? 60 : 150) * 1000,
     sections: new Set(wanted as Section[]),
   };
 }

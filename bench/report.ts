@@ -1,6 +1,7 @@
 import { IMAGE_ENV, IMAGE_NODE_FLAGS } from '../test/support/operator.js';
 import { formatGrowth, growthPerThousandNodes } from './growth.js';
 import { machineLine } from './machine.js';
+import { peerSection } from './peer-report.js';
 import type { BenchResults } from './results.js';
 import { across, fmt, median, type Spread } from './stats.js';
 
@@ -12,7 +13,7 @@ export function report(r: BenchResults): string {
     '',
     `Machine: ${machineLine(r.machine)}.`,
     `Figures: median (min–max) over ${reps} repetition${reps === 1 ? '' : 's'}. Raw data: \`bench/results/\`.`,
-    ...latencySection(r), ...steadySection(r), ...scaleSection(r), ...metricsApiSection(r),
+    ...latencySection(r), ...steadySection(r), ...scaleSection(r), ...metricsApiSection(r), ...peerSection(r.peer),
   ];
   if (r.errors.length > 0) lines.push('', '### Errors', '', ...r.errors.map((e) => `- ${e.section}: ${e.message.split('\n')[0]}`));
   return lines.join('\n');

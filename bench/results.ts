@@ -2,6 +2,7 @@ import type { BenchConfig } from './config.js';
 import type { LatencyResult } from './latency.js';
 import type { Machine } from './machine.js';
 import type { MetricsApiResult } from './metrics-api.js';
+import type { PeerRepetition } from './peer.js';
 import type { ScaleResult } from './scale.js';
 import type { SteadyResult } from './steady.js';
 
@@ -15,6 +16,8 @@ export interface BenchResults {
   metricsApi: MetricsApiResult[];
   /** One entry per cluster size, each with its repetitions. */
   scale: ScaleResult[];
+  /** Section 5, one entry per repetition; absent in runs before it existed. */
+  peer?: PeerRepetition[];
   awsTtlsMin?: Record<string, number>;
   errors: { section: string; message: string }[];
 }

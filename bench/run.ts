@@ -3,7 +3,7 @@
  * Writes bench/results/<date>.json and prints a Markdown table (progress goes to stderr). Not part of `make test`.
  * Env: BENCH_QUICK=1 (smoke run), BENCH_REPEATS, BENCH_CHANGES, BENCH_NODES=0,1000,5000, BENCH_PODS_PER_NODE,
  * BENCH_IDLE_S, BENCH_STEADY_S, BENCH_STEADY_RESYNC, BENCH_SETUP_TIMEOUT_S, BENCH_CREATE_CONCURRENCY,
- * BENCH_SECTIONS=latency,steady,scale,metrics-api; see bench/config.ts.
+ * BENCH_PEER_TIMEOUT_S, BENCH_SECTIONS=latency,steady,scale,metrics-api,peer; see bench/config.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -14,6 +14,7 @@ import { runLatency } from './latency.js';
 import { out, progress } from './log.js';
 import { machine, machineLine } from './machine.js';
 import { runMetricsApi } from './metrics-api.js';
+import { runPeer } from './peer.js';
 import { report } from './report.js';
 import type { BenchResults } from './results.js';
 import { runScale } from './scale.js';
@@ -24,7 +25,7 @@ const cfg = benchConfig();
 const results: BenchResults = {
   startedAt: new Date().toISOString(), quick: cfg.quick, machine: machine(),
   config: { ...cfg, sections: [...cfg.sections] },
-  latency: [], steady: [], metricsApi: [], scale: [], errors: [],
+  latency: [], steady: [], metricsApi: [], scale: [], peer: [], errors: [],
 };
 progress(`machine: ${machineLine(results.machine)}`);
 
@@ -73,6 +74,12 @@ for (let rep = 1; rep <= cfg.repeats; rep++) {
       } finally {
         await env.stop();
       }
+    });
+  }
+  if (cfg.sections.has('peer')) {
+    await attempt(`peer (repetition ${rep})`, async () => {
+      progress(`== side by side with the upstream installers, repetition ${rep}/${cfg.repeats}`);
+      results.peer!.push(await runPeer(cfg.peerTimeoutMs, rep));
     });
   }
 }
