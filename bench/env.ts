@@ -21,7 +21,8 @@ export interface BenchEnv {
   /** The audit log of the operator's requests, when the scenario asked for one. */
   auditLog?: string;
   operatorToken: string;
-  startOperator(extraArgs?: string[]): Promise<RunningOperator>;
+  /** `bundle`: another build's main.js (default: this tree's, bundled once). */
+  startOperator(extraArgs?: string[], o?: { bundle?: string }): Promise<RunningOperator>;
   stop(): Promise<void>;
 }
 
@@ -61,10 +62,10 @@ export async function startBenchEnv(o: EnvOptions): Promise<BenchEnv> {
     proxy = p;
     const { path: kubeconfig, token } = await operatorKubeconfig(cluster);
     const env = { ...m.env, AWS_ENDPOINT_URL: p.endpoint, NODE_ENV: 'production' };
-    const startOperator = async (extraArgs: string[] = []): Promise<RunningOperator> => {
+    const startOperator = async (extraArgs: string[] = [], so: { bundle?: string } = {}): Promise<RunningOperator> => {
       const runner = new OperatorRunner();
       runners.push(runner);
-      const op = await runner.start(kubeconfig, `op-${runners.length}`, ['--log-level', 'info', ...extraArgs], { env });
+      const op = await runner.start(kubeconfig, `op-${runners.length}`, ['--log-level', 'info', ...extraArgs], { env, ...so });
       await waitFor('operator /readyz', async () => (await fetch(`${op.healthUrl}/readyz`)).status === 200,
         { timeoutMs: 120_000, watch: [op.proc], blame: op.proc });
       const metric = async (name: string) => {

@@ -13,12 +13,13 @@ import type { ManagedInformer } from './controllers/manager.js';
 import { annotationsChanged, deletionTimestampSet, generationChanged, labelsChanged, or } from './controllers/predicates.js';
 import type { ObjectClient } from './kube/client.js';
 import { MANAGED_SELECTOR } from './kube/labels.js';
+import { METADATA_ONLY_WATCH } from './kube/metadata-only.js';
 import { collectionPath, mappingOf } from './kube/resources.js';
 import { OWNER_LABEL } from './render/common/ownership.js';
 import { EXTENSION_AUTH_CONFIGMAP } from './reconcilers/aggregation/decision.js';
 import { podPlacementChanged, trimPod } from './reconcilers/fargate/index.js';
 import { hpaVerdictInputsChanged, trimHpa } from './reconcilers/hpa/hpa-view.js';
-import { nodeFactsChanged, trimNode } from './reconcilers/platform/node-facts.js';
+import { nodeFactsChanged, trimNodeMetadata } from './reconcilers/platform/node-facts.js';
 import type { ObjectCache } from './reconcilers/stack/context.js';
 import { POD_KIND, WATCHED_KINDS, watchScopes, type WatchedKind } from './reconcilers/stack/owned-kinds.js';
 
@@ -80,9 +81,12 @@ export function stackInformers(d: InformerDeps): StackInformers {
     transform: (o) => ({ ...o, apiVersion: k.apiVersion, kind: k.kind }),
     ...(k.ignoreStatusChanges ? { updatePredicate: or(generationChanged, labelsChanged, annotationsChanged) } : {}),
   })] as const));
-  // Every stack depends on the node list (platform, flags); only metadata and addresses are kept (trimNode).
+  // Every stack depends on the node list (platform, flags). Metadata only (PartialObjectMetadata): a heartbeat still
+  // sends an event, but without the Node's status, and only a change to the kept labels wakes the stacks. The few
+  // spec and status fields read come from NodeDetailsSource.
   const nodes = new ControllerInformer<V1Node>({
-    path: '/api/v1/nodes', list: (each) => d.objects.listKind<V1Node>('v1', 'Node', {}, each), transform: trimNode,
+    path: '/api/v1/nodes', list: (each) => d.objects.listKind<V1Node>('v1', 'Node', { metadataOnly: true }, each),
+    watchAccept: METADATA_ONLY_WATCH, transform: trimNodeMetadata,
     updatePredicate: nodeFactsChanged, factory, logger, enqueue, keysFor: allStacks,
   });
   // Our own pods only (label-selected, trimmed): where metrics-server really runs, for the Fargate verifier.

@@ -3,7 +3,7 @@
  * receives them as parameters.
  */
 import type {
-  KubernetesObject, V1APIService, V1ConfigMap, V1Deployment, V1Namespace, V1Pod, V1Secret, V1Service, V1ServiceAccount,
+  KubernetesObject, V1APIService, V1ConfigMap, V1Deployment, V1Namespace, V1Node, V1Pod, V1Secret, V1Service, V1ServiceAccount,
 } from '@kubernetes/client-node';
 import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import { AwsCallCounter } from './cloud/aws/call-counter.js';
@@ -40,6 +40,7 @@ import { FargatePlacement, FargatePlacementVerifier } from './reconcilers/fargat
 import { orderSubReconcilers } from './reconcilers/stack/order.js';
 import { HpaDoctor } from './reconcilers/hpa/doctor.js';
 import { COMPUTE_TYPE_LABEL } from './reconcilers/platform/node-facts.js';
+import { NodeDetailsSource } from './reconcilers/platform/node-details.js';
 
 async function main(): Promise<number> {
   const commandLine = parseCommandLine(process.argv.slice(2), process.env, podNamespace);
@@ -105,7 +106,10 @@ async function main(): Promise<number> {
   const parent = new MetricsStackReconciler({
     stacks,
     subs: orderSubReconcilers({
-      platform: new PlatformObserver(nodes),
+      platform: new PlatformObserver(nodes, new NodeDetailsSource({
+        listNodes: async (each) => (await objects.listKind<V1Node>('v1', 'Node', {}, each)).items,
+        readNode: (name) => ignoreNotFound(objects.read<V1Node>(objectRef('v1', 'Node', name))),
+      }, Date.now)),
       aggregation: new AggregationPreflight(extensionAuth),
       fargatePlacement: new FargatePlacement({ aws, operatorRoleArn, objects, apiServices: cacheOf<V1APIService>('APIService') }),
       backends: [new BackendReconciler(new MetricsServerBackend({

@@ -23,6 +23,8 @@ export interface ControllerInformerOptions<T extends KubernetesObject> {
   readonly fieldSelector?: string;
   /** Trims objects before caching; see InformerSource.transform. */
   readonly transform?: <U extends KubernetesObject>(obj: U) => U;
+  /** The watch's Accept header (InformerSource.watchAccept); `list` must ask for the same representation. */
+  readonly watchAccept?: string;
   readonly factory: InformerFactory;
   /** The keys to reconcile when `obj` changes (its own key, or its owner's). */
   readonly keysFor: (obj: T) => readonly string[];
@@ -69,6 +71,7 @@ export class ControllerInformer<T extends KubernetesObject> {
     this.#inner = options.factory({
       path: options.path, list, labelSelector: options.labelSelector, delay, progress: () => this.#heard(), stalled,
       ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}), ...(options.transform ? { transform: options.transform } : {}),
+      ...(options.watchAccept ? { watchAccept: options.watchAccept } : {}),
     });
     this.#inner.on('add', (obj) => this.#changed(undefined, obj));
     this.#inner.on('update', (obj) => this.#changed(this.#previous.get(objectKey(obj)), obj));

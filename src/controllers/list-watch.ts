@@ -20,6 +20,11 @@ export interface InformerSource<T extends KubernetesObject> {
    * list never sits in memory untrimmed) and to every watch event.
    */
   readonly transform?: <T extends KubernetesObject>(obj: T) => T;
+  /**
+   * The watch's Accept header, e.g. METADATA_ONLY_WATCH (kube/metadata-only.ts): the list must then ask for the same
+   * representation. Default: full objects as JSON.
+   */
+  readonly watchAccept?: string;
   /** Called whenever a watch shows it is alive: the apiserver accepted it, or it delivered an event or a BOOKMARK. */
   readonly progress?: () => void;
   /** Called when a watch has carried nothing for {@link WATCH_PROGRESS_DEADLINE_MS} and is given up. */
@@ -31,8 +36,8 @@ export type InformerFactory = <T extends KubernetesObject>(source: InformerSourc
 
 /** What the watches run on; `KubeClient` is one. */
 export interface WatchTransport {
-  /** The credentials and connection pool the watches use (see KubeClient.watchConfig). */
-  watchConfig(): KubeConfig;
+  /** The credentials and connection pool the watches use (see KubeClient.watchConfig), asking for `accept` if given. */
+  watchConfig(o?: { accept?: string }): KubeConfig;
   /** Checks the shared connection after a watch went silent, and replaces it if it does not answer. */
   checkConnection?(): Promise<unknown>;
 }
@@ -44,13 +49,18 @@ export interface WatchTransport {
  * shares the transport's connection pool, so a silent watch has the transport check that connection.
  */
 export function listWatchFactory(transport: WatchTransport): InformerFactory {
-  const config = transport.watchConfig();
+  const configs = new Map<string | undefined, KubeConfig>();
+  const configFor = (accept: string | undefined): KubeConfig => {
+    let c = configs.get(accept);
+    if (!c) configs.set(accept, (c = transport.watchConfig(accept ? { accept } : {})));
+    return c;
+  };
   return (s) => {
     const stalled = (): Promise<unknown> | undefined => {
       s.stalled?.();
       return transport.checkConnection?.();
     };
-    const watch = configuredWatch(new Watch(config), s.transform, Math.random, { ...(s.progress ? { progress: s.progress } : {}), stalled });
+    const watch = configuredWatch(new Watch(configFor(s.watchAccept)), s.transform, Math.random, { ...(s.progress ? { progress: s.progress } : {}), stalled });
     return new ListWatch(s.path, watch, () => s.list(s.transform), false, s.labelSelector, s.fieldSelector, { delayFn: s.delay });
   };
 }

@@ -119,7 +119,7 @@ export class KubeClient {
     let next: string | undefined;
     do {
       page = await this.request('GET', path, { query: { ...query, limit: LIST_PAGE_SIZE, continue: next }, ...(accept ? { accept } : {}) });
-      for (const item of page.items) items.push(each ? each(item) : item);
+      for (const item of page.items ?? []) items.push(each ? each(item) : item); // an empty PartialObjectMetadataList: null
       next = page.metadata?.continue || undefined;
     } while (next);
     return { apiVersion: page.apiVersion ?? 'v1', kind: page.kind ?? 'List', metadata: { resourceVersion: page.metadata?.resourceVersion ?? '' }, items };

@@ -142,6 +142,10 @@ describe('KubeClient against a real kube-apiserver', () => {
       relay.close();
     }
   });
+  it('lists an empty collection metadata-only (its items are null) as no items', async () => {
+    const none = await client.listKind('v1', 'Node', { metadataOnly: true, labelSelector: 'no-node-has=this' });
+    expect(none.items).toEqual([]);
+  });
   it('lists and watches nodes metadata-only (PartialObjectMetadata): labels arrive, status never does', async () => {
     const node = (name: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'eks.amazonaws.com/compute-type': 'fargate' } },
       spec: { providerID: `aws:///us-east-1a/${name}` } });

@@ -45,6 +45,8 @@ export const OFFLINE_AWS_ENV: Readonly<Record<string, string>> = {
 export interface StartOptions {
   /** Extra environment, e.g. moto's (AWS_ENDPOINT_URL, credentials, AWS_REGION), laid over {@link OFFLINE_AWS_ENV}. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Another build's main.js instead of this tree's bundle, to compare two builds on the same cluster (bench/nodes-ab.ts). */
+  readonly bundle?: string;
 }
 
 /** Runs the production bundle as its own process against a test cluster (loopback ports only). */
@@ -58,7 +60,7 @@ export class OperatorRunner {
   }
 
   async start(kubeconfigPath: string, identity: string, extraArgs: string[] = [], options: StartOptions = {}): Promise<OperatorProcess> {
-    const bundle = await operatorBundle();
+    const bundle = options.bundle ?? await operatorBundle();
     const [metricsPort, healthPort] = (await freePorts(2)) as [number, number];
     const args = [
       ...nodeFlags(), bundle, '--kubeconfig', kubeconfigPath,

@@ -58,7 +58,7 @@ describe('the chart grants what src/ calls', () => {
     }
   });
 
-  it('allows the other calls: MetricsStack finalizer and status, Lease, Events, the cluster CA read, node metrics, namespaces', () => {
+  it('allows the other calls: MetricsStack finalizer and status, Lease, Events, the cluster CA read, node metrics, namespaces, a node by name', () => {
     const calls: Parameters<typeof allows>[0][] = [
       { group: GROUP, resource: PLURAL, verb: 'patch' },
       { group: GROUP, resource: `${PLURAL}/status`, verb: 'patch', name: 'default' },
@@ -68,6 +68,8 @@ describe('the chart grants what src/ calls', () => {
       { group: '', resource: 'configmaps', verb: 'get', name: CLUSTER_CA_CONFIGMAP.name, namespace: spec.namespace },
       { group: 'metrics.k8s.io', resource: 'nodes', verb: 'list' },
       { group: '', resource: 'namespaces', verb: 'get', name: adapterSpec.namespace },
+      // NodeDetailsSource: a new node's addresses and providerID, read by name.
+      { group: '', resource: 'nodes', verb: 'get', name: 'ip-10-0-1-10.ec2.internal' },
     ];
     for (const c of calls) expect(allows(c), JSON.stringify(c)).toBe(true);
   });

@@ -25,6 +25,16 @@ export function trimNode<T>(obj: T): T {
 }
 
 /**
+ * The node informer's transform: it watches metadata only (PartialObjectMetadata), so only the name, the version and
+ * the labels {@link trimNode} keeps; spec.providerID and status come from NodeDetailsSource (node-details.ts).
+ */
+export function trimNodeMetadata<T>(obj: T): T {
+  const n = obj as V1Node;
+  const labels = Object.fromEntries(Object.entries(n.metadata?.labels ?? {}).filter(([k]) => KEPT_LABELS.includes(k)));
+  return { metadata: { name: n.metadata?.name ?? '', resourceVersion: n.metadata?.resourceVersion ?? '', labels } } as T;
+}
+
+/**
  * Nodes renew their heartbeat every few seconds; only a change to what {@link trimNode} keeps should re-queue the
  * stacks. Objects reaching the predicate are already trimmed, so comparing them whole is cheap and exact.
  */

@@ -1,20 +1,26 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { ObjectCache, StackContext, ObservingReconciler } from '../stack/context.js';
+import type { NodeDetailsSource } from './node-details.js';
 import { summarizeNodes } from './node-facts.js';
 
 /**
- * Observes what the cluster is (EKS or not, EC2 and Fargate node counts) from the trimmed node cache and records it
- * in status.platform. Runs first: the backends decide their flags and placement from these facts.
+ * Observes what the cluster is (EKS or not, EC2 and Fargate node counts) from the metadata-only node cache and the
+ * nodes' details (providerID, addresses, kubelet port; node-details.ts) and records it in status.platform. Runs
+ * first: the backends decide their flags and placement from these facts.
  */
 export class PlatformObserver implements ObservingReconciler {
   readonly name = 'platform';
   readonly owns = 'nothing';
   readonly provides = ['nodeFacts'] as const;
 
-  constructor(private readonly nodes: ObjectCache<V1Node>) {}
+  constructor(
+    private readonly nodes: ObjectCache<V1Node>,
+    private readonly details: Pick<NodeDetailsSource, 'withDetails'>,
+  ) {}
 
   async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
-    const facts = summarizeNodes(this.nodes.list());
+    const { nodes, retryAfterMs } = await this.details.withDetails(this.nodes.list());
+    const facts = summarizeNodes(nodes);
     ctx.nodeFacts = facts;
     const clusterName = ctx.spec.cluster?.name ?? facts.clusterName;
     const region = ctx.spec.cluster?.region ?? facts.region;
@@ -27,6 +33,7 @@ export class PlatformObserver implements ObservingReconciler {
       fargateNodes: facts.fargateNodes,
       otherNodes: facts.otherNodes,
     };
-    return {};
+    // A node read before it had addresses: its details change without any metadata event to wake the stack.
+    return retryAfterMs !== undefined ? { requeueAfterMs: retryAfterMs } : {};
   }
 }

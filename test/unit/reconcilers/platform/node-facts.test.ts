@@ -1,6 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { nodeFactsChanged, regionOf, summarizeNodes, trimNode } from '../../../../src/reconcilers/platform/node-facts.js';
+import { nodeFactsChanged, regionOf, summarizeNodes, trimNode, trimNodeMetadata } from '../../../../src/reconcilers/platform/node-facts.js';
 import { presetNodes } from '../../../support/kwok-nodes.js';
 
 const withPort = (n: V1Node, port: number): V1Node => ({ ...n, status: { ...n.status, daemonEndpoints: { kubeletEndpoint: { Port: port } } } });
@@ -47,6 +47,23 @@ describe('trimNode', () => {
       spec: { providerID: 'aws:///us-east-1a/i-1' },
       status: { addresses: [{ type: 'InternalIP', address: '10.0.1.1' }], daemonEndpoints: { kubeletEndpoint: { Port: 10250 } } },
     });
+  });
+});
+
+describe('trimNodeMetadata', () => {
+  it('keeps the name, the version and the labels read of a PartialObjectMetadata, and no managedFields', () => {
+    const partial = {
+      apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata',
+      metadata: { name: 'n', resourceVersion: '7', labels: { 'eks.amazonaws.com/compute-type': 'ec2', 'kubernetes.io/os': 'linux' },
+        managedFields: [{ manager: 'kubelet', operation: 'Update', time: new Date('2026-12-02T18:00:00Z') }] },
+    } as V1Node;
+    expect(trimNodeMetadata(partial)).toEqual({ metadata: { name: 'n', resourceVersion: '7', labels: { 'eks.amazonaws.com/compute-type': 'ec2' } } });
+  });
+
+  it('makes a heartbeat (a new resourceVersion and managedFields time only) no change for the predicate', () => {
+    const at = (rv: string, time: string) => trimNodeMetadata<V1Node>({ metadata: { name: 'n', resourceVersion: rv, labels: {},
+      managedFields: [{ manager: 'kwok', operation: 'Update', subresource: 'status', time: new Date(time) }] } });
+    expect(nodeFactsChanged(at('1', '2026-12-02T18:00:00Z'), at('2', '2026-12-02T18:10:00Z'))).toBe(false);
   });
 });
 

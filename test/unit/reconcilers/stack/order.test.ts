@@ -24,7 +24,7 @@ const backendDeps = { applier: {} as Applier, apiServices: empty };
 
 /** The real sub-reconcilers, built as main.ts builds them (their dependencies are never called here). */
 const real = (): StackSubReconcilers => ({
-  platform: new PlatformObserver(empty),
+  platform: new PlatformObserver(empty, { withDetails: async (nodes) => ({ nodes }) }),
   aggregation: new AggregationPreflight(empty),
   fargatePlacement: new FargatePlacement({ aws, objects: {} as ObjectClient, apiServices: empty }),
   backends: [

@@ -1,0 +1,87 @@
+import type { V1Node } from '@kubernetes/client-node';
+import { DETAILS_TIMING, planDetails, retryAfterMs, type DetailsEntry, type DetailsPlan, type DetailsTiming } from './node-details-plan.js';
+import { trimNode } from './node-facts.js';
+
+/** The two node reads the details need; main.ts answers them with KubeClient. */
+export interface NodeDetailsReads {
+  /** Every node, paged; `each` trims each item as its page arrives. */
+  listNodes(each: (n: V1Node) => V1Node): Promise<readonly V1Node[]>;
+  /** One node; undefined when it is gone. */
+  readNode(name: string): Promise<V1Node | undefined>;
+}
+
+/** The nodes with their details merged in, and when to look again for nodes that had no addresses yet. */
+export interface NodesWithDetails {
+  readonly nodes: readonly V1Node[];
+  readonly retryAfterMs?: number;
+}
+
+type Details = Pick<V1Node, 'spec' | 'status'>;
+
+/**
+ * The second source of node facts beside the metadata-only node informer: spec.providerID, status.addresses and the
+ * kubelet port, read on demand (one paged list, or a GET per new node, as {@link planDetails} decides) and kept
+ * trimmed. Heartbeats never reach it. Shared by every stack; concurrent callers wait for the one refresh in flight.
+ */
+export class NodeDetailsSource {
+  #details = new Map<string, Details>();
+  #entries = new Map<string, DetailsEntry>();
+  #listedAt: number | undefined;
+  #inFlight: Promise<void> | undefined;
+
+  constructor(
+    private readonly reads: NodeDetailsReads,
+    private readonly now: () => number,
+    private readonly timing: DetailsTiming = DETAILS_TIMING,
+  ) {}
+
+  /** `nodes` (metadata only, from the informer) with spec.providerID and status merged in, refreshed first if due. */
+  async withDetails(nodes: readonly V1Node[]): Promise<NodesWithDetails> {
+    const names = nodes.map((n) => n.metadata?.name ?? '');
+    await this.#refresh(names);
+    const live = new Set(names);
+    for (const name of [...this.#entries.keys()]) {
+      if (live.has(name)) continue;
+      this.#entries.delete(name);
+      this.#details.delete(name);
+    }
+    const merged = nodes.map((n) => {
+      const d = this.#details.get(n.metadata?.name ?? '');
+      return d ? { ...n, ...(d.spec ? { spec: d.spec } : {}), ...(d.status ? { status: d.status } : {}) } : n;
+    });
+    const retry = retryAfterMs({ listedAt: this.#listedAt, entries: this.#entries }, names, this.now(), this.timing);
+    return { nodes: merged, ...(retry !== undefined ? { retryAfterMs: Math.max(1_000, retry) } : {}) };
+  }
+
+  async #refresh(names: readonly string[]): Promise<void> {
+    while (this.#inFlight) await this.#inFlight;
+    const plan = planDetails({ listedAt: this.#listedAt, entries: this.#entries }, names, this.now(), this.timing);
+    if (plan.kind === 'none') return;
+    this.#inFlight = this.#fetch(plan).finally(() => (this.#inFlight = undefined));
+    await this.#inFlight;
+  }
+
+  async #fetch(plan: Exclude<DetailsPlan, { kind: 'none' }>): Promise<void> {
+    if (plan.kind === 'list') {
+      const at = this.now();
+      const listed = await this.reads.listNodes(trimNode);
+      this.#details = new Map();
+      this.#entries = new Map();
+      for (const n of listed) this.#keep(n.metadata?.name ?? '', n, at);
+      this.#listedAt = at;
+      return;
+    }
+    await Promise.all(plan.names.map(async (name) => {
+      const at = this.now();
+      const n = await this.reads.readNode(name);
+      this.#keep(name, n ? trimNode(n) : undefined, at);
+    }));
+  }
+
+  #keep(name: string, trimmed: V1Node | undefined, at: number): void {
+    // A node gone by the time it was read is complete: the metadata cache drops it, and its entry with it.
+    this.#entries.set(name, { readAt: at, complete: !trimmed || (trimmed.status?.addresses?.length ?? 0) > 0 });
+    if (trimmed) this.#details.set(name, { ...(trimmed.spec ? { spec: trimmed.spec } : {}), ...(trimmed.status ? { status: trimmed.status } : {}) });
+    else this.#details.delete(name);
+  }
+}

@@ -1,0 +1,105 @@
+import type { V1Node } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { NodeDetailsSource, type NodeDetailsReads } from '../../../../src/reconcilers/platform/node-details.js';
+import { planDetails, retryAfterMs, type DetailsEntry, type DetailsTiming } from '../../../../src/reconcilers/platform/node-details-plan.js';
+import { trimNodeMetadata } from '../../../../src/reconcilers/platform/node-facts.js';
+import { presetNodes } from '../../../support/kwok-nodes.js';
+
+const t: DetailsTiming = { maxAgeMs: 600_000, incompleteRetryMs: 15_000, maxReads: 2 };
+const entries = (o: Record<string, DetailsEntry>) => new Map(Object.entries(o));
+
+describe('planDetails', () => {
+  it('lists before the first list and once the last one is maxAgeMs old', () => {
+    expect(planDetails({ entries: new Map() }, ['a'], 0, t)).toEqual({ kind: 'list' });
+    const s = { listedAt: 1_000, entries: entries({ a: { readAt: 1_000, complete: true } }) };
+    expect(planDetails(s, ['a'], 1_000 + 599_999, t)).toEqual({ kind: 'none' });
+    expect(planDetails(s, ['a'], 1_000 + 600_000, t)).toEqual({ kind: 'list' });
+  });
+
+  it('reads new nodes by name, and lists instead when more than maxReads are new', () => {
+    const s = { listedAt: 0, entries: entries({ a: { readAt: 0, complete: true } }) };
+    expect(planDetails(s, ['a', 'b', 'c'], 10, t)).toEqual({ kind: 'read', names: ['b', 'c'] });
+    expect(planDetails(s, ['a', 'b', 'c', 'd'], 10, t)).toEqual({ kind: 'list' });
+  });
+
+  it('reads a node that had no addresses again after incompleteRetryMs, not before', () => {
+    const s = { listedAt: 0, entries: entries({ a: { readAt: 100, complete: false } }) };
+    expect(planDetails(s, ['a'], 100 + 14_999, t)).toEqual({ kind: 'none' });
+    expect(planDetails(s, ['a'], 100 + 15_000, t)).toEqual({ kind: 'read', names: ['a'] });
+    expect(retryAfterMs(s, ['a'], 100 + 5_000, t)).toBe(10_000);
+    expect(retryAfterMs({ listedAt: 0, entries: entries({ a: { readAt: 0, complete: true } }) }, ['a'], 5, t)).toBeUndefined();
+  });
+});
+
+/** Reads answered from a fixed set of full nodes, counting the calls. */
+function reads(nodes: () => V1Node[]): NodeDetailsReads & { lists: number; gets: string[] } {
+  const r = {
+    lists: 0, gets: [] as string[],
+    listNodes: async (each: (n: V1Node) => V1Node) => { r.lists++; return nodes().map(each); },
+    readNode: async (name: string) => { r.gets.push(name); return nodes().find((n) => n.metadata?.name === name); },
+  };
+  return r;
+}
+
+describe('NodeDetailsSource', () => {
+  const full: V1Node[] = presetNodes('eks-mixed').map((n) => ({ ...n, status: { ...n.status, daemonEndpoints: { kubeletEndpoint: { Port: 10250 } } } }));
+  const meta = (ns: V1Node[]) => ns.map((n) => trimNodeMetadata(n));
+
+  it('merges providerID, addresses and the kubelet port into the metadata-only nodes, from one list for concurrent callers', async () => {
+    const r = reads(() => full);
+    let now = 0;
+    const source = new NodeDetailsSource(r, () => now, t);
+    const [a, b] = await Promise.all([source.withDetails(meta(full)), source.withDetails(meta(full))]);
+    expect(r.lists).toBe(1);
+    expect(a.nodes).toEqual(b.nodes);
+    const ec2 = a.nodes.find((n) => n.metadata?.name?.startsWith('ip-'));
+    expect(ec2?.spec?.providerID).toMatch(/^aws:\/\/\//);
+    expect(ec2?.status?.addresses?.length).toBeGreaterThan(0);
+    expect(ec2?.status?.daemonEndpoints?.kubeletEndpoint?.Port).toBe(10250);
+    expect(ec2?.status).not.toHaveProperty('conditions');
+    expect(a.retryAfterMs).toBeUndefined();
+    now = 60_000;
+    await source.withDetails(meta(full));
+    expect([r.lists, r.gets]).toEqual([1, []]);
+    now = t.maxAgeMs;
+    await source.withDetails(meta(full));
+    expect(r.lists).toBe(2);
+  });
+
+  it('reads a node added after the list by name, again while it has no addresses, and forgets deleted nodes', async () => {
+    let cluster: V1Node[] = full;
+    const r = reads(() => cluster);
+    let now = 0;
+    const source = new NodeDetailsSource(r, () => now, t);
+    await source.withDetails(meta(cluster));
+    const fresh: V1Node = { metadata: { name: 'ip-10-0-9-9.ec2.internal', labels: {} }, status: {} };
+    cluster = [...full, fresh];
+    now = 1_000;
+    const first = await source.withDetails(meta(cluster));
+    expect(r.gets).toEqual(['ip-10-0-9-9.ec2.internal']);
+    expect(first.retryAfterMs).toBe(15_000);
+    now = 2_000;
+    await source.withDetails(meta(cluster));
+    expect(r.gets).toHaveLength(1);
+    cluster = [...full, { ...fresh, spec: { providerID: 'aws:///us-east-1a/i-9' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.9.9' }] } }];
+    now = 16_000;
+    const second = await source.withDetails(meta(cluster));
+    expect(r.gets).toHaveLength(2);
+    expect(second.retryAfterMs).toBeUndefined();
+    expect(second.nodes.find((n) => n.metadata?.name === fresh.metadata?.name)?.spec?.providerID).toBe('aws:///us-east-1a/i-9');
+    cluster = full;
+    const third = await source.withDetails(meta(cluster));
+    expect(third.nodes.map((n) => n.metadata?.name)).toEqual(full.map((n) => n.metadata?.name));
+    expect([r.lists, r.gets.length]).toEqual([1, 2]);
+  });
+
+  it('lets a failed list fail the caller and lists again on the next call', async () => {
+    let fail = true;
+    const r = reads(() => full);
+    const listNodes = r.listNodes;
+    r.listNodes = async (each) => { if (fail) { fail = false; throw new Error('HTTP 503'); } return listNodes(each); };
+    const source = new NodeDetailsSource(r, () => 0, t);
+    await expect(source.withDetails(meta(full))).rejects.toThrow('HTTP 503');
+    expect((await source.withDetails(meta(full))).nodes.every((n) => (n.status?.addresses?.length ?? 0) > 0)).toBe(true);
+  });
+});
