@@ -29,8 +29,9 @@ async function doctor(a: DoctorArgs): Promise<number> {
   const client = new KubeClient(kc, { userAgent: 'kubectl-metricsstack' });
   const reads = doctorReads(client);
   const facts = summarizeNodes(await reads.listNodes());
+  const kubeletTLS = new KubeletTLSFactsSource(reads.readConfigMap, Date.now);
   const ms = await checkMetricsServer(await reads.readAPIService(METRICS_API_SERVICE_NAME), reads,
-    new KubeletTLSFactsSource(reads.readConfigMap, Date.now), facts, a.cluster);
+    kubeletTLS, facts, a.cluster);
   const target = awsTarget(a, process.env, facts);
   let aws: AwsCheck | undefined;
   if (target.check && 'region' in target) {
@@ -50,7 +51,7 @@ async function doctor(a: DoctorArgs): Promise<number> {
   const hpas = (await reads.listHpas()).items;
   // Which nodes metrics.k8s.io lacks and why, by the operator's verify code (PodsOnUnreachableNodes).
   const msPods = (await client.listKind<V1Pod>('v1', 'Pod', { labelSelector: 'k8s-app=metrics-server' })).items;
-  const { unreachable } = await readNodeReach(client, msPods);
+  const { unreachable } = await readNodeReach(client, msPods, facts, kubeletTLS);
   const apiServices = await readApiServices(reads);
   const { name, namespace } = EXTENSION_AUTH_CONFIGMAP;
   const aggregation = await ignoreNotFound(reads.readConfigMap(namespace, name)) as V1ConfigMap | undefined;

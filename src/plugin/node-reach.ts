@@ -4,14 +4,14 @@
  * the existing provider reads them), so plugin and operator name the same nodes for PodsOnUnreachableNodes.
  * Read-only: lists, one ConfigMap read and a TLS handshake with a few kubelets (nothing is sent to them).
  */
-import type { V1ConfigMap, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/client.js';
 import { listNodeMetrics } from '../kube/api-probes.js';
-import { objectRef } from '../kube/resources.js';
 import { unscrapedNodes } from '../reconcilers/backends/metrics-api-decision.js';
 import { dialledBy, parseExistingArgs } from '../reconcilers/existing-metrics-server/diagnose.js';
-import { KubeletTLSFactsSource, type KubeletTLSFacts } from '../reconcilers/metrics-server/kubelet-tls/facts.js';
-import { summarizeNodes } from '../reconcilers/platform/node-facts.js';
+import type { KubeletTLSFactsSource} from '../reconcilers/metrics-server/kubelet-tls/facts.js';
+import { type KubeletTLSFacts } from '../reconcilers/metrics-server/kubelet-tls/facts.js';
+import type { NodeFacts } from '../reconcilers/platform/node-facts.js';
 
 export interface NodeReach {
   /** Fargate nodes that run a metrics-server pod. */
@@ -21,14 +21,16 @@ export interface NodeReach {
 }
 
 /** From metrics-server's pods (k8s-app=metrics-server, whoever installed them), the nodes and the node metrics list. */
-export async function readNodeReach(client: KubeClient, msPods: readonly V1Pod[]): Promise<NodeReach> {
-  const facts = summarizeNodes((await client.listKind<V1Node>('v1', 'Node')).items);
+/**
+ * `facts`: the nodes the plugin already listed; `source`: its one kubelet TLS source, whose cache keeps certificates the
+ * metrics-server check already inspected from being dialled again.
+ */
+export async function readNodeReach(client: KubeClient, msPods: readonly V1Pod[], facts: NodeFacts, source: KubeletTLSFactsSource): Promise<NodeReach> {
   const msNodes = [...new Set(msPods.map((p) => p.spec?.nodeName ?? '').filter((n) => n !== ''))].sort();
   const fargate = new Set(facts.nodes.filter((n) => n.fargate).map((n) => n.name));
   const pod = msPods.find((p) => p.status?.phase === 'Running') ?? msPods[0];
   const container = pod?.spec?.containers.find((c) => c.name === 'metrics-server') ?? pod?.spec?.containers[0];
   const config = parseExistingArgs([...(container?.command ?? []), ...(container?.args ?? [])]);
-  const source = new KubeletTLSFactsSource((namespace, name) => client.read<V1ConfigMap>(objectRef('v1', 'ConfigMap', name, namespace)), Date.now);
   let kubeletTLS: KubeletTLSFacts = { clusterCA: undefined, certs: undefined };
   try {
     kubeletTLS = await source.get(pod?.metadata?.namespace ?? 'kube-system', facts.samples, dialledBy(config, facts.nodeAddressTypes), !config.insecureTLS);
