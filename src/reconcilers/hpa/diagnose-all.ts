@@ -3,12 +3,11 @@
  * the two cannot disagree on the same cluster. One read of each scale target; pods only where a check needs them.
  */
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import PQueue from 'p-queue';
 import type { HpaVerdict } from './causes.js';
 import type { SpecRuleNames } from './facts.js';
 import type { ExpectedServices } from './expected-services.js';
 import { customMetricNames, hpaCondition, hpaKey } from './hpa-view.js';
-import { readApiServices, readClusterAutoscalerStatus, readCustomMetricNames, readPodFacts, readTarget, type HpaReads } from './observe.js';
+import { needsPodFacts, readApiServices, readClusterAutoscalerStatus, readCustomMetricNames, readPodFacts, readTarget, type HpaReads } from './observe.js';
 import type { TargetMemo } from './target-memo.js';
 import { diagnoseHpa } from './verdict.js';
 
@@ -43,16 +42,14 @@ export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
   const names = hpas.some((h) => customMetricNames(h).length > 0) ? await readCustomMetricNames(i.reads, apiServices.custom) : undefined;
   const atMax = hpas.some((h) => hpaCondition(h, 'ScalingLimited')?.reason === 'TooManyReplicas');
   const clusterAutoscalerStatus = atMax ? await readClusterAutoscalerStatus(i.reads) : undefined;
-  // A few reads in flight: at 1,000 HPAs one after another would hold the pass (and its status write) for seconds.
-  const queue = new PQueue({ concurrency: READS_IN_FLIGHT });
-  const verdicts = await Promise.all(hpas.map((hpa) => queue.add(async (): Promise<HpaVerdict | undefined> => {
+  const one = async (hpa: V2HorizontalPodAutoscaler): Promise<HpaVerdict | undefined> => {
     try {
       const now = i.now.getTime();
       const memo = i.memo?.get(hpa, now);
       const target = memo ? memo.target : await readTarget(i.reads, hpa);
       if (!memo) i.memo?.set(hpa, { target }, now);
       // Pods are read only for an HPA that reports missing pod metrics or sits at maxReplicas: few, and they move.
-      const pods = await readPodFacts(i.reads, hpa, target);
+      const pods = needsPodFacts(hpa, target) ? await readPodFacts(i.reads, hpa, target) : {};
       return diagnoseHpa({
         hpa, target, apiServices, expectedServices: i.expectedServices, metricsServer, ...pods, customMetricNames: names, specRules: i.specRules,
         clusterAutoscalerStatus, limitedAfterMs: i.limitedAfterMs, now: i.now,
@@ -61,7 +58,19 @@ export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
       i.skipped?.(hpaKey(hpa), err);
       return undefined;
     }
-  })));
+  };
+  // A few reads in flight: at 1,000 HPAs one after another would hold the pass (and its status write) for seconds.
+  // A plain pool of workers over the list, not a task queue: a quiet pass (every target memoized) is 1,000 verdicts,
+  // and a queue's per-task promise and event cost was half of such a pass (bench/hpa-pass.ts).
+  const verdicts = new Array<HpaVerdict | undefined>(hpas.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < hpas.length) {
+      const k = next++;
+      verdicts[k] = await one(hpas[k]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, hpas.length) }, worker));
   i.memo?.retain(hpas);
   return verdicts.filter((v): v is HpaVerdict => v !== undefined);
 }

@@ -60,16 +60,21 @@ export function apiServiceFacts(a: V1APIService): ApiServiceFacts {
   };
 }
 
-/** Pod facts, only for an HPA that says its pods have no metrics or that it is held at maxReplicas. */
-export async function readPodFacts(reads: HpaReads, hpa: V2HorizontalPodAutoscaler, target: TargetFacts | 'missing' | undefined):
-  Promise<Pick<HpaFacts, 'podNodes' | 'pendingPods'>> {
-  const selector = typeof target === 'object' ? target.podSelector : undefined;
+/** Whether an HPA's verdict needs its target's pods: it says its pods have no metrics, or it is held at maxReplicas. */
+export function needsPodFacts(hpa: V2HorizontalPodAutoscaler, target: TargetFacts | 'missing' | undefined): boolean {
+  if (typeof target !== 'object' || !target.podSelector) return false;
   const active = hpaCondition(hpa, 'ScalingActive');
   const limited = hpaCondition(hpa, 'ScalingLimited');
   const noPodMetrics = active?.status === 'False' && /no metrics returned|did not receive metrics|unable to fetch metrics/.test(active.message ?? '');
   const atMax = limited?.status === 'True' && limited.reason === 'TooManyReplicas';
-  if (!selector || (!noPodMetrics && !atMax)) return {};
-  const pods = await reads.listPods(hpa.metadata?.namespace ?? '', selector);
+  return noPodMetrics || atMax;
+}
+
+/** Pod facts, only for an HPA that needs them (needsPodFacts). */
+export async function readPodFacts(reads: HpaReads, hpa: V2HorizontalPodAutoscaler, target: TargetFacts | 'missing' | undefined):
+  Promise<Pick<HpaFacts, 'podNodes' | 'pendingPods'>> {
+  if (!needsPodFacts(hpa, target) || typeof target !== 'object' || !target.podSelector) return {};
+  const pods = await reads.listPods(hpa.metadata?.namespace ?? '', target.podSelector);
   return {
     podNodes: [...new Set(pods.map((p) => p.spec?.nodeName ?? '').filter((n) => n !== ''))].sort(),
     pendingPods: pods.filter((p) => p.status?.phase === 'Pending').length,
