@@ -25,7 +25,9 @@ import { targetReads } from './hpas.js';
  * the idle window, shorter than one resync) divided by the HPAs; `passes`: the stack's passes in it. The budget is at
  * most one read per HPA per resync, however many passes.
  */
-export interface ScaleRun { passes?: number; targetReadsPerHpa?: number; convergeS: number; rssMiB: number; rssMaxMiB: number; rssAnonMiB: number; hwmMiB: number; heapUsedMiB: number; cpuPct: number }
+/** `minutes`: per whole minute of the idle window, the largest RSS sample and the CPU in that minute (a heartbeat wave shows here). */
+export interface ScaleMinute { rssMaxMiB: number; cpuPct: number }
+export interface ScaleRun { minutes?: ScaleMinute[]; passes?: number; targetReadsPerHpa?: number; convergeS: number; rssMiB: number; rssMaxMiB: number; rssAnonMiB: number; hwmMiB: number; heapUsedMiB: number; cpuPct: number }
 export interface ScaleResult { nodes: number; pods: number; setup: Setup; runs: ScaleRun[] }
 
 export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleResult> {
@@ -49,18 +51,28 @@ export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleRe
         const a = sample(op.pid);
         const rss: number[] = [];
         const anon: number[] = [];
+        const minutes: ScaleMinute[] = [];
+        let minuteStart = a;
+        let minuteRss: number[] = [];
         while (performance.now() - a.at < cfg.idleMs) {
           await sleep(1_000);
           const s = sample(op.pid);
           rss.push(s.rssMiB);
           anon.push(s.rssAnonMiB);
+          minuteRss.push(s.rssMiB);
+          if (s.at - minuteStart.at >= 60_000) {
+            minutes.push({ rssMaxMiB: Math.max(...minuteRss), cpuPct: cpuPercent(minuteStart, s) });
+            progress(`scale ${nodes} nodes, run ${rep + 1}, minute ${minutes.length}: RSS max ${minutes.at(-1)!.rssMaxMiB.toFixed(1)} MiB, CPU ${minutes.at(-1)!.cpuPct.toFixed(2)} %`);
+            minuteStart = s;
+            minuteRss = [];
+          }
         }
         const b = sample(op.pid);
         const heapUsedMiB = (await op.metric('nodejs_heap_size_used_bytes')) / 2 ** 20;
         const passes = await op.metric('metricsstack_reconcile_total');
         const reads = targetReads(readAudit(env.auditLog ?? '').filter((e) => e.received >= from));
         const targetReadsPerHpa = setup.hpas > 0 ? reads / setup.hpas : 0;
-        const run = { passes, targetReadsPerHpa, convergeS, rssMiB: median(rss), rssMaxMiB: Math.max(...rss), rssAnonMiB: median(anon), hwmMiB: b.hwmMiB, heapUsedMiB, cpuPct: cpuPercent(a, b) };
+        const run = { minutes, passes, targetReadsPerHpa, convergeS, rssMiB: median(rss), rssMaxMiB: Math.max(...rss), rssAnonMiB: median(anon), hwmMiB: b.hwmMiB, heapUsedMiB, cpuPct: cpuPercent(a, b) };
         runs.push(run);
         progress(`scale ${nodes} nodes, run ${rep + 1}: converged in ${convergeS.toFixed(1)} s, RSS ${run.rssMiB.toFixed(1)} MiB ` +
           `(peak ${run.hwmMiB.toFixed(1)}), JS heap ${heapUsedMiB.toFixed(1)} MiB, idle CPU ${run.cpuPct.toFixed(2)} %; ` +
