@@ -6,7 +6,7 @@
  * heartbeats. Not part of `make bench`; used to measure a change to what the operator watches.
  *
  *   BENCH_AB_BUNDLES=before=/tmp/before/main.js,after=   (empty path: this tree's bundle)
- *   BENCH_NODES=0,1000,5000  BENCH_AB_WINDOW_S=720  BENCH_PODS_PER_NODE=0
+ *   BENCH_NODES=0,1000,5000  BENCH_AB_WINDOW_S=720  BENCH_PODS_PER_NODE=0  BENCH_AB_HPAS=0 (HPAs as the scale section's)
  *
  * Run as `make bench` runs bench/run.ts (offline, with the test environment), with this file instead.
  */
@@ -32,6 +32,7 @@ interface SizeRun { nodes: number; setup: Setup; windowS: number; load: [number,
 const cfg = benchConfig();
 const windowS = Number(process.env.BENCH_AB_WINDOW_S ?? 720);
 const podsPerNode = Number(process.env.BENCH_PODS_PER_NODE ?? 0);
+const hpas = Number(process.env.BENCH_AB_HPAS ?? 0);
 const builds = (process.env.BENCH_AB_BUNDLES ?? 'this=').split(',').map((b) => {
   const [name, path] = b.split('=') as [string, string | undefined];
   return { name, bundle: path || undefined };
@@ -43,7 +44,7 @@ async function runSize(nodes: number): Promise<SizeRun> {
   const env = await startBenchEnv({ preset: 'none', name: `bench-ab-${nodes}`, kwokExtraArgs: [`--cidr=${SCALE_POD_CIDR}`] });
   const bulk = await Bulk.connect(env.cluster, cfg.createConcurrency);
   try {
-    const setup = await populate(env.cluster, bulk, nodes, podsPerNode, cfg.createConcurrency, cfg.setupTimeoutMs);
+    const setup = await populate(env.cluster, bulk, nodes, podsPerNode, cfg.createConcurrency, cfg.setupTimeoutMs, hpas);
     const stacks = stackApi(env.cluster.kubeConfig);
     await stacks.create('default', { ...metricsServerSpec(), metricsServer: { replicas: 2, metricResolution: '15s', kubeletTLS: 'Insecure' } });
     const t0 = performance.now();
@@ -95,7 +96,7 @@ const results: SizeRun[] = [];
 for (const nodes of cfg.nodeCounts) results.push(await runSize(nodes));
 
 const f1 = (n: number) => n.toFixed(1);
-const lines = [`Machine: ${machineLine(m)}. ${podsPerNode} pods per node; builds run side by side, each with its own Lease.`, ''];
+const lines = [`Machine: ${machineLine(m)}. ${podsPerNode} pods per node, ${hpas} HPAs; builds run side by side, each with its own Lease.`, ''];
 for (const r of results) {
   lines.push(`${r.nodes} nodes, ${r.windowS} s window (load average ${f1(r.load[0])} at start, ${f1(r.load[1])} at end):`, '');
   lines.push('| build | RSS MiB median | RSS max MiB | peak (VmHWM) MiB | JS heap MiB | CPU % of a core | per-minute CPU % | per-minute RSS MiB |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
@@ -118,7 +119,7 @@ if (sizes.length >= 2 && sizes.at(-1)! - sizes[0]! >= 1000) {
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `${new Date().toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z')}-nodes-ab.json`);
-writeFileSync(file, `${JSON.stringify({ machine: m, podsPerNode, builds, results }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ machine: m, podsPerNode, hpas, builds, results }, null, 2)}\n`);
 out(lines.join('\n'));
 progress(`wrote ${file}`);
 process.exit(0);
