@@ -11,6 +11,7 @@ import pino from 'pino';
 import { OperatorMetrics } from '../src/controllers/metrics.js';
 import { HpaDoctor } from '../src/reconcilers/hpa/doctor.js';
 import type { StackContext } from '../src/reconcilers/stack/context.js';
+import { out } from './log.js';
 import { median } from './stats.js';
 
 const count = Number(process.env.HPA_PASS_HPAS ?? 1000);
@@ -58,4 +59,4 @@ for (let i = 0; i < passes; i++) {
   ms.push(performance.now() - t);
 }
 ms.sort((a, b) => a - b);
-console.log(`${count} HPAs, ${passes} passes after the first: ${median(ms).toFixed(2)} ms per pass (${ms[0]!.toFixed(2)}–${ms.at(-1)!.toFixed(2)}); ${events} events`);
+out(`${count} HPAs, ${passes} passes after the first: ${median(ms).toFixed(2)} ms per pass (${ms[0]!.toFixed(2)}–${ms.at(-1)!.toFixed(2)}); ${events} events`);
