@@ -23,11 +23,12 @@ import { targetReads } from './hpas.js';
 /**
  * `targetReadsPerHpa`: the HPA doctor's GETs of the HPAs' scale targets over the run (the audit log, start to the end of
  * the idle window, shorter than one resync) divided by the HPAs; `passes`: the stack's passes in it. The budget is at
- * most one read per HPA per resync, however many passes.
+ * most one read per HPA per resync, however many passes. `minutes`: per whole minute of the idle window (a heartbeat
+ * wave shows here).
  */
-/** `minutes`: per whole minute of the idle window, the largest RSS sample and the CPU in that minute (a heartbeat wave shows here). */
-export interface ScaleMinute { rssMaxMiB: number; cpuPct: number }
 export interface ScaleRun { minutes?: ScaleMinute[]; passes?: number; targetReadsPerHpa?: number; convergeS: number; rssMiB: number; rssMaxMiB: number; rssAnonMiB: number; hwmMiB: number; heapUsedMiB: number; cpuPct: number }
+/** One whole minute of the idle window: its largest 1 s RSS sample and its CPU. */
+export interface ScaleMinute { rssMaxMiB: number; cpuPct: number }
 export interface ScaleResult { nodes: number; pods: number; setup: Setup; runs: ScaleRun[] }
 
 export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleResult> {
