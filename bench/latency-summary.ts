@@ -27,6 +27,15 @@ export interface SeriesResult {
    * its writes × the measured write RTT (median over changes); ownRatio = operator-added p99 ÷ that (budget ≤ 2).
    */
   ownRoundTripsMs: number; ownRatio: number;
+  /**
+   * The budget read per change: operator-added ÷ the apiserver time of that change's own requests, then its p50 and
+   * p99 over the changes (the ratio above divides one change's tail by another's median). And the p99 of each phase,
+   * so the tail can be put on a phase.
+   */
+  perChangeRatio: { p50: number; p99: number };
+  phasesP99: { toFirstRequestMs: number; requestsSpanMs: number; serverMs: number };
+  /** Each change's phases (ms), in order: for finding what a tail was. */
+  perChange?: { toFirstRequestMs: number; requestsSpanMs: number; serverMs: number; operatorAddedMs: number }[];
   byVerb: Record<string, number>;
   /** Times the harness's watch ended and was re-opened during the series (0 expected; else a change was seen late). */
   watchRestarts?: number;
@@ -44,6 +53,10 @@ export function summarizeSeries(provider: string, createMs: number, marks: Mark[
   const ok = (xs: number[]) => xs.filter(Number.isFinite);
   const requests = median(counts);
   const ownRoundTripsMs = median(windows.map((w, i) => (w.length - writes[i]!) * rtt.getMs + writes[i]! * rtt.writeMs));
+  const server = windows.map(serverMs);
+  const toFirst = marks.map((m, i) => firstReq[i]! - m.written);
+  const span = marks.map((_, i) => statusDone[i]! - firstReq[i]!);
+  const ratio = ok(operatorAdded.map((a, i) => a / server[i]!));
   const p99 = percentile(lat, 99);
   const operatorAddedP99 = percentile(ok(operatorAdded), 99);
   return {
@@ -51,15 +64,18 @@ export function summarizeSeries(provider: string, createMs: number, marks: Mark[
     p50: percentile(lat, 50), p95: percentile(lat, 95), p99, max: Math.max(...lat),
     phases: {
       patchMs: median(marks.map((m) => m.written - m.t0)),
-      toFirstRequestMs: median(ok(marks.map((m, i) => firstReq[i]! - m.written))),
-      requestsSpanMs: median(ok(marks.map((_, i) => statusDone[i]! - firstReq[i]!))),
+      toFirstRequestMs: median(ok(toFirst)),
+      requestsSpanMs: median(ok(span)),
       notifyMs: median(ok(marks.map((m, i) => m.t1 - statusDone[i]!))),
       operatorAddedMs: median(ok(operatorAdded)),
       operatorAddedP99,
     },
     requests, requestsMax: Math.max(...counts), writes: median(writes), requestsUntilNext: median(untilNext),
-    serverMs: median(windows.map(serverMs)),
+    serverMs: median(server),
     ownRoundTripsMs, ownRatio: operatorAddedP99 / ownRoundTripsMs,
+    perChangeRatio: { p50: percentile(ratio, 50), p99: percentile(ratio, 99) },
+    phasesP99: { toFirstRequestMs: percentile(ok(toFirst), 99), requestsSpanMs: percentile(ok(span), 99), serverMs: percentile(server, 99) },
+    perChange: marks.map((_, i) => ({ toFirstRequestMs: toFirst[i]!, requestsSpanMs: span[i]!, serverMs: server[i]!, operatorAddedMs: operatorAdded[i]! })),
     byVerb: byVerb(windows.flat()),
   };
 }

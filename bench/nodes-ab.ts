@@ -20,14 +20,14 @@ import { benchConfig } from './config.js';
 import { startBenchEnv, type RunningOperator } from './env.js';
 import { out, progress, sleep } from './log.js';
 import { machine, machineLine } from './machine.js';
-import { populate, SCALE_POD_CIDR, type Setup } from './populate.js';
+import { populate, readyNodes, SCALE_CLUSTER, type Setup } from './populate.js';
 import { cpuPercent, sample, type ProcSample } from './procstat.js';
 import { metricsServerSpec } from './specs.js';
 import { median } from './stats.js';
 
 interface Minute { minute: number; cpuPct: number; rssMiB: number; rssMaxMiB: number }
 interface BuildRun { build: string; convergeS: number; cpuPct: number; rssMiB: number; rssMaxMiB: number; hwmMiB: number; heapUsedMiB: number; minutes: Minute[] }
-interface SizeRun { nodes: number; setup: Setup; windowS: number; load: [number, number]; builds: BuildRun[] }
+interface SizeRun { nodes: number; setup: Setup; windowS: number; load: [number, number]; nodesReadyAtEnd: number; builds: BuildRun[] }
 
 const cfg = benchConfig();
 const windowS = Number(process.env.BENCH_AB_WINDOW_S ?? 720);
@@ -41,7 +41,7 @@ const m = machine();
 progress(`machine: ${machineLine(m)}`);
 
 async function runSize(nodes: number): Promise<SizeRun> {
-  const env = await startBenchEnv({ preset: 'none', name: `bench-ab-${nodes}`, kwokExtraArgs: [`--cidr=${SCALE_POD_CIDR}`] });
+  const env = await startBenchEnv({ preset: 'none', name: `bench-ab-${nodes}`, kwokExtraArgs: [...SCALE_CLUSTER.kwokExtraArgs], controllerManagerExtraArgs: [...SCALE_CLUSTER.controllerManagerExtraArgs] });
   const bulk = await Bulk.connect(env.cluster, cfg.createConcurrency);
   try {
     const setup = await populate(env.cluster, bulk, nodes, podsPerNode, cfg.createConcurrency, cfg.setupTimeoutMs, hpas);
@@ -85,7 +85,9 @@ async function runSize(nodes: number): Promise<SizeRun> {
     for (const r of runs) {
       progress(`${nodes} nodes, ${r.build}: RSS ${r.rssMiB.toFixed(1)} MiB median (max ${r.rssMaxMiB.toFixed(1)}, peak ${r.hwmMiB.toFixed(1)}), CPU ${r.cpuPct.toFixed(2)} % over ${windowS} s`);
     }
-    return { nodes, setup, windowS, load: [load0, loadavg()[0] ?? 0], builds: runs };
+    const nodesReadyAtEnd = await readyNodes(bulk);
+    progress(`${nodes} nodes: ${nodesReadyAtEnd} Ready at the end of the window`);
+    return { nodes, setup, windowS, load: [load0, loadavg()[0] ?? 0], nodesReadyAtEnd, builds: runs };
   } finally {
     bulk.close();
     await env.stop();
@@ -98,7 +100,7 @@ for (const nodes of cfg.nodeCounts) results.push(await runSize(nodes));
 const f1 = (n: number) => n.toFixed(1);
 const lines = [`Machine: ${machineLine(m)}. ${podsPerNode} pods per node, ${hpas} HPAs; builds run side by side, each with its own Lease.`, ''];
 for (const r of results) {
-  lines.push(`${r.nodes} nodes, ${r.windowS} s window (load average ${f1(r.load[0])} at start, ${f1(r.load[1])} at end):`, '');
+  lines.push(`${r.nodes} nodes (${r.nodesReadyAtEnd} Ready at the end), ${r.windowS} s window (load average ${f1(r.load[0])} at start, ${f1(r.load[1])} at end):`, '');
   lines.push('| build | RSS MiB median | RSS max MiB | peak (VmHWM) MiB | JS heap MiB | CPU % of a core | per-minute CPU % | per-minute RSS MiB |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const b of r.builds) {
     lines.push(`| ${b.build} | ${f1(b.rssMiB)} | ${f1(b.rssMaxMiB)} | ${f1(b.hwmMiB)} | ${f1(b.heapUsedMiB)} | ${b.cpuPct.toFixed(2)} | ` +

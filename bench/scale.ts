@@ -5,7 +5,7 @@ import { Bulk } from './bulk.js';
 import type { BenchConfig } from './config.js';
 import { startBenchEnv } from './env.js';
 import { progress, sleep } from './log.js';
-import { populate, SCALE_POD_CIDR, type Setup } from './populate.js';
+import { populate, readyNodes, SCALE_CLUSTER, type Setup } from './populate.js';
 import { cpuPercent, sample } from './procstat.js';
 import { metricsServerSpec } from './specs.js';
 import { median } from './stats.js';
@@ -26,13 +26,13 @@ import { targetReads } from './hpas.js';
  * most one read per HPA per resync, however many passes. `minutes`: per whole minute of the idle window (a heartbeat
  * wave shows here).
  */
-export interface ScaleRun { minutes?: ScaleMinute[]; passes?: number; targetReadsPerHpa?: number; convergeS: number; rssMiB: number; rssMaxMiB: number; rssAnonMiB: number; hwmMiB: number; heapUsedMiB: number; cpuPct: number }
+export interface ScaleRun { minutes?: ScaleMinute[]; /** Nodes Ready when the window ended (kwok keeps them Ready, or they flapped). */ nodesReadyAtEnd?: number; passes?: number; targetReadsPerHpa?: number; convergeS: number; rssMiB: number; rssMaxMiB: number; rssAnonMiB: number; hwmMiB: number; heapUsedMiB: number; cpuPct: number }
 /** One whole minute of the idle window: its largest 1 s RSS sample and its CPU. */
 export interface ScaleMinute { rssMaxMiB: number; cpuPct: number }
 export interface ScaleResult { nodes: number; pods: number; setup: Setup; runs: ScaleRun[] }
 
 export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleResult> {
-  const env = await startBenchEnv({ audit: true, preset: 'none', name: `bench-scale-${nodes}`, kwokExtraArgs: [`--cidr=${SCALE_POD_CIDR}`] });
+  const env = await startBenchEnv({ audit: true, preset: 'none', name: `bench-scale-${nodes}`, kwokExtraArgs: [...SCALE_CLUSTER.kwokExtraArgs], controllerManagerExtraArgs: [...SCALE_CLUSTER.controllerManagerExtraArgs] });
   const bulk = await Bulk.connect(env.cluster, cfg.createConcurrency);
   try {
     const setup = await populate(env.cluster, bulk, nodes, cfg.podsPerNode, cfg.createConcurrency, cfg.setupTimeoutMs, cfg.hpas);
@@ -69,15 +69,16 @@ export async function runScale(cfg: BenchConfig, nodes: number): Promise<ScaleRe
           }
         }
         const b = sample(op.pid);
+        const nodesReadyAtEnd = await readyNodes(bulk);
         const heapUsedMiB = (await op.metric('nodejs_heap_size_used_bytes')) / 2 ** 20;
         const passes = await op.metric('metricsstack_reconcile_total');
         const reads = targetReads(readAudit(env.auditLog ?? '').filter((e) => e.received >= from));
         const targetReadsPerHpa = setup.hpas > 0 ? reads / setup.hpas : 0;
-        const run = { minutes, passes, targetReadsPerHpa, convergeS, rssMiB: median(rss), rssMaxMiB: Math.max(...rss), rssAnonMiB: median(anon), hwmMiB: b.hwmMiB, heapUsedMiB, cpuPct: cpuPercent(a, b) };
+        const run = { minutes, nodesReadyAtEnd, passes, targetReadsPerHpa, convergeS, rssMiB: median(rss), rssMaxMiB: Math.max(...rss), rssAnonMiB: median(anon), hwmMiB: b.hwmMiB, heapUsedMiB, cpuPct: cpuPercent(a, b) };
         runs.push(run);
         progress(`scale ${nodes} nodes, run ${rep + 1}: converged in ${convergeS.toFixed(1)} s, RSS ${run.rssMiB.toFixed(1)} MiB ` +
           `(peak ${run.hwmMiB.toFixed(1)}), JS heap ${heapUsedMiB.toFixed(1)} MiB, idle CPU ${run.cpuPct.toFixed(2)} %; ` +
-          `${setup.hpas} HPAs: ${reads} target reads in ${passes} passes (${targetReadsPerHpa.toFixed(2)} per HPA)`);
+          `${setup.hpas} HPAs: ${reads} target reads in ${passes} passes (${targetReadsPerHpa.toFixed(2)} per HPA); ${nodesReadyAtEnd} of ${nodes} nodes Ready at the end`);
       } finally {
         await op.stop();
       }

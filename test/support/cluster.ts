@@ -26,6 +26,8 @@ export interface StartOptions {
   serviceAccountIssuer?: string | Promise<string>;
   /** Appended to kwok's flags (e.g. a wider --cidr for 50,000 pods); later flags win. */
   kwokExtraArgs?: string[];
+  /** Appended to kube-controller-manager's flags (e.g. a longer --node-monitor-grace-period at 5,000 nodes); later flags win. */
+  controllerManagerExtraArgs?: string[];
 }
 
 export interface TestCluster extends ReturnType<typeof kwokUsage> {
@@ -101,7 +103,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<TestCluster
       runKubectl(bin('kubectl'), ['--kubeconfig', kubeconfigPath, ...args], o);
 
     const kcmProc = started(group.start('kube-controller-manager', bin('kube-controller-manager'),
-      controllerManagerArgs(dir, ports, pki, kubeconfig('controller-manager'), opts.controllers ?? ['*'])));
+      [...controllerManagerArgs(dir, ports, pki, kubeconfig('controller-manager'), opts.controllers ?? ['*']), ...opts.controllerManagerExtraArgs ?? []]));
     const schedProc = started(group.start('kube-scheduler', bin('kube-scheduler'), schedulerArgs(dir, ports, kubeconfig('scheduler'))));
 
     // kwok watches its CRDs but does not install them: they must be Established before it starts.
