@@ -21,12 +21,12 @@ import { startBenchEnv, type RunningOperator } from './env.js';
 import { out, progress, sleep } from './log.js';
 import { machine, machineLine } from './machine.js';
 import { populate, readyNodes, SCALE_CLUSTER, type Setup } from './populate.js';
-import { cpuPercent, sample, type ProcSample } from './procstat.js';
+import { cpuPercent, sample, threadCpuS, threadPercent, type ProcSample } from './procstat.js';
 import { metricsServerSpec } from './specs.js';
 import { median } from './stats.js';
 
 interface Minute { minute: number; cpuPct: number; rssMiB: number; rssMaxMiB: number }
-interface BuildRun { build: string; convergeS: number; cpuPct: number; rssMiB: number; rssMaxMiB: number; hwmMiB: number; heapUsedMiB: number; minutes: Minute[] }
+interface BuildRun { build: string; convergeS: number; cpuPct: number; threadsPct: Record<string, number>; rssMiB: number; rssMaxMiB: number; hwmMiB: number; heapUsedMiB: number; minutes: Minute[] }
 interface SizeRun { nodes: number; setup: Setup; windowS: number; load: [number, number]; nodesReadyAtEnd: number; builds: BuildRun[] }
 
 const cfg = benchConfig();
@@ -60,12 +60,14 @@ async function runSize(nodes: number): Promise<SizeRun> {
     const load0 = loadavg()[0] ?? 0;
     progress(`${nodes} nodes: ${builds.map((b, i) => `${b.name} reconciled at ${convergeS[i]!.toFixed(1)} s`).join(', ')}; window ${windowS} s`);
     const first = ops.map((op) => sample(op.pid));
+    const threads0 = ops.map((op) => threadCpuS(op.pid));
     const samples: ProcSample[][] = ops.map(() => []);
     const start = performance.now();
     while (performance.now() - start < windowS * 1000) {
       await sleep(1_000);
       ops.forEach((op, i) => samples[i]!.push(sample(op.pid)));
     }
+    const threads1 = ops.map((op) => threadCpuS(op.pid));
     const runs = await Promise.all(ops.map(async (op, i): Promise<BuildRun> => {
       const s = samples[i]!;
       const minutes: Minute[] = [];
@@ -78,12 +80,14 @@ async function runSize(nodes: number): Promise<SizeRun> {
       }
       const end = s.at(-1)!;
       return {
-        build: builds[i]!.name, convergeS: convergeS[i]!, cpuPct: cpuPercent(first[i]!, end), rssMiB: median(s.map((x) => x.rssMiB)),
+        build: builds[i]!.name, convergeS: convergeS[i]!, cpuPct: cpuPercent(first[i]!, end),
+        threadsPct: threadPercent(threads0[i]!, threads1[i]!, (end.at - first[i]!.at) / 1000), rssMiB: median(s.map((x) => x.rssMiB)),
         rssMaxMiB: Math.max(...s.map((x) => x.rssMiB)), hwmMiB: end.hwmMiB, heapUsedMiB: (await op.metric('nodejs_heap_size_used_bytes')) / 2 ** 20, minutes,
       };
     }));
     for (const r of runs) {
-      progress(`${nodes} nodes, ${r.build}: RSS ${r.rssMiB.toFixed(1)} MiB median (max ${r.rssMaxMiB.toFixed(1)}, peak ${r.hwmMiB.toFixed(1)}), CPU ${r.cpuPct.toFixed(2)} % over ${windowS} s`);
+      progress(`${nodes} nodes, ${r.build}: RSS ${r.rssMiB.toFixed(1)} MiB median (max ${r.rssMaxMiB.toFixed(1)}, peak ${r.hwmMiB.toFixed(1)}), CPU ${r.cpuPct.toFixed(2)} % over ${windowS} s; ` +
+        `by thread: ${Object.entries(r.threadsPct).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
     }
     const nodesReadyAtEnd = await readyNodes(bulk);
     progress(`${nodes} nodes: ${nodesReadyAtEnd} Ready at the end of the window`);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** One process's memory and CPU time, from /proc (Linux). */
 /** rssAnonMiB: the private part of RSS; the rest is file pages, mostly the node binary's, shared with other node processes. */
@@ -20,3 +20,24 @@ export function sample(pid: number): ProcSample {
 
 /** CPU used between two samples, as a percentage of one core. */
 export const cpuPercent = (a: ProcSample, b: ProcSample): number => ((b.cpuS - a.cpuS) / ((b.at - a.at) / 1000)) * 100;
+
+/** CPU seconds per thread name (/proc/<pid>/task/<tid>/comm: "node" is the JS thread, V8 workers, libuv's pool…). */
+export function threadCpuS(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[name] = (out[name] ?? 0) + (Number(rest[11]) + Number(rest[12])) / ticks();
+    } catch {
+      // The thread ended between the listing and the read: its time is gone with it.
+    }
+  }
+  return out;
+}
+
+/** Per thread name, the CPU used between two threadCpuS readings `seconds` apart, as a percentage of one core. */
+export const threadPercent = (a: Record<string, number>, b: Record<string, number>, seconds: number): Record<string, number> =>
+  Object.fromEntries(Object.entries(b).map(([k, v]) => [k, ((v - (a[k] ?? 0)) / seconds) * 100] as const)
+    .filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]));

@@ -1,7 +1,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { ObjectCache, StackContext, ObservingReconciler } from '../stack/context.js';
 import type { NodeDetailsSource } from './node-details.js';
-import { summarizeNodes } from './node-facts.js';
+import { summarizeNodes, type NodeFacts } from './node-facts.js';
 
 /**
  * Observes what the cluster is (EKS or not, EC2 and Fargate node counts) from the metadata-only node cache and the
@@ -12,6 +12,8 @@ export class PlatformObserver implements ObservingReconciler {
   readonly name = 'platform';
   readonly owns = 'nothing';
   readonly provides = ['nodeFacts'] as const;
+  /** The facts of the last merged node list: withDetails returns the same array while nothing about the nodes changed. */
+  #last: { nodes: readonly V1Node[]; facts: NodeFacts } | undefined;
 
   constructor(
     private readonly nodes: ObjectCache<V1Node>,
@@ -20,7 +22,8 @@ export class PlatformObserver implements ObservingReconciler {
 
   async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
     const { nodes, retryAfterMs } = await this.details.withDetails(this.nodes.list());
-    const facts = summarizeNodes(nodes);
+    const facts = this.#last?.nodes === nodes ? this.#last.facts : summarizeNodes(nodes);
+    this.#last = { nodes, facts };
     ctx.nodeFacts = facts;
     const clusterName = ctx.spec.cluster?.name ?? facts.clusterName;
     const region = ctx.spec.cluster?.region ?? facts.region;

@@ -93,6 +93,32 @@ describe('NodeDetailsSource', () => {
     expect([r.lists, r.gets.length]).toEqual([1, 2]);
   });
 
+  it('hands back the same merged array while the node objects and their details are unchanged, a new one when either changes', async () => {
+    let cluster: V1Node[] = full;
+    const r = reads(() => cluster);
+    let now = 0;
+    const source = new NodeDetailsSource(r, () => now, t);
+    const informer = meta(full);
+    const a = await source.withDetails(informer);
+    // The informer's list() is a new array of the same cached objects each pass.
+    expect((await source.withDetails([...informer])).nodes).toBe(a.nodes);
+    // One node's metadata event: a new object in its place.
+    const touched = informer.map((n, i) => (i === 0 ? { ...n, metadata: { ...n.metadata, labels: { ...n.metadata?.labels, team: 'x' } } } : n));
+    const b = await source.withDetails(touched);
+    expect(b.nodes).not.toBe(a.nodes);
+    expect(b.nodes[0]?.metadata?.labels?.team).toBe('x');
+    expect((await source.withDetails(touched)).nodes).toBe(b.nodes);
+    // The same objects, but the details were listed again (maxAgeMs) with a new address for one node.
+    cluster = full.map((n, i) => (i === 0 ? { ...n, status: { ...n.status, addresses: [{ type: 'InternalIP', address: '10.0.9.1' }] } } : n));
+    now = t.maxAgeMs;
+    const c = await source.withDetails(touched);
+    expect(c.nodes).not.toBe(b.nodes);
+    expect(c.nodes[0]?.status?.addresses).toEqual([{ type: 'InternalIP', address: '10.0.9.1' }]);
+    // A node deleted: its details dropped, a new array without it.
+    const d = await source.withDetails(touched.slice(1));
+    expect(d.nodes.map((n) => n.metadata?.name)).toEqual(touched.slice(1).map((n) => n.metadata?.name));
+  });
+
   it('lets a failed list fail the caller and lists again on the next call', async () => {
     let fail = true;
     const r = reads(() => full);
