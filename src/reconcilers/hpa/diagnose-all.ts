@@ -4,9 +4,9 @@
  */
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { HpaVerdict } from './causes.js';
-import type { SpecRuleNames } from './facts.js';
+import type { ApiServiceFacts, MetricsApi, SpecRuleNames } from './facts.js';
 import type { ExpectedServices } from './expected-services.js';
-import { customMetricNames, hpaCondition, hpaKey } from './hpa-view.js';
+import { customMetricNames, hpaCondition, hpaKey, neededApis } from './hpa-view.js';
 import { needsPodFacts, readApiServices, readClusterAutoscalerStatus, readCustomMetricNames, readPodFacts, readTarget, type HpaReads } from './observe.js';
 import type { TargetMemo } from './target-memo.js';
 import { diagnoseHpa } from './verdict.js';
@@ -36,7 +36,10 @@ export interface DiagnoseAllInput {
 
 export async function diagnoseAll(i: DiagnoseAllInput): Promise<HpaVerdict[]> {
   const hpas = [...i.hpas].sort((a, b) => hpaKey(a).localeCompare(hpaKey(b)));
-  const apiServices = await readApiServices(i.reads);
+  if (hpas.length === 0) return [];
+  // Only the APIs some HPA needs; an HPA's verdict looks at no other (api-checks.ts).
+  const apis = [...new Set(hpas.flatMap(neededApis))];
+  const apiServices: Partial<Record<MetricsApi, ApiServiceFacts | undefined>> = await readApiServices(i.reads, apis);
   const metricsServer = { ownFargateNodes: i.ownFargateNodes, unreachable: i.unreachable ?? new Map<string, string>() };
   // Cluster-wide facts, read once per pass and only when some HPA needs them.
   const names = hpas.some((h) => customMetricNames(h).length > 0) ? await readCustomMetricNames(i.reads, apiServices.custom) : undefined;

@@ -38,8 +38,16 @@ export async function readTarget(reads: HpaReads, hpa: V2HorizontalPodAutoscaler
 const labelSelector = (labels: Record<string, string> | undefined): string =>
   Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
 
-/** The metrics APIServices, read by name once per pass: they are not ours when another installer serves them. */
-export async function readApiServices(reads: HpaReads): Promise<Record<MetricsApi, ApiServiceFacts | undefined>> {
+const METRICS_APIS: readonly MetricsApi[] = ['metrics', 'custom', 'external'];
+
+/**
+ * The metrics APIServices, read by name once per pass (they are not ours when another installer serves them): only
+ * `apis`, at once. The doctor asks only for the APIs some HPA's metrics need, so a cluster without HPAs costs no read
+ * (each pass's GETs are on the way to the status write: bench section 1). An API not asked for has no key; one
+ * asked for and not registered is undefined.
+ */
+export async function readApiServices<A extends MetricsApi>(reads: HpaReads, apis: readonly A[] = METRICS_APIS as readonly A[]):
+  Promise<Record<A, ApiServiceFacts | undefined>> {
   const one = async (api: MetricsApi): Promise<ApiServiceFacts | undefined> => {
     for (const name of API_SERVICE_NAMES[api]) {
       const a = await reads.read<V1APIService>('apiregistration.k8s.io/v1', 'APIService', name);
@@ -47,7 +55,8 @@ export async function readApiServices(reads: HpaReads): Promise<Record<MetricsAp
     }
     return undefined;
   };
-  return { metrics: await one('metrics'), custom: await one('custom'), external: await one('external') };
+  const facts = await Promise.all(apis.map(one));
+  return Object.fromEntries(apis.map((api, k) => [api, facts[k]])) as Record<A, ApiServiceFacts | undefined>;
 }
 
 export function apiServiceFacts(a: V1APIService): ApiServiceFacts {

@@ -59,6 +59,19 @@ describe('HpaDoctor', () => {
     expect(t.calls.filter((c) => c.startsWith('list'))).toEqual([]);
   });
 
+  it('reads only the APIServices some HPA needs, and nothing at all without HPAs (each read delays the status write)', async () => {
+    const none = setup([]);
+    const ctx = await none.pass();
+    expect(none.calls).toEqual([]);
+    expect(ctx.status.workloadAutoscaling?.hpas ?? 0).toBe(0);
+    const cpuOnly = setup([hpa('web', 'web')]);
+    await cpuOnly.pass();
+    expect(cpuOnly.calls.filter((c) => c.startsWith('get APIService'))).toEqual(['get APIService/v1beta1.metrics.k8s.io']);
+    const custom = setup([hpa('api', 'web', 'http_requests_per_second')]);
+    await custom.pass();
+    expect(custom.calls.filter((c) => c.startsWith('get APIService'))).toEqual(['get APIService/v1beta2.custom.metrics.k8s.io']);
+  });
+
   it('reuses a target read while its HPA is unchanged, re-reads an HPA whose conditions moved, and all after the TTL', async () => {
     const hpas = [hpa('web', 'web'), hpa('ghost', 'gone')];
     const t = setup(hpas);
