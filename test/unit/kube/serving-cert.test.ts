@@ -84,6 +84,14 @@ describe('decideCertRotation', () => {
     { name: 'keep a certificate with 60% of its validity used', data: () => dataOf(issued), now: at(54) },
     { name: 'keep a fresh certificate', data: () => dataOf(issued), now: at(1) },
   ];
+  it('decides the same Secret afresh for another Service and another time (parsed once, by data and Service)', () => {
+    expect(decideCertRotation(dataOf(issued), svc, at(1))).toEqual({ action: 'keep' });
+    const elsewhere = decideCertRotation(dataOf(issued), { ...svc, serviceName: 'prometheus-adapter' }, at(1));
+    expect(elsewhere).toMatchObject({ action: 'issue', reason: expect.stringMatching(/^tls\.crt is not valid for prometheus-adapter/) });
+    expect(decideCertRotation(dataOf(issued), svc, at(91))).toMatchObject({ action: 'issue', reason: expect.stringMatching(/expired/) });
+    expect(decideCertRotation(dataOf(issued), svc, at(2))).toEqual({ action: 'keep' });
+  });
+
   it.each(cases)('$name', ({ data, now, reason }) => {
     const d = decideCertRotation(data(), svc, now);
     if (!reason) return expect(d).toEqual({ action: 'keep' });
