@@ -12,6 +12,7 @@ import { dialledBy, parseExistingArgs } from '../reconcilers/existing-metrics-se
 import type { KubeletTLSFactsSource} from '../reconcilers/metrics-server/kubelet-tls/facts.js';
 import { type KubeletTLSFacts } from '../reconcilers/metrics-server/kubelet-tls/facts.js';
 import type { NodeFacts } from '../reconcilers/platform/node-facts.js';
+import { tlsCoverage } from '../reconcilers/backends/node-coverage.js';
 
 export interface NodeReach {
   /** Fargate nodes that run a metrics-server pod. */
@@ -37,7 +38,7 @@ export async function readNodeReach(client: KubeClient, msPods: readonly V1Pod[]
   } catch {
     // The cluster CA not readable with this kubeconfig: x509 cannot be told apart, the nodes are still named.
   }
-  const coverage = { tlsRejected: kubeletTLS.certs?.rejectedNodes ?? [], insecureTLS: config.insecureTLS, metricsServerNodes: msNodes };
+  const coverage = { ...tlsCoverage(kubeletTLS.certs), insecureTLS: config.insecureTLS, metricsServerNodes: msNodes };
   return {
     ownFargateNodes: msNodes.filter((n) => fargate.has(n)),
     unreachable: unscrapedNodes(await listNodeMetrics(client), { nodes: facts.nodes, facts: coverage }),

@@ -10,10 +10,22 @@ export interface NodeName {
 export interface CoverageFacts {
   /** Nodes whose kubelet certificate metrics-server's verification rejects (kubelet-tls inspection). */
   readonly tlsRejected: readonly string[];
+  /**
+   * Every kubelet certificate inspected (a sample of a few nodes) was rejected: then x509 is the likely reason for the
+   * nodes not inspected too, rather than the network.
+   */
+  readonly everyInspectedRejected?: boolean;
   /** Whether metrics-server skips verification (then x509 is not the reason). */
   readonly insecureTLS: boolean;
   /** Nodes metrics-server's own pods run on, when known. */
   readonly metricsServerNodes?: readonly string[];
+}
+
+/** The kubelet-certificate part of CoverageFacts, from the kubelet TLS inspection's summary (absent: none made). */
+export function tlsCoverage(certs: { readonly inspected: number; readonly rejectedNodes?: readonly string[] } | undefined):
+  Pick<CoverageFacts, 'tlsRejected' | 'everyInspectedRejected'> {
+  const rejected = certs?.rejectedNodes ?? [];
+  return { tlsRejected: rejected, everyInspectedRejected: (certs?.inspected ?? 0) > 0 && rejected.length === certs?.inspected };
 }
 
 const MAX_NAMED = 5;
@@ -24,6 +36,9 @@ function reasonFor(node: NodeName, f: CoverageFacts): string {
     return 'Fargate: metrics-server runs on this node and cannot reach its own kubelet on :10250; see FargatePlacementSafe';
   }
   if (!f.insecureTLS && f.tlsRejected.includes(node.name)) return 'kubelet x509: its serving certificate fails verification; see status.metricsServer';
+  if (!f.insecureTLS && f.everyInspectedRejected && !node.fargate) {
+    return 'kubelet x509 likely: every kubelet certificate inspected fails verification (this one was not inspected); see status.metricsServer';
+  }
   if (node.fargate) return 'Fargate: its kubelet is reached through the pod\'s ENI; the security group must let metrics-server reach :10250';
   return 'not scraped: kubelet unreachable or not yet scraped twice; metrics-server\'s log names the cause';
 }

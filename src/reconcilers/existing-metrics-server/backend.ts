@@ -11,6 +11,7 @@ import { assessExisting } from './assess.js';
 import { fixFor } from './fixes.js';
 import { describeInstaller } from './installer.js';
 import type { ExistingReads } from './observe.js';
+import { tlsCoverage } from '../backends/node-coverage.js';
 
 /** Until the API is proven, look again this soon (as metrics-server's backend does). */
 const VERIFY_RETRY_MS = 10_000;
@@ -78,7 +79,7 @@ export class ExistingMetricsServerBackend implements MetricsBackend {
     const probe = available ? await this.d.listNodeMetrics() : undefined;
     const total = facts.ec2Nodes + facts.fargateNodes + facts.otherNodes;
     const coverage = {
-      nodes: facts.nodes, facts: { tlsRejected: kubeletTLS.certs?.rejectedNodes ?? [], insecureTLS: config.insecureTLS, metricsServerNodes: found.podNodes },
+      nodes: facts.nodes, facts: { ...tlsCoverage(kubeletTLS.certs), insecureTLS: config.insecureTLS, metricsServerNodes: found.podNodes },
     };
     const api = decideMetricsAPI(METRICS_API_SERVICE_NAME, apiService, probe, total, coverage);
     ctx.unscrapedNodes = unscrapedNodes(probe, coverage);

@@ -11,7 +11,7 @@ import { summarizeNodes } from '../platform/node-facts.js';
 import type { KubeletTLSFactsSource } from './kubelet-tls/facts.js';
 import { ensureServingCert, servingCertApply, type ServingCertSources } from '../backends/serving-cert-step.js';
 import { sizeMetricsServerResources } from './sizing.js';
-import type { CoverageFacts } from '../backends/node-coverage.js';
+import { tlsCoverage, type CoverageFacts } from '../backends/node-coverage.js';
 import { unmanagedNamespace } from '../stack/managed-namespaces.js';
 
 /** Appended to a Conflict over objects another installer owns: the mode that works with them instead. */
@@ -102,7 +102,7 @@ export class MetricsServerBackend implements MetricsBackend {
       namespace: placement.namespace, securePort: flags.securePort, flags: flags.choices.map((c) => ({ ...c })),
       resources: { ...(cpu !== undefined && { cpu: String(cpu) }), ...(memory !== undefined && { memory: String(memory) }), reason: sized.reason },
     };
-    this.coverage = { tlsRejected: kubeletTLS.certs?.rejectedNodes ?? [], insecureTLS: flags.args.includes('--kubelet-insecure-tls') };
+    this.coverage = { ...tlsCoverage(kubeletTLS.certs), insecureTLS: flags.args.includes('--kubelet-insecure-tls') };
     const objects = renderMetricsServer({
       name: METRICS_SERVER_NAME,
       namespace: placement.namespace,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMissingNodes, missingNodeReasons } from '../../../../src/reconcilers/backends/node-coverage.js';
+import { describeMissingNodes, missingNodeReasons, tlsCoverage } from '../../../../src/reconcilers/backends/node-coverage.js';
 
 const nodes = [
   { name: 'ip-10-0-1-1.ec2.internal', fargate: false },
@@ -47,6 +47,26 @@ describe('describeMissingNodes', () => {
 });
 
 describe('missingNodeReasons', () => {
+  it('calls x509 likely for EC2 nodes not inspected when every inspected kubelet certificate was rejected, and only then', () => {
+    const many = Array.from({ length: 6 }, (_, i) => ({ name: `ip-10-0-2-${i}.ec2.internal`, fargate: false }));
+    const all = [...many, ...nodes.slice(2)];
+    // The sample: three kubelets inspected, all three rejected (kwok's certificate names 127.0.0.1 only).
+    const rejected = tlsCoverage({ inspected: 3, rejectedNodes: many.slice(0, 3).map((n) => n.name) });
+    expect(rejected.everyInspectedRejected).toBe(true);
+    const reasons = missingNodeReasons(all, [], { ...rejected, insecureTLS: false });
+    expect(reasons.get('ip-10-0-2-0.ec2.internal')).toBe('kubelet x509: its serving certificate fails verification; see status.metricsServer');
+    expect(reasons.get('ip-10-0-2-5.ec2.internal')).toBe('kubelet x509 likely: every kubelet certificate inspected fails verification ' +
+      '(this one was not inspected); see status.metricsServer');
+    expect(reasons.get('fargate-ip-10-0-9-1.ec2.internal')).toMatch(/^Fargate: its kubelet is reached through/);
+    // One of three accepted: the others' certificates may differ, so an uninspected node is not blamed on x509.
+    const mixed = tlsCoverage({ inspected: 3, rejectedNodes: many.slice(0, 2).map((n) => n.name) });
+    expect(missingNodeReasons(all, [], { ...mixed, insecureTLS: false }).get('ip-10-0-2-5.ec2.internal')).toMatch(/^not scraped: kubelet unreachable/);
+    // Skipping verification, or nothing inspected: never x509.
+    expect(missingNodeReasons(all, [], { ...rejected, insecureTLS: true }).get('ip-10-0-2-5.ec2.internal')).toMatch(/^not scraped/);
+    expect(tlsCoverage(undefined)).toEqual({ tlsRejected: [], everyInspectedRejected: false });
+    expect(tlsCoverage({ inspected: 0 }).everyInspectedRejected).toBe(false);
+  });
+
   it('maps every node without metrics to the reason describeMissingNodes names, beyond the five it names', () => {
     const many = Array.from({ length: 8 }, (_, i) => ({ name: `ip-10-0-2-${i}.ec2.internal`, fargate: false }));
     const reasons = missingNodeReasons([...nodes, ...many], ['ip-10-0-1-1.ec2.internal', 'fargate-ip-10-0-9-2.ec2.internal'],
