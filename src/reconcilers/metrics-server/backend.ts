@@ -80,9 +80,12 @@ export class MetricsServerBackend implements MetricsBackend {
     const field = placement.namespace === ms.namespace ? 'spec.metricsServer.namespace' : 'spec.fargate.namespace';
     const refused = unmanagedNamespace(this.d.managedNamespaces, placement.namespace, field, 'metrics-server');
     if (refused) return { objects: [], ...adopt, rejected: { reason: 'InvalidSpec', message: refused } };
-    // Decided once: the kubelets are inspected at the address the flag makes metrics-server dial.
+    // Decided once: the kubelets are inspected at the address the flag makes metrics-server dial. Whenever
+    // metrics-server verifies (Auto and Verify): Auto chooses the flag from it, and in both a node left without
+    // metrics is then named as x509, not as unreachable, as `kubectl metricsstack doctor` names it (it inspects
+    // whenever the installed metrics-server verifies). Verify's flags never depend on it.
     const addressTypes = preferAddressTypes(ms.kubeletPreferredAddressTypes, facts.nodeAddressTypes);
-    const kubeletTLS = await this.d.kubeletTLS.get(placement.namespace, facts.samples, addressTypes.dialled, ms.kubeletTLS === 'Auto');
+    const kubeletTLS = await this.d.kubeletTLS.get(placement.namespace, facts.samples, addressTypes.dialled, ms.kubeletTLS !== 'Insecure');
     const flags = decideMetricsServerFlags(ms, {
       fargateNodes: facts.fargateNodes,
       ec2Nodes: facts.ec2Nodes,

@@ -39,7 +39,7 @@ export const nodeList = (nodes: readonly string[]) =>
 
 const INSPECT_FIX =
   'set spec.metricsServer.kubeletTLS to Insecure if kubelets sign their own certificates (scrapes then fail with ' +
-  '"x509: certificate signed by unknown authority"), or to Verify to stop inspecting';
+  '"x509: certificate signed by unknown authority"), or to Verify to verify whatever an inspection finds';
 const INSECURE_FIX =
   'Auto verifies again once those kubelets serve cluster-CA-signed certificates naming their address (serverTLSBootstrap); ' +
   'set spec.metricsServer.kubeletTLS to Insecure to make this explicit';
