@@ -1,12 +1,12 @@
 import type { KubernetesObject, V1APIService } from '@kubernetes/client-node';
 import type { ConditionReason, ConditionType } from '../../api/v1alpha1/conditions.js';
 import { OwnershipConflictError } from '../../kube/apply-decision.js';
-import { ownerOf } from '../../kube/labels.js';
 import type { Applier } from '../../kube/applier.js';
 import { applySet, objectId, type ApplySetResult } from '../stack/apply-set.js';
 import type { HandOff, ObjectCache, OwningReconciler, StackContext } from '../stack/context.js';
 import { wantsExactly, wantsUnknown, type OwningResult } from '../stack/wanted.js';
-import { conditionTypeForAPIService, HANDOVER_POLL_MS, pendingHandovers, workloadsReady, type Handover } from './handover.js';
+import { conditionTypeForAPIService, foreignClaims, HANDOVER_POLL_MS, pendingHandovers, workloadsReady, type Handover } from './handover.js';
+import { UnchangedFailureBackoff } from './failure-backoff.js';
 import { backendStartup, holdWhileStarting } from './starting.js';
 
 /** What a backend wants applied this pass, in apply order, and how adoption is allowed. */
@@ -68,6 +68,7 @@ export class BackendReconciler implements OwningReconciler {
   readonly owns = 'objects';
   readonly reads: readonly HandOff[];
   readonly provides: readonly HandOff[];
+  readonly #backoff = new UnchangedFailureBackoff();
 
   constructor(private readonly backend: MetricsBackend, private readonly d: BackendDeps) {
     ({ name: this.name, reads: this.reads = [], provides: this.provides = [] } = backend);
@@ -76,13 +77,11 @@ export class BackendReconciler implements OwningReconciler {
   async reconcile(ctx: StackContext): Promise<OwningResult> {
     const b = this.backend;
     if (!b.enabled(ctx)) {
+      this.#backoff.forget(ctx);
       b.clear(ctx);
       return wantsExactly([]); // the spec asks for another provider (or none)
     }
-    const claims = b.apiServices(ctx).flatMap((name) => {
-      const owner = ownerOf(this.d.apiServices.get(name) ?? {});
-      return owner && owner !== ctx.name ? [`APIService ${name} belongs to MetricsStack "${owner}"`] : [];
-    });
+    const claims = foreignClaims(this.d.apiServices, b.apiServices(ctx), ctx.name);
     if (claims.length > 0) {
       const message =
         `${claims.join('; ')}; only one MetricsStack may serve an API group. Delete one of them or change spec.resourceMetrics.provider; ` +
@@ -121,7 +120,8 @@ export class BackendReconciler implements OwningReconciler {
       const verified = await b.verify(ctx, applied);
       const graceMs = b.startupGraceMs(ctx);
       holdWhileStarting(ctx, b.conditionTypes(ctx), backendStartup(plan.objects, applied.live, ctx.now, graceMs), graceMs);
-      return wantsExactly(ctx.recorded(), soonest(plan.requeueAfterMs, verified.requeueAfterMs));
+      const recheckMs = this.#backoff.next(ctx, b.conditionTypes(ctx), verified.requeueAfterMs);
+      return wantsExactly(ctx.recorded(), soonest(plan.requeueAfterMs, recheckMs));
     }
     const readiness = workloadsReady(plan.objects, applied.live);
     await this.handOver(ctx, handovers, plan.objects.filter(waiting), readiness.ready, policy);

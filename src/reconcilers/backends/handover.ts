@@ -37,6 +37,14 @@ const serviceOf = (a: V1APIService): string => `${a.spec?.service?.namespace ?? 
  * The rendered APIServices that must wait for a handover: this stack's own live APIService points elsewhere. Foreign
  * APIServices are not handovers (conflict or adoption rules apply); absent ones are simply created.
  */
+/** The APIServices among `names` that another MetricsStack owns, each as a sentence for the Conflict message. */
+export function foreignClaims(apiServices: ObjectCache<V1APIService>, names: readonly string[], owner: string): string[] {
+  return names.flatMap((name) => {
+    const claimant = ownerOf(apiServices.get(name) ?? {});
+    return claimant && claimant !== owner ? [`APIService ${name} belongs to MetricsStack "${claimant}"`] : [];
+  });
+}
+
 export function pendingHandovers(objects: readonly KubernetesObject[], apiServices: ObjectCache<V1APIService>, owner: string): Handover[] {
   return objects.filter((o) => o.kind === 'APIService').flatMap((o) => {
     const live = apiServices.get(o.metadata?.name ?? '');
