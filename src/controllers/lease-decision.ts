@@ -1,4 +1,11 @@
-import { V1MicroTime, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-node';
+import type { V1Lease, V1LeaseSpec } from '@kubernetes/client-node';
+
+/** A Lease's MicroTime: RFC 3339 with microseconds, as client-node's V1MicroTime (whose import pulls in its models). */
+class MicroTime extends Date {
+  override toISOString(): string {
+    return `${super.toISOString().slice(0, -1)}000Z`;
+  }
+}
 
 /** The parts of a Lease that decide who may hold it. */
 export interface LeaseRecord {
@@ -68,7 +75,7 @@ export function leaseSpecAfter(
   nowMs: number,
   leaseDurationSeconds: number,
 ): V1LeaseSpec {
-  const now = new V1MicroTime(nowMs);
+  const now = new MicroTime(nowMs);
   if (decision === 'renew') return { ...old, holderIdentity: identity, renewTime: now, leaseDurationSeconds };
   return {
     holderIdentity: identity,
@@ -84,6 +91,6 @@ export function leaseSpecAfter(
  * one-second duration, so a standby takes over on its next retry instead of waiting out the full lease.
  */
 export function releasedLeaseSpec(old: V1LeaseSpec | undefined, nowMs: number): V1LeaseSpec {
-  const now = new V1MicroTime(nowMs);
+  const now = new MicroTime(nowMs);
   return { holderIdentity: '', acquireTime: now, renewTime: now, leaseDurationSeconds: 1, leaseTransitions: old?.leaseTransitions ?? 0 };
 }

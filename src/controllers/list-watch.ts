@@ -1,4 +1,6 @@
-import { ListWatch, Watch, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import type { Informer, KubernetesListObject, KubernetesObject, ObjectCache, Watch } from '@kubernetes/client-node';
+import { ListWatchLoop } from './list-watch-loop.js';
+import { StreamWatch, type WatchOpener } from '../kube/watch.js';
 import type { Clock } from './clock.js';
 import { WATCH_PROGRESS_DEADLINE_MS, WATCH_TIMEOUT_SECONDS } from './watch-timing.js';
 
@@ -7,7 +9,7 @@ export { WATCH_TIMEOUT_SECONDS } from './watch-timing.js';
 /** A (paged) list call that passes every item through `each`, page by page, e.g. `KubeClient.listKind`. */
 export type TransformingList<T extends KubernetesObject> = (each?: (item: T) => T) => Promise<KubernetesListObject<T>>;
 
-/** What a client-node informer is built from. `delay` replaces ListWatch's own reconnect sleep. */
+/** What an informer (list-watch-loop.ts) is built from. `delay` is its reconnect sleep. */
 export interface InformerSource<T extends KubernetesObject> {
   readonly path: string;
   readonly list: TransformingList<T>;
@@ -35,33 +37,29 @@ export interface InformerSource<T extends KubernetesObject> {
 export type InformerFactory = <T extends KubernetesObject>(source: InformerSource<T>) => Informer<T> & ObjectCache<T>;
 
 /** What the watches run on; `KubeClient` is one. */
-export interface WatchTransport {
-  /** The credentials and connection pool the watches use (see KubeClient.watchConfig), asking for `accept` if given. */
-  watchConfig(o?: { accept?: string }): KubeConfig;
+export interface WatchTransport extends WatchOpener {
   /** Checks the shared connection after a watch went silent, and replaces it if it does not answer. */
   checkConnection?(): Promise<unknown>;
 }
 
+/** The part of client-node's Watch contract the loop and {@link configuredWatch} use; {@link StreamWatch} is one. */
+export type WatchLike = Pick<Watch, 'watch'>;
+
 /**
- * client-node's `makeInformer`, plus the `delayFn` option that `makeInformer` does not pass through. ListWatch
- * (2.0.1) does not look at `stopped` after its reconnect sleep, so a stop during the sleep would still open one more
- * watch; with {@link stoppableDelay} that sleep never ends once stopped, so the watch is never opened. Every watch
- * shares the transport's connection pool, so a silent watch has the transport check that connection.
+ * client-node's `makeInformer`, with our own loop (list-watch-loop.ts) and watch ({@link StreamWatch}, on the
+ * transport's shared connection). The loop's reconnect sleep is `s.delay` ({@link stoppableDelay}, which never ends
+ * once stopped), and the loop looks at `stopped` after it too, so a stop during the sleep opens no further watch. A
+ * silent watch has the transport check the connection.
  */
 export function listWatchFactory(transport: WatchTransport): InformerFactory {
-  const configs = new Map<string | undefined, KubeConfig>();
-  const configFor = (accept: string | undefined): KubeConfig => {
-    let c = configs.get(accept);
-    if (!c) configs.set(accept, (c = transport.watchConfig(accept ? { accept } : {})));
-    return c;
-  };
   return (s) => {
     const stalled = (): Promise<unknown> | undefined => {
       s.stalled?.();
       return transport.checkConnection?.();
     };
-    const watch = configuredWatch(new Watch(configFor(s.watchAccept)), s.transform, Math.random, { ...(s.progress ? { progress: s.progress } : {}), stalled });
-    return new ListWatch(s.path, watch, () => s.list(s.transform), false, s.labelSelector, s.fieldSelector, { delayFn: s.delay });
+    const hooks = { ...(s.progress ? { progress: s.progress } : {}), stalled };
+    const watch = configuredWatch(new StreamWatch(transport, s.watchAccept), s.transform, Math.random, hooks);
+    return new ListWatchLoop(s.path, watch, () => s.list(s.transform), s.labelSelector, s.fieldSelector, s.delay);
   };
 }
 
@@ -71,22 +69,22 @@ type Transform = InformerSource<KubernetesObject>['transform'];
 export interface WatchHooks {
   /** See {@link InformerSource.progress}. */
   readonly progress?: () => void;
-  /** The watch passed its progress deadline; its end is reported to ListWatch only once the returned promise settles. */
+  /** The watch passed its progress deadline; its end is reported to the loop only once the returned promise settles. */
   readonly stalled?: () => Promise<unknown> | undefined;
 }
 
 /**
- * ListWatch (2.0.1) asks for no bookmarks and no server timeout, and Watch aborts a watch after 30 s without a
+ * The loop, as client-node's ListWatch (2.0.1), asks for no bookmarks and no server timeout, and a watch is aborted after 30 s without a
  * line: every quiet watch (most of ours) was re-opened twice a minute. Here the apiserver ends each watch after
  * {@link WATCH_TIMEOUT_SECONDS} and sends a BOOKMARK about every minute meanwhile, so Watch's inactivity timeout
- * becomes a progress deadline ({@link WATCH_PROGRESS_DEADLINE_MS}): past it the watch is dead, not quiet. ListWatch
+ * becomes a progress deadline ({@link WATCH_PROGRESS_DEADLINE_MS}): past it the watch is dead, not quiet. The loop
  * re-opens a timed-out watch at once, on the same connection; `stalled` first checks (and if need be replaces) that
  * connection, since over HTTP/2 one stalled connection stalls every watch and request. Only the objects handed to the
  * cache are trimmed; BOOKMARK and ERROR objects pass through untouched.
  */
-export function configuredWatch(watch: Watch, transform: Transform, random: () => number = Math.random, hooks: WatchHooks = {}): Watch {
+export function configuredWatch<W extends WatchLike>(watch: W, transform: Transform, random: () => number = Math.random, hooks: WatchHooks = {}): W {
   const inner = watch.watch.bind(watch);
-  // Public at runtime (the inactivity timeout, also the wait for the response), private in Watch's typings.
+  // The inactivity timeout, also the wait for the response (public on StreamWatch; private in client-node Watch's typings).
   (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = WATCH_PROGRESS_DEADLINE_MS;
   watch.watch = async (path, params, callback, done) => {
     const { min, max } = WATCH_TIMEOUT_SECONDS;

@@ -1,10 +1,11 @@
 import { createConnection, createServer, type Server } from 'node:net';
-import { KubeConfig, Watch, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node';
+import { KubeConfig, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KubeApiError, KubeClient, LIST_PAGE_SIZE } from '../../src/kube/client.js';
 import { METADATA_ONLY_WATCH } from '../../src/kube/metadata-only.js';
 import { apiMessage, isConflict, isNotFound } from '../../src/kube/errors.js';
 import { CONNECTION_PROBE_TIMEOUT_MS } from '../../src/kube/shared-connection.js';
+import { StreamWatch } from '../../src/kube/watch.js';
 import { startCluster, type TestCluster } from '../support/cluster.js';
 import { stallableRelay } from '../support/watch-faults.js';
 
@@ -160,7 +161,7 @@ describe('KubeClient against a real kube-apiserver', () => {
     expect(Number(meta.metadata?.resourceVersion)).toBeGreaterThan(0);
 
     const events: (KubernetesObject & { spec?: unknown; status?: unknown })[] = [];
-    const watch = new Watch(client.watchConfig({ accept: METADATA_ONLY_WATCH }));
+    const watch = new StreamWatch(client, METADATA_ONLY_WATCH);
     const controller = await watch.watch('/api/v1/nodes', { resourceVersion: meta.metadata?.resourceVersion }, (_phase, obj) => events.push(obj), () => undefined);
     try {
       await client.create(node('meta-only-b'));

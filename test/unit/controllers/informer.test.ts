@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ListWatch, type KubernetesListObject, type V1ConfigMap, type Watch } from '@kubernetes/client-node';
+import type { KubernetesListObject, V1ConfigMap, Watch } from '@kubernetes/client-node';
 import { ControllerInformer, objectKey } from '../../../src/controllers/informer.js';
 import { configuredWatch, type InformerFactory } from '../../../src/controllers/list-watch.js';
+import { ListWatchLoop } from '../../../src/controllers/list-watch-loop.js';
 import { createLogger } from '../../../src/controllers/logging.js';
 import { generationChanged } from '../../../src/controllers/predicates.js';
 import { WATCH_UNHEALTHY_AFTER_MS } from '../../../src/controllers/watch-timing.js';
@@ -13,8 +14,9 @@ const cm = (name: string, resourceVersion: string, generation = 1): V1ConfigMap 
 });
 
 /**
- * The real client-node ListWatch over a scripted Watch: what the informer must cope with is ListWatch's own
- * behaviour (which errors it swallows, which it reports and then stops on), so only the HTTP stream is faked.
+ * The real list-watch loop (list-watch-loop.ts, client-node ListWatch's behaviour) over a scripted Watch: what the
+ * informer must cope with is the loop's own behaviour (which errors it swallows, which it reports and then stops on),
+ * so only the HTTP stream is faked.
  */
 function setup(lists: ReadonlyArray<KubernetesListObject<V1ConfigMap> | Error>, updatePredicate = undefined as undefined | typeof generationChanged,
   { failingWatchCalls = 0 } = {}) {
@@ -37,8 +39,8 @@ function setup(lists: ReadonlyArray<KubernetesListObject<V1ConfigMap> | Error>, 
   };
   // As listWatchFactory builds it, minus the connection check: the configured Watch reports progress to the informer.
   const factory: InformerFactory = (s) =>
-    new ListWatch(s.path, configuredWatch(watch, undefined, () => 0, { ...(s.progress ? { progress: s.progress } : {}) }), s.list, false,
-      s.labelSelector, undefined, { delayFn: s.delay });
+    new ListWatchLoop(s.path, configuredWatch(watch, undefined, () => 0, { ...(s.progress ? { progress: s.progress } : {}) }), s.list,
+      s.labelSelector, undefined, s.delay);
   const keys: string[] = [];
   const informer = new ControllerInformer<V1ConfigMap>({
     path: '/api/v1/namespaces/kube-system/configmaps',

@@ -1,0 +1,86 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { StreamWatch, type WatchOpener } from '../../../src/kube/watch.js';
+
+/** An apiserver's watch response as undici hands it over: a status and a Node stream that the signal aborts. */
+function opener(statusCode = 200) {
+  const body = new PassThrough();
+  const calls: { path: string; query: unknown; accept?: string | undefined }[] = [];
+  const o: WatchOpener = {
+    openWatch: async (path, query, { accept, signal }) => {
+      calls.push({ path, query, accept });
+      signal.addEventListener('abort', () => body.destroy(signal.reason as Error), { once: true });
+      return { statusCode, body };
+    },
+  };
+  return { o, body, calls };
+}
+const event = (type: string, name: string) => `${JSON.stringify({ type, object: { kind: 'Node', metadata: { name } } })}\n`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('StreamWatch', () => {
+  it('delivers every event, whole, however the chunks cut the lines (a multi-byte character split too)', async () => {
+    const { o, body, calls } = opener();
+    const seen: [string, string | undefined][] = [];
+    const done: unknown[] = [];
+    await new StreamWatch(o, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1').watch('/api/v1/nodes', { resourceVersion: '7' },
+      (phase, obj) => seen.push([phase, obj.metadata?.name]), (err) => done.push(err));
+    expect(calls).toEqual([{ path: '/api/v1/nodes', query: { resourceVersion: '7' }, accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' }]);
+    const all = Buffer.from(event('ADDED', 'a') + event('MODIFIED', 'ノード-b') + event('BOOKMARK', 'c') + event('DELETED', 'd'));
+    const cuts = [3, 40, 41, 75, 76, 77, all.length - 1];
+    let from = 0;
+    for (const cut of cuts) {
+      body.write(all.subarray(from, cut));
+      from = cut;
+      await sleep(1);
+    }
+    body.write(all.subarray(from));
+    body.end('not json\n');
+    await sleep(5);
+    expect(seen).toEqual([['ADDED', 'a'], ['MODIFIED', 'ノード-b'], ['BOOKMARK', 'c'], ['DELETED', 'd']]);
+    expect(done).toEqual([null]);
+  });
+
+  it('GIVEN the apiserver answers 410 Gone, THEN done gets an error with that statusCode (ListWatch relists) and no event', async () => {
+    const { o, body } = opener(410);
+    body.end('{"kind":"Status","code":410}');
+    const done: unknown[] = [];
+    await new StreamWatch(o).watch('/api/v1/nodes', {}, () => expect.fail('no event'), (err) => done.push(err));
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ message: 'Gone', statusCode: 410 });
+  });
+
+  it('GIVEN nothing arrives for requestTimeoutMs, THEN the watch ends once with a TimeoutError; data in time keeps it open', async () => {
+    const { o, body } = opener();
+    const w = new StreamWatch(o);
+    w.requestTimeoutMs = 60;
+    const done: unknown[] = [];
+    await w.watch('/api/v1/nodes', {}, () => undefined, (err) => done.push(err));
+    for (let i = 0; i < 5; i++) {
+      await sleep(30);
+      body.write('\n');
+    }
+    expect(done).toEqual([]);
+    await sleep(150);
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('GIVEN the caller aborts through the returned controller, THEN done is called once and the stream is closed', async () => {
+    const { o, body } = opener();
+    const done: unknown[] = [];
+    const controller = await new StreamWatch(o).watch('/api/v1/nodes', {}, () => undefined, (err) => done.push(err));
+    controller.abort();
+    await sleep(5);
+    expect(body.destroyed).toBe(true);
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ name: 'AbortError' });
+  });
+
+  it('GIVEN the request itself fails (connection refused), THEN done gets that error', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+    const done: unknown[] = [];
+    await new StreamWatch({ openWatch: () => Promise.reject(refused) }).watch('/api/v1/nodes', {}, () => undefined, (err) => done.push(err));
+    expect(done).toEqual([refused]);
+  });
+});
