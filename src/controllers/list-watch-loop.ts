@@ -8,8 +8,10 @@
  * generated model class with it, about 10 MB of the operator's resident memory for a call that only ever passed our
  * label selector through unchanged.
  */
-import type { Informer, KubernetesListObject, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
-import type { WatchLike } from './list-watch.js';
+import type { Informer, KubernetesListObject, KubernetesObject, ObjectCache, Watch } from '@kubernetes/client-node';
+
+/** The part of client-node's Watch contract the loop (and list-watch.ts's configuredWatch) use; StreamWatch is one. */
+export type WatchLike = Pick<Watch, 'watch'>;
 
 type Verb = 'add' | 'update' | 'delete' | 'error' | 'connect';
 type Callback<T> = (obj: T) => void;

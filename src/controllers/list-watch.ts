@@ -1,5 +1,7 @@
-import type { Informer, KubernetesListObject, KubernetesObject, ObjectCache, Watch } from '@kubernetes/client-node';
-import { ListWatchLoop } from './list-watch-loop.js';
+import type { Informer, KubernetesListObject, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
+import { ListWatchLoop, type WatchLike } from './list-watch-loop.js';
+
+export type { WatchLike } from './list-watch-loop.js';
 import { StreamWatch, type WatchOpener } from '../kube/watch.js';
 import type { Clock } from './clock.js';
 import { WATCH_PROGRESS_DEADLINE_MS, WATCH_TIMEOUT_SECONDS } from './watch-timing.js';
@@ -41,9 +43,6 @@ export interface WatchTransport extends WatchOpener {
   /** Checks the shared connection after a watch went silent, and replaces it if it does not answer. */
   checkConnection?(): Promise<unknown>;
 }
-
-/** The part of client-node's Watch contract the loop and {@link configuredWatch} use; {@link StreamWatch} is one. */
-export type WatchLike = Pick<Watch, 'watch'>;
 
 /**
  * client-node's `makeInformer`, with our own loop (list-watch-loop.ts) and watch ({@link StreamWatch}, on the
