@@ -7,6 +7,7 @@
  *
  *   BENCH_AB_BUNDLES=before=/tmp/before/main.js,after=   (empty path: this tree's bundle)
  *   BENCH_NODES=0,1000,5000  BENCH_AB_WINDOW_S=720  BENCH_PODS_PER_NODE=0  BENCH_AB_HPAS=0 (HPAs as the scale section's)
+ *   BENCH_AB_OPERATOR_ARGS='--log-level debug'  BENCH_AB_LOG_DIR=/tmp/ab-logs (each build's log, written after the window)
  *
  * Run as `make bench` runs bench/run.ts (offline, with the test environment), with this file instead.
  */
@@ -26,13 +27,16 @@ import { metricsServerSpec } from './specs.js';
 import { median } from './stats.js';
 
 interface Minute { minute: number; cpuPct: number; rssMiB: number; rssMaxMiB: number }
-interface BuildRun { build: string; convergeS: number; cpuPct: number; threadsPct: Record<string, number>; rssMiB: number; rssMaxMiB: number; hwmMiB: number; heapUsedMiB: number; minutes: Minute[] }
+interface BuildRun { build: string; convergeS: number; reconciles: number; cpuPct: number; threadsPct: Record<string, number>; rssMiB: number; rssMaxMiB: number; hwmMiB: number; heapUsedMiB: number; minutes: Minute[] }
 interface SizeRun { nodes: number; setup: Setup; windowS: number; load: [number, number]; nodesReadyAtEnd: number; builds: BuildRun[] }
 
 const cfg = benchConfig();
 const windowS = Number(process.env.BENCH_AB_WINDOW_S ?? 720);
 const podsPerNode = Number(process.env.BENCH_PODS_PER_NODE ?? 0);
 const hpas = Number(process.env.BENCH_AB_HPAS ?? 0);
+/** Extra operator arguments for every build (e.g. `--log-level debug`), and where to write each build's log. */
+const extraArgs = (process.env.BENCH_AB_OPERATOR_ARGS ?? '').split(/\s+/).filter(Boolean);
+const logDir = process.env.BENCH_AB_LOG_DIR;
 const builds = (process.env.BENCH_AB_BUNDLES ?? 'this=').split(',').map((b) => {
   const [name, path] = b.split('=') as [string, string | undefined];
   return { name, bundle: path || undefined };
@@ -49,7 +53,7 @@ async function runSize(nodes: number): Promise<SizeRun> {
     await stacks.create('default', { ...metricsServerSpec(), metricsServer: { replicas: 2, metricResolution: '15s', kubeletTLS: 'Insecure' } });
     const t0 = performance.now();
     const ops: RunningOperator[] = await Promise.all(builds.map((b) =>
-      env.startOperator(['--leader-election-id', `ab-${b.name}`], b.bundle ? { bundle: b.bundle } : {})));
+      env.startOperator(['--leader-election-id', `ab-${b.name}`, ...extraArgs], b.bundle ? { bundle: b.bundle } : {})));
     const convergeS = await Promise.all(ops.map(async (op) => {
       await until('the stack reconciled', async () => {
         const s: MetricsStack = await stacks.get('default');
@@ -61,6 +65,7 @@ async function runSize(nodes: number): Promise<SizeRun> {
     progress(`${nodes} nodes: ${builds.map((b, i) => `${b.name} reconciled at ${convergeS[i]!.toFixed(1)} s`).join(', ')}; window ${windowS} s`);
     const first = ops.map((op) => sample(op.pid));
     const threads0 = ops.map((op) => threadCpuS(op.pid));
+    const reconciles0 = await Promise.all(ops.map((op) => op.metric('metricsstack_reconcile_total')));
     const samples: ProcSample[][] = ops.map(() => []);
     const start = performance.now();
     while (performance.now() - start < windowS * 1000) {
@@ -68,6 +73,7 @@ async function runSize(nodes: number): Promise<SizeRun> {
       ops.forEach((op, i) => samples[i]!.push(sample(op.pid)));
     }
     const threads1 = ops.map((op) => threadCpuS(op.pid));
+    if (logDir) ops.forEach((op, i) => writeFileSync(join(logDir, `${nodes}-${builds[i]!.name}.log`), op.logs()));
     const runs = await Promise.all(ops.map(async (op, i): Promise<BuildRun> => {
       const s = samples[i]!;
       const minutes: Minute[] = [];
@@ -80,13 +86,13 @@ async function runSize(nodes: number): Promise<SizeRun> {
       }
       const end = s.at(-1)!;
       return {
-        build: builds[i]!.name, convergeS: convergeS[i]!, cpuPct: cpuPercent(first[i]!, end),
+        build: builds[i]!.name, convergeS: convergeS[i]!, reconciles: (await op.metric('metricsstack_reconcile_total')) - reconciles0[i]!, cpuPct: cpuPercent(first[i]!, end),
         threadsPct: threadPercent(threads0[i]!, threads1[i]!, (end.at - first[i]!.at) / 1000), rssMiB: median(s.map((x) => x.rssMiB)),
         rssMaxMiB: Math.max(...s.map((x) => x.rssMiB)), hwmMiB: end.hwmMiB, heapUsedMiB: (await op.metric('nodejs_heap_size_used_bytes')) / 2 ** 20, minutes,
       };
     }));
     for (const r of runs) {
-      progress(`${nodes} nodes, ${r.build}: RSS ${r.rssMiB.toFixed(1)} MiB median (max ${r.rssMaxMiB.toFixed(1)}, peak ${r.hwmMiB.toFixed(1)}), CPU ${r.cpuPct.toFixed(2)} % over ${windowS} s; ` +
+      progress(`${nodes} nodes, ${r.build}: RSS ${r.rssMiB.toFixed(1)} MiB median (max ${r.rssMaxMiB.toFixed(1)}, peak ${r.hwmMiB.toFixed(1)}), CPU ${r.cpuPct.toFixed(2)} % over ${windowS} s, ${r.reconciles} reconciles; ` +
         `by thread: ${Object.entries(r.threadsPct).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
     }
     const nodesReadyAtEnd = await readyNodes(bulk);
@@ -105,9 +111,9 @@ const f1 = (n: number) => n.toFixed(1);
 const lines = [`Machine: ${machineLine(m)}. ${podsPerNode} pods per node, ${hpas} HPAs; builds run side by side, each with its own Lease.`, ''];
 for (const r of results) {
   lines.push(`${r.nodes} nodes (${r.nodesReadyAtEnd} Ready at the end), ${r.windowS} s window (load average ${f1(r.load[0])} at start, ${f1(r.load[1])} at end):`, '');
-  lines.push('| build | RSS MiB median | RSS max MiB | peak (VmHWM) MiB | JS heap MiB | CPU % of a core | per-minute CPU % | per-minute RSS MiB |', '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+  lines.push('| build | RSS MiB median | RSS max MiB | peak (VmHWM) MiB | JS heap MiB | CPU % of a core | reconciles | per-minute CPU % | per-minute RSS MiB |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const b of r.builds) {
-    lines.push(`| ${b.build} | ${f1(b.rssMiB)} | ${f1(b.rssMaxMiB)} | ${f1(b.hwmMiB)} | ${f1(b.heapUsedMiB)} | ${b.cpuPct.toFixed(2)} | ` +
+    lines.push(`| ${b.build} | ${f1(b.rssMiB)} | ${f1(b.rssMaxMiB)} | ${f1(b.hwmMiB)} | ${f1(b.heapUsedMiB)} | ${b.cpuPct.toFixed(2)} | ${b.reconciles} | ` +
       `${b.minutes.map((x) => x.cpuPct.toFixed(2)).join(' ')} | ${b.minutes.map((x) => f1(x.rssMiB)).join(' ')} |`);
   }
   lines.push('');

@@ -83,11 +83,12 @@ export function stackInformers(d: InformerDeps): StackInformers {
   })] as const));
   // Every stack depends on the node list (platform, flags). Metadata only (PartialObjectMetadata): a heartbeat still
   // sends an event, but without the Node's status, and only a change to the kept labels wakes the stacks. The few
-  // spec and status fields read come from NodeDetailsSource.
+  // spec and status fields read come from NodeDetailsSource. A heartbeat leaves the cached node as it was (same
+  // object): what is built from the node list (node-details.ts's merge, the node summary) is reused through a wave.
   const nodes = new ControllerInformer<V1Node>({
     path: '/api/v1/nodes', list: (each) => d.objects.listKind<V1Node>('v1', 'Node', { metadataOnly: true }, each),
     watchAccept: METADATA_ONLY_WATCH, transform: trimNodeMetadata,
-    updatePredicate: nodeFactsChanged, factory, logger, enqueue, keysFor: allStacks,
+    unchanged: (cached, next) => !nodeFactsChanged(cached, next), updatePredicate: nodeFactsChanged, factory, logger, enqueue, keysFor: allStacks,
   });
   // Our own pods only (label-selected, trimmed): where metrics-server really runs, for the Fargate verifier.
   const pods = scoped<V1Pod>(POD_KIND, { transform: trimPod, updatePredicate: podPlacementChanged });

@@ -29,6 +29,8 @@ export interface ControllerInformerOptions<T extends KubernetesObject> {
   /** The keys to reconcile when `obj` changes (its own key, or its owner's). */
   readonly keysFor: (obj: T) => readonly string[];
   readonly enqueue: (key: string) => void;
+  /** See InformerSource.unchanged: such an update is not cached and not seen by updatePredicate. */
+  readonly unchanged?: (cached: T, next: T) => boolean;
   /** Filters updates; adds and deletes always enqueue. Default: every update enqueues. */
   readonly updatePredicate?: Predicate<T>;
   readonly logger: Logger;
@@ -71,7 +73,7 @@ export class ControllerInformer<T extends KubernetesObject> {
     this.#inner = options.factory({
       path: options.path, list, labelSelector: options.labelSelector, delay, progress: () => this.#heard(), stalled,
       ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}), ...(options.transform ? { transform: options.transform } : {}),
-      ...(options.watchAccept ? { watchAccept: options.watchAccept } : {}),
+      ...(options.watchAccept ? { watchAccept: options.watchAccept } : {}), ...(options.unchanged ? { unchanged: options.unchanged } : {}),
     });
     this.#inner.on('add', (obj) => this.#changed(undefined, obj));
     this.#inner.on('update', (obj) => this.#changed(this.#previous.get(objectKey(obj)), obj));
@@ -170,6 +172,9 @@ export class ControllerInformer<T extends KubernetesObject> {
   }
 
   #enqueue(obj: T): void {
-    for (const key of this.#o.keysFor(obj)) this.#o.enqueue(key);
+    const keys = this.#o.keysFor(obj);
+    // What woke a stack, at debug level (--log-level debug): the first question when an idle operator is busy.
+    if (keys.length > 0) this.#o.logger.debug({ path: this.#o.path, object: objectKey(obj), keys }, 'change observed');
+    for (const key of keys) this.#o.enqueue(key);
   }
 }

@@ -40,6 +40,7 @@ export class ListWatchLoop<T extends KubernetesObject> implements Informer<T>, O
     private readonly labelSelector?: string,
     private readonly fieldSelector?: string,
     private readonly delayFn: (ms: number) => Promise<unknown> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly unchanged?: (cached: T, next: T) => boolean,
   ) {}
 
   on(verb: 'add' | 'update' | 'delete' | 'change', cb: Callback<T>): void;
@@ -163,6 +164,9 @@ export class ListWatchLoop<T extends KubernetesObject> implements Informer<T>, O
     const found = byName.get(nameOf(obj));
     const rv = found?.metadata?.resourceVersion;
     if (found && rv != null && rv === obj.metadata?.resourceVersion) return; // the same version: nothing happened
+    // Unchanged in what the cache keeps (a node's heartbeat, seen through a trimming transform): the cached object stays,
+    // same identity, and no update is emitted. The watch still resumes from the event's resourceVersion (#event).
+    if (found && this.unchanged?.(found, obj)) return;
     byName.set(nameOf(obj), obj);
     this.#emit(found ? 'update' : 'add', obj);
   }

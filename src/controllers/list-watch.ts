@@ -29,6 +29,12 @@ export interface InformerSource<T extends KubernetesObject> {
    * representation. Default: full objects as JSON.
    */
   readonly watchAccept?: string;
+  /**
+   * True when `next` (transformed) differs from the cached object in nothing a reader needs: the cached object is kept
+   * as it is (its resourceVersion may then be older than the watch's) and no update is emitted. Readers that compare
+   * cached objects by identity (node-details.ts) then see a heartbeat as nothing at all.
+   */
+  readonly unchanged?: (cached: T, next: T) => boolean;
   /** Called whenever a watch shows it is alive: the apiserver accepted it, or it delivered an event or a BOOKMARK. */
   readonly progress?: () => void;
   /** Called when a watch has carried nothing for {@link WATCH_PROGRESS_DEADLINE_MS} and is given up. */
@@ -58,7 +64,7 @@ export function listWatchFactory(transport: WatchTransport): InformerFactory {
     };
     const hooks = { ...(s.progress ? { progress: s.progress } : {}), stalled };
     const watch = configuredWatch(new StreamWatch(transport, s.watchAccept), s.transform, Math.random, hooks);
-    return new ListWatchLoop(s.path, watch, () => s.list(s.transform), s.labelSelector, s.fieldSelector, s.delay);
+    return new ListWatchLoop(s.path, watch, () => s.list(s.transform), s.labelSelector, s.fieldSelector, s.delay, s.unchanged);
   };
 }
 

@@ -98,7 +98,7 @@ describe('the operator, through a relay it shares one connection over', () => {
     expect((await fetch(`${op.healthUrl}/readyz`)).status).toBe(200);
   }, 300_000);
 
-  describe('with a metrics-server stack (it rechecks the metrics API every 10 s)', () => {
+  describe('with a metrics-server stack (it rechecks the metrics API every 10 s while its failure changes, less often while it stands still)', () => {
     let objectsBefore: string;
     let conditionsBefore: string;
     beforeAll(async () => {

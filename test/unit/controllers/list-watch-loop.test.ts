@@ -81,4 +81,27 @@ describe('ListWatchLoop', () => {
     await settle();
     expect(calls).toHaveLength(2);
   });
+  it('GIVEN an unchanged test, WHEN an event or a relist brings an object equal to the cached one but for its version, THEN the cached object stays (same identity, no update) and the watch resumes from the newer version', async () => {
+    const { watch, calls } = scripted();
+    const labelled = (name: string, rv: string, zone: string): KubernetesObject => ({ metadata: { name, resourceVersion: rv, labels: { zone } } });
+    const lists = [{ metadata: { resourceVersion: '10' }, items: [labelled('a', '5', 'z1')] }, { metadata: { resourceVersion: '60' }, items: [labelled('a', '55', 'z2')] }];
+    let n = 0;
+    const sameLabels = (cached: KubernetesObject, next: KubernetesObject): boolean => cached.metadata?.labels?.zone === next.metadata?.labels?.zone;
+    const loop = new ListWatchLoop('/api/v1/nodes', watch, async () => lists[Math.min(n++, 1)]!, undefined, undefined, undefined, sameLabels);
+    const updates: string[] = [];
+    loop.on('update', (o) => updates.push(`${o.metadata?.name}@${o.metadata?.resourceVersion}`));
+    await loop.start();
+    const cached = loop.get('a');
+    calls[0]!.event('MODIFIED', labelled('a', '12', 'z1')); // a heartbeat, as the metadata-only node watch sees it
+    expect(loop.get('a')).toBe(cached);
+    expect(updates).toEqual([]);
+    calls[0]!.done(null);
+    await settle();
+    expect(calls[1]!.query.resourceVersion).toBe('12');
+    calls[1]!.event('MODIFIED', labelled('a', '13', 'z2')); // a real change
+    expect([updates, loop.get('a')?.metadata?.labels?.zone]).toEqual([['a@13'], 'z2']);
+    calls[1]!.done(Object.assign(new Error('Gone'), { statusCode: 410 }));
+    await settle();
+    expect([updates, calls[2]!.query.resourceVersion]).toEqual([['a@13'], '60']); // relisted: a@55 has z2 too
+  });
 });
