@@ -88,13 +88,14 @@ export function stackInformers(d: InformerDeps): StackInformers {
   const nodes = new ControllerInformer<V1Node>({
     path: '/api/v1/nodes', list: (each) => d.objects.listKind<V1Node>('v1', 'Node', { metadataOnly: true }, each),
     watchAccept: METADATA_ONLY_WATCH, transform: trimNodeMetadata,
-    unchanged: (cached, next) => !nodeFactsChanged(cached, next), updatePredicate: nodeFactsChanged, factory, logger, enqueue, keysFor: allStacks,
+    unchanged: (cached, next) => !nodeFactsChanged(cached, next), updatePredicate: nodeFactsChanged,
+    dropManagedFields: true, factory, logger, enqueue, keysFor: allStacks,
   });
   // Our own pods only (label-selected, trimmed): where metrics-server really runs, for the Fargate verifier.
   const pods = scoped<V1Pod>(POD_KIND, { transform: trimPod, updatePredicate: podPlacementChanged });
   // Users' HPAs, cluster-wide and trimmed; a metric sample alone (status.currentMetrics) does not wake the reconciler.
   const hpas = new ControllerInformer<V2HorizontalPodAutoscaler>({
-    path: '/apis/autoscaling/v2/horizontalpodautoscalers', transform: trimHpa, updatePredicate: hpaVerdictInputsChanged,
+    path: '/apis/autoscaling/v2/horizontalpodautoscalers', transform: trimHpa, updatePredicate: hpaVerdictInputsChanged, dropManagedFields: true,
     list: (each) => d.objects.listKind<V2HorizontalPodAutoscaler>('autoscaling/v2', 'HorizontalPodAutoscaler', {}, each),
     factory, logger, enqueue, keysFor: allStacks,
   });

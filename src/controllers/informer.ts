@@ -29,6 +29,8 @@ export interface ControllerInformerOptions<T extends KubernetesObject> {
   /** The keys to reconcile when `obj` changes (its own key, or its owner's). */
   readonly keysFor: (obj: T) => readonly string[];
   readonly enqueue: (key: string) => void;
+  /** See InformerSource.dropManagedFields. */
+  readonly dropManagedFields?: boolean;
   /** See InformerSource.unchanged: such an update is not cached and not seen by updatePredicate. */
   readonly unchanged?: (cached: T, next: T) => boolean;
   /** Filters updates; adds and deletes always enqueue. Default: every update enqueues. */
@@ -74,6 +76,7 @@ export class ControllerInformer<T extends KubernetesObject> {
       path: options.path, list, labelSelector: options.labelSelector, delay, progress: () => this.#heard(), stalled,
       ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}), ...(options.transform ? { transform: options.transform } : {}),
       ...(options.watchAccept ? { watchAccept: options.watchAccept } : {}), ...(options.unchanged ? { unchanged: options.unchanged } : {}),
+      ...(options.dropManagedFields ? { dropManagedFields: true } : {}),
     });
     this.#inner.on('add', (obj) => this.#changed(undefined, obj));
     this.#inner.on('update', (obj) => this.#changed(this.#previous.get(objectKey(obj)), obj));

@@ -35,6 +35,11 @@ export interface InformerSource<T extends KubernetesObject> {
    * cached objects by identity (node-details.ts) then see a heartbeat as nothing at all.
    */
   readonly unchanged?: (cached: T, next: T) => boolean;
+  /**
+   * Cut each watch event's metadata.managedFields from its text before parsing (kube/watch.ts): for kinds whose
+   * transform drops it and whose readers never look at it. Lists are parsed whole (they are rare).
+   */
+  readonly dropManagedFields?: boolean;
   /** Called whenever a watch shows it is alive: the apiserver accepted it, or it delivered an event or a BOOKMARK. */
   readonly progress?: () => void;
   /** Called when a watch has carried nothing for {@link WATCH_PROGRESS_DEADLINE_MS} and is given up. */
@@ -63,7 +68,7 @@ export function listWatchFactory(transport: WatchTransport): InformerFactory {
       return transport.checkConnection?.();
     };
     const hooks = { ...(s.progress ? { progress: s.progress } : {}), stalled };
-    const watch = configuredWatch(new StreamWatch(transport, s.watchAccept), s.transform, Math.random, hooks);
+    const watch = configuredWatch(new StreamWatch(transport, s.watchAccept, s.dropManagedFields === true), s.transform, Math.random, hooks);
     return new ListWatchLoop(s.path, watch, () => s.list(s.transform), s.labelSelector, s.fieldSelector, s.delay, s.unchanged);
   };
 }

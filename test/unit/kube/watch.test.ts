@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { StreamWatch, type WatchOpener } from '../../../src/kube/watch.js';
+import { StreamWatch, withoutManagedFields, type WatchOpener } from '../../../src/kube/watch.js';
 
 /** An apiserver's watch response as undici hands it over: a status and a Node stream that the signal aborts. */
 function opener(statusCode = 200) {
@@ -82,5 +82,52 @@ describe('StreamWatch', () => {
     const done: unknown[] = [];
     await new StreamWatch({ openWatch: () => Promise.reject(refused) }).watch('/api/v1/nodes', {}, () => undefined, (err) => done.push(err));
     expect(done).toEqual([refused]);
+  });
+});
+
+/** A metadata-only heartbeat as the apiserver sends it for a kwok node (managedFields of the kubelet's status updates). */
+const heartbeat = (managedFields: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify({
+  type: 'MODIFIED',
+  object: {
+    kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1',
+    metadata: { name: 'ip-10-1-0-1.ec2.internal', resourceVersion: '4711', labels: { 'eks.amazonaws.com/compute-type': 'ec2' }, managedFields, ...extra },
+  },
+});
+const entry = (manager: string) => ({
+  manager, operation: 'Update', apiVersion: 'v1', time: '2026-12-07T14:08:00Z', fieldsType: 'FieldsV1', subresource: 'status',
+  fieldsV1: { 'f:status': { 'f:conditions': { 'k:{"type":"Ready"}': { '.': {}, 'f:lastHeartbeatTime': {} }, 'k:{"type":"[odd]\\"]"}': {} }, 'f:addresses': {} } },
+});
+
+describe('withoutManagedFields', () => {
+  it('cuts metadata.managedFields whole (brackets and escaped quotes inside its strings do not end it) and nothing else', () => {
+    for (const extra of [{}, { annotations: { note: 'say "managedFields":[ here' } }]) {
+      const line = heartbeat([entry('kwok'), entry('kube-controller-manager')], extra);
+      const cut = withoutManagedFields(line);
+      const expected = JSON.parse(line) as { object: { metadata: Record<string, unknown> } };
+      delete expected.object.metadata.managedFields;
+      expect(JSON.parse(cut)).toEqual(expected);
+      expect(cut.length).toBeLessThan(line.length / 2);
+    }
+  });
+
+  it('takes the right comma whether the member is first, in the middle or last, and leaves a line without it as it was', () => {
+    const first = '{"metadata":{"managedFields":[{"a":"]"}],"name":"n"}}';
+    const last = '{"metadata":{"name":"n","managedFields":[]}}';
+    const only = '{"metadata":{"managedFields":[[1],[2]]}}';
+    expect([first, last, only].map((l) => JSON.parse(withoutManagedFields(l)))).toEqual([{ metadata: { name: 'n' } }, { metadata: { name: 'n' } }, { metadata: {} }]);
+    const none = heartbeat([]).replace('"managedFields":[]', '"other":[]');
+    expect(withoutManagedFields(none)).toBe(none);
+    const unclosed = '{"metadata":{"managedFields":[{"a":1}';
+    expect(withoutManagedFields(unclosed)).toBe(unclosed);
+  });
+
+  it('GIVEN dropManagedFields, THEN StreamWatch hands the callback the object without managedFields', async () => {
+    const { o, body } = opener();
+    const seen: unknown[] = [];
+    await new StreamWatch(o, undefined, true).watch('/api/v1/nodes', {}, (_phase, obj) => seen.push(obj), () => undefined);
+    body.write(`${heartbeat([entry('kwok')])}\n`);
+    await sleep(10);
+    expect(seen).toEqual([{ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'ip-10-1-0-1.ec2.internal', resourceVersion: '4711', labels: { 'eks.amazonaws.com/compute-type': 'ec2' } } }]);
+    body.end();
   });
 });
