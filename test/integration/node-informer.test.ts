@@ -65,7 +65,7 @@ describe('the node informer, metadata-only', () => {
     try {
       await Promise.all([informers.stacks.synced, informers.nodes.synced]);
       const cached = informers.nodes.get('ip-10-0-1-10.ec2.internal');
-      expect(cached).toEqual({ metadata: { name: 'ip-10-0-1-10.ec2.internal', resourceVersion: expect.any(String),
+      expect(cached).toEqual({ metadata: { name: 'ip-10-0-1-10.ec2.internal', uid: expect.any(String), resourceVersion: expect.any(String),
         labels: { 'eks.amazonaws.com/compute-type': 'ec2', 'eks.amazonaws.com/nodegroup': 'ng-1' } } });
 
       const enqueuedBefore = enqueued.length;

@@ -30,7 +30,8 @@ export interface DetailsTiming {
 /**
  * The full list every hour, not every 10 minutes: at 5,000 nodes one list (5,000 full Nodes, about 22 MB of JSON, then
  * trimmed) and its garbage collection cost several seconds of CPU (bench, 2026-12-07), for fields that only change
- * when a node is replaced — which the metadata watch sees at once (a new name is read by itself). providerID cannot
+ * when a node is replaced or initialized — which the metadata watch sees at once (a new name, a new uid, the zone
+ * labels a cloud controller sets with providerID: NodeDetailsSource reads that node again). providerID cannot
  * change once set; addresses and the kubelet port only with a kubelet restart on another IP or port.
  */
 export const DETAILS_TIMING: DetailsTiming = { maxAgeMs: 60 * 60_000, incompleteRetryMs: 15_000, maxReads: 20 };

@@ -26,6 +26,8 @@ type Details = Pick<V1Node, 'spec' | 'status'>;
 export class NodeDetailsSource {
   #details = new Map<string, Details>();
   #entries = new Map<string, DetailsEntry>();
+  /** By name, the metadata object last passed in (the informer's cached object). */
+  #seen = new Map<string, V1Node>();
   #listedAt: number | undefined;
   #inFlight: Promise<void> | undefined;
   /** Bumped whenever a node's details change (kept, dropped, relisted): the merged list below is reused while it holds. */
@@ -46,6 +48,7 @@ export class NodeDetailsSource {
    */
   async withDetails(nodes: readonly V1Node[]): Promise<NodesWithDetails> {
     const names = nodes.map((n) => n.metadata?.name ?? '');
+    this.#forgetChanged(nodes);
     await this.#refresh(names);
     if (this.#entries.size > nodes.length || names.some((n) => !this.#entries.has(n))) {
       const live = new Set(names);
@@ -53,6 +56,7 @@ export class NodeDetailsSource {
         if (live.has(name)) continue;
         this.#entries.delete(name);
         this.#details.delete(name);
+        this.#seen.delete(name);
         this.#version++;
       }
     }
@@ -65,6 +69,22 @@ export class NodeDetailsSource {
     if (!same) this.#last = { input: nodes, version: this.#version, merged };
     const retry = retryAfterMs({ listedAt: this.#listedAt, entries: this.#entries }, names, this.now(), this.timing);
     return { nodes: merged, ...(retry !== undefined ? { retryAfterMs: Math.max(1_000, retry) } : {}) };
+  }
+
+  /**
+   * A node whose cached metadata object is not the one seen last changed in what the informer keeps (a heartbeat
+   * leaves it as it was: informers.ts): its labels, or its uid when it was replaced under the same name. Its details
+   * are read again, so what a cloud controller sets together with the zone labels (spec.providerID, its addresses)
+   * is not left to the hourly list when the node was first read before that.
+   */
+  #forgetChanged(nodes: readonly V1Node[]): void {
+    for (const n of nodes) {
+      const name = n.metadata?.name ?? '';
+      const seen = this.#seen.get(name);
+      if (seen === n) continue;
+      if (seen !== undefined) this.#entries.delete(name);
+      this.#seen.set(name, n);
+    }
   }
 
   async #refresh(names: readonly string[]): Promise<void> {

@@ -25,13 +25,15 @@ export function trimNode<T>(obj: T): T {
 }
 
 /**
- * The node informer's transform: it watches metadata only (PartialObjectMetadata), so only the name, the version and
- * the labels {@link trimNode} keeps; spec.providerID and status come from NodeDetailsSource (node-details.ts).
+ * The node informer's transform: it watches metadata only (PartialObjectMetadata), so only the name, the uid, the
+ * version and the labels {@link trimNode} keeps; spec.providerID and status come from NodeDetailsSource (node-details.ts).
  */
 export function trimNodeMetadata<T>(obj: T): T {
   const n = obj as V1Node;
   const labels = Object.fromEntries(Object.entries(n.metadata?.labels ?? {}).filter(([k]) => KEPT_LABELS.includes(k)));
-  return { metadata: { name: n.metadata?.name ?? '', resourceVersion: n.metadata?.resourceVersion ?? '', labels } } as T;
+  // The uid too: a node replaced under the same name is a change (its details are read again, node-details.ts).
+  const uid = n.metadata?.uid ? { uid: n.metadata.uid } : {};
+  return { metadata: { name: n.metadata?.name ?? '', ...uid, resourceVersion: n.metadata?.resourceVersion ?? '', labels } } as T;
 }
 
 /**

@@ -100,8 +100,10 @@ describe('ListWatchLoop', () => {
     expect(calls[1]!.query.resourceVersion).toBe('12');
     calls[1]!.event('MODIFIED', labelled('a', '13', 'z2')); // a real change
     expect([updates, loop.get('a')?.metadata?.labels?.zone]).toEqual([['a@13'], 'z2']);
+    const changed = loop.get('a');
     calls[1]!.done(Object.assign(new Error('Gone'), { statusCode: 410 }));
     await settle();
     expect([updates, calls[2]!.query.resourceVersion]).toEqual([['a@13'], '60']); // relisted: a@55 has z2 too
+    expect(loop.get('a')).toBe(changed);
   });
 });

@@ -100,7 +100,7 @@ const entry = (manager: string) => ({
 });
 
 describe('withoutManagedFields', () => {
-  it('cuts metadata.managedFields whole (brackets and escaped quotes in its field names do not end it) and nothing else', () => {
+  it('cuts metadata.managedFields whole (a bracket not followed by a brace, escaped quotes in its field names do not end it) and nothing else', () => {
     for (const extra of [{}, { annotations: { note: 'say "managedFields":[ here' } }]) {
       const line = heartbeat([entry('kwok'), entry('kube-controller-manager')], extra);
       const cut = withoutManagedFields(line);

@@ -43,7 +43,16 @@ function reads(nodes: () => V1Node[]): NodeDetailsReads & { lists: number; gets:
 
 describe('NodeDetailsSource', () => {
   const full: V1Node[] = presetNodes('eks-mixed').map((n) => ({ ...n, status: { ...n.status, daemonEndpoints: { kubeletEndpoint: { Port: 10250 } } } }));
-  const meta = (ns: V1Node[]) => ns.map((n) => trimNodeMetadata(n));
+  /** What the node informer hands over: trimmed metadata, the same object while what it keeps is unchanged. */
+  const cached = new Map<string, { key: string; node: V1Node }>();
+  const meta = (ns: V1Node[]) => ns.map((n) => {
+    const trimmed = trimNodeMetadata(n);
+    const key = JSON.stringify({ ...trimmed.metadata, resourceVersion: '' });
+    const hit = cached.get(trimmed.metadata?.name ?? '');
+    if (hit?.key === key) return hit.node;
+    cached.set(trimmed.metadata?.name ?? '', { key, node: trimmed });
+    return trimmed;
+  });
 
   it('merges providerID, addresses and the kubelet port into the metadata-only nodes, from one list for concurrent callers', async () => {
     const r = reads(() => full);
@@ -91,6 +100,36 @@ describe('NodeDetailsSource', () => {
     const third = await source.withDetails(meta(cluster));
     expect(third.nodes.map((n) => n.metadata?.name)).toEqual(full.map((n) => n.metadata?.name));
     expect([r.lists, r.gets.length]).toEqual([1, 2]);
+  });
+
+  it('GIVEN a node read before its cloud controller initialized it, WHEN its labels or its uid change, THEN its details are read again at once, not at the hourly list', async () => {
+    const name = 'ip-10-0-7-7.ec2.internal';
+    const kubeletOnly: V1Node = { metadata: { name, uid: 'u1', labels: {} }, status: { addresses: [{ type: 'InternalIP', address: '10.0.7.7' }] } };
+    let cluster: V1Node[] = [...full, kubeletOnly];
+    const r = reads(() => cluster);
+    let now = 0;
+    const source = new NodeDetailsSource(r, () => now, t);
+    await source.withDetails(meta(full));
+    now = 1_000;
+    const before = await source.withDetails(meta(cluster));
+    expect(r.gets).toEqual([name]);
+    expect(before.nodes.find((n) => n.metadata?.name === name)?.spec?.providerID).toBeUndefined();
+    // The cloud controller sets providerID and the zone label in one update; the label is what the metadata watch sees.
+    const initialized: V1Node = { ...kubeletOnly, metadata: { ...kubeletOnly.metadata, labels: { 'topology.kubernetes.io/zone': 'us-east-1a' } },
+      spec: { providerID: 'aws:///us-east-1a/i-7' } };
+    cluster = [...full, initialized];
+    now = 2_000;
+    const after = await source.withDetails(meta(cluster));
+    expect(r.gets).toEqual([name, name]);
+    expect(after.nodes.find((n) => n.metadata?.name === name)?.spec?.providerID).toBe('aws:///us-east-1a/i-7');
+    // Unchanged: no read. Replaced under the same name (a new uid): read again.
+    await source.withDetails(meta(cluster));
+    expect(r.gets).toHaveLength(2);
+    cluster = [...full, { ...initialized, metadata: { ...initialized.metadata, uid: 'u2' }, spec: { providerID: 'aws:///us-east-1a/i-8' } }];
+    const replaced = await source.withDetails(meta(cluster));
+    expect(r.gets).toHaveLength(3);
+    expect(replaced.nodes.find((n) => n.metadata?.name === name)?.spec?.providerID).toBe('aws:///us-east-1a/i-8');
+    expect(r.lists).toBe(1);
   });
 
   it('hands back the same merged array while the node objects and their details are unchanged, a new one when either changes', async () => {

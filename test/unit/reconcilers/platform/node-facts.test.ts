@@ -51,13 +51,13 @@ describe('trimNode', () => {
 });
 
 describe('trimNodeMetadata', () => {
-  it('keeps the name, the version and the labels read of a PartialObjectMetadata, and no managedFields', () => {
+  it('keeps the name, the uid, the version and the labels read of a PartialObjectMetadata, and no managedFields', () => {
     const partial = {
       apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata',
-      metadata: { name: 'n', resourceVersion: '7', labels: { 'eks.amazonaws.com/compute-type': 'ec2', 'kubernetes.io/os': 'linux' },
+      metadata: { name: 'n', uid: 'u1', resourceVersion: '7', labels: { 'eks.amazonaws.com/compute-type': 'ec2', 'kubernetes.io/os': 'linux' },
         managedFields: [{ manager: 'kubelet', operation: 'Update', time: new Date('2026-12-02T18:00:00Z') }] },
     } as V1Node;
-    expect(trimNodeMetadata(partial)).toEqual({ metadata: { name: 'n', resourceVersion: '7', labels: { 'eks.amazonaws.com/compute-type': 'ec2' } } });
+    expect(trimNodeMetadata(partial)).toEqual({ metadata: { name: 'n', uid: 'u1', resourceVersion: '7', labels: { 'eks.amazonaws.com/compute-type': 'ec2' } } });
   });
 
   it('makes a heartbeat (a new resourceVersion and managedFields time only) no change for the predicate', () => {
