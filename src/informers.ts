@@ -88,8 +88,8 @@ export function stackInformers(d: InformerDeps): StackInformers {
   const nodes = new ControllerInformer<V1Node>({
     path: '/api/v1/nodes', list: (each) => d.objects.listKind<V1Node>('v1', 'Node', { metadataOnly: true }, each),
     watchAccept: METADATA_ONLY_WATCH, transform: trimNodeMetadata,
-    unchanged: (cached, next) => !nodeFactsChanged(cached, next), updatePredicate: nodeFactsChanged,
-    dropManagedFields: true, factory, logger, enqueue, keysFor: allStacks,
+    // No updatePredicate: the loop emits an update only when nodeFactsChanged, so every update it emits is one.
+    unchanged: (cached, next) => !nodeFactsChanged(cached, next), dropManagedFields: true, factory, logger, enqueue, keysFor: allStacks,
   });
   // Our own pods only (label-selected, trimmed): where metrics-server really runs, for the Fargate verifier.
   const pods = scoped<V1Pod>(POD_KIND, { transform: trimPod, updatePredicate: podPlacementChanged });

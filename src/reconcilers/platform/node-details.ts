@@ -56,7 +56,6 @@ export class NodeDetailsSource {
         if (live.has(name)) continue;
         this.#entries.delete(name);
         this.#details.delete(name);
-        this.#seen.delete(name);
         this.#version++;
       }
     }
@@ -78,6 +77,7 @@ export class NodeDetailsSource {
    * is not left to the hourly list when the node was first read before that.
    */
   #forgetChanged(nodes: readonly V1Node[]): void {
+    if (this.#seen.size > nodes.length) this.#seen.clear(); // nodes deleted: start afresh (every node is then unseen, not changed)
     for (const n of nodes) {
       const name = n.metadata?.name ?? '';
       const seen = this.#seen.get(name);
