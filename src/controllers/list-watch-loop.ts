@@ -26,6 +26,11 @@ const namespaceOf = (o: KubernetesObject): string => o.metadata?.namespace ?? ''
 export class ListWatchLoop<T extends KubernetesObject> implements Informer<T>, ObjectCache<T> {
   /** By namespace ('' for cluster-scoped), then name. */
   #objects = new Map<string, Map<string, T>>();
+  /**
+   * {@link list}'s answer for every namespace, kept until the cache changes: each pass lists the nodes (5,000 at
+   * scale) and the HPAs, and copying them out of the maps every time was garbage for nothing. Frozen: it is shared.
+   */
+  #all: readonly T[] | undefined;
   readonly #callbacks: Record<Verb, ((arg: never) => void)[]> = { add: [], update: [], delete: [], error: [], connect: [] };
   #resourceVersion = '';
   #request: AbortController | undefined;
@@ -66,9 +71,11 @@ export class ListWatchLoop<T extends KubernetesObject> implements Informer<T>, O
     return this.#objects.get(namespace ?? '')?.get(name);
   }
 
+  /** The cached objects (of one namespace, or all). The same array comes back while the cache is unchanged. */
   list(namespace?: string): T[] {
     if (namespace) return [...(this.#objects.get(namespace)?.values() ?? [])];
-    return [...this.#objects.values()].flatMap((byName) => [...byName.values()]);
+    this.#all ??= Object.freeze([...this.#objects.values()].flatMap((byName) => [...byName.values()]));
+    return this.#all as T[];
   }
 
   latestResourceVersion(): string {
@@ -151,6 +158,7 @@ export class ListWatchLoop<T extends KubernetesObject> implements Informer<T>, O
       for (const [name, old] of byName) {
         if (listed.has(`${namespace}/${name}`)) continue;
         byName.delete(name);
+        this.#all = undefined;
         this.#emit('delete', old);
       }
       if (byName.size === 0) this.#objects.delete(namespace);
@@ -168,12 +176,14 @@ export class ListWatchLoop<T extends KubernetesObject> implements Informer<T>, O
     // same identity, and no update is emitted. The watch still resumes from the event's resourceVersion (#event).
     if (found && this.unchanged?.(found, obj)) return;
     byName.set(nameOf(obj), obj);
+    this.#all = undefined;
     this.#emit(found ? 'update' : 'add', obj);
   }
 
   #delete(obj: T): void {
     const byName = this.#objects.get(namespaceOf(obj));
     if (!byName?.delete(nameOf(obj))) return;
+    this.#all = undefined;
     if (byName.size === 0) this.#objects.delete(namespaceOf(obj));
     this.#emit('delete', obj);
   }

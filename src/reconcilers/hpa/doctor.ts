@@ -43,6 +43,9 @@ export class HpaDoctor implements ObservingReconciler {
 
   readonly #memo: TargetMemo;
 
+  /** The gauge's series as last written (`namespace/hpa/cause` lines): unchanged findings are not written again. */
+  #gauged = '';
+
   constructor(private readonly d: HpaDoctorDeps) {
     this.#memo = new TargetMemo(d.targetTtlMs);
   }
@@ -64,6 +67,11 @@ export class HpaDoctor implements ObservingReconciler {
   }
 
   #gauge(verdicts: readonly HpaVerdict[]): void {
+    // Reset and set again only when the findings changed: at 1,000 HPAs, writing every series every pass (prom-client
+    // hashes each one's labels) was a good part of a quiet pass.
+    const series = verdicts.flatMap((v) => v.findings.map((f) => `${v.namespace}/${v.name}/${f.cause}`)).join('\n');
+    if (series === this.#gauged) return;
+    this.#gauged = series;
     this.d.gauge.reset();
     for (const v of verdicts) for (const f of v.findings) this.d.gauge.set({ namespace: v.namespace, hpa: v.name, cause: f.cause }, 1);
   }

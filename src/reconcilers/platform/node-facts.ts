@@ -30,7 +30,10 @@ export function trimNode<T>(obj: T): T {
  */
 export function trimNodeMetadata<T>(obj: T): T {
   const n = obj as V1Node;
-  const labels = Object.fromEntries(Object.entries(n.metadata?.labels ?? {}).filter(([k]) => KEPT_LABELS.includes(k)));
+  // The five kept labels looked up, not every label filtered: this runs on every heartbeat of every node.
+  const all = n.metadata?.labels;
+  const labels: Record<string, string> = {};
+  if (all) for (const k of KEPT_LABELS) if (all[k] !== undefined) labels[k] = all[k];
   // The uid too: a node replaced under the same name is a change (its details are read again, node-details.ts).
   const uid = n.metadata?.uid ? { uid: n.metadata.uid } : {};
   return { metadata: { name: n.metadata?.name ?? '', ...uid, resourceVersion: n.metadata?.resourceVersion ?? '', labels } } as T;
@@ -41,8 +44,26 @@ export function trimNodeMetadata<T>(obj: T): T {
  * stacks. Objects reaching the predicate are already trimmed, so comparing them whole is cheap and exact.
  */
 export const nodeFactsChanged = (old: V1Node | undefined, next: V1Node): boolean =>
-  !old || JSON.stringify({ ...old.metadata, resourceVersion: '' }) !== JSON.stringify({ ...next.metadata, resourceVersion: '' }) ||
-  JSON.stringify(old.spec) !== JSON.stringify(next.spec) || JSON.stringify(old.status) !== JSON.stringify(next.status);
+  !old || !sameJson(old.metadata, next.metadata, 'resourceVersion') || !sameJson(old.spec, next.spec) || !sameJson(old.status, next.status);
+
+/**
+ * Deep equality of two JSON values (key order aside), `ignore` skipped at the top level. Compared in place: the
+ * six JSON.stringify calls (and two object copies) it replaces ran on every heartbeat.
+ */
+function sameJson(a: unknown, b: unknown, ignore?: string): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (k === ignore) continue;
+    if (!Object.hasOwn(y, k) || !sameJson(x[k], y[k])) return false;
+    n++;
+  }
+  for (const k in y) if (k !== ignore) n--;
+  return n === 0;
+}
 
 /** What the node list says about the platform, for status.platform and for metrics-server's flags. */
 export interface NodeFacts {

@@ -106,4 +106,31 @@ describe('ListWatchLoop', () => {
     expect([updates, calls[2]!.query.resourceVersion]).toEqual([['a@13'], '60']); // relisted: a@55 has z2 too
     expect(loop.get('a')).toBe(changed);
   });
+
+  it('GIVEN an unchanged cache, THEN list() hands back the same frozen array; any add, update, delete or relist makes a new one', async () => {
+    const { watch, calls } = scripted();
+    const lists = [{ metadata: { resourceVersion: '10' }, items: [node('a', '5'), node('b', '6')] }, { metadata: { resourceVersion: '50' }, items: [node('a', '5')] }];
+    let n = 0;
+    const loop = new ListWatchLoop('/api/v1/nodes', watch, async () => lists[Math.min(n++, 1)]!, undefined, undefined, undefined, (c, x) => c.metadata?.name === x.metadata?.name);
+    await loop.start();
+    const first = loop.list();
+    expect(loop.list()).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    calls[0]!.event('MODIFIED', node('a', '5')); // its version already: nothing happened
+    calls[0]!.event('MODIFIED', node('a', '11')); // unchanged in what the cache keeps
+    calls[0]!.event('BOOKMARK', { metadata: { resourceVersion: '12' } });
+    expect(loop.list()).toBe(first);
+    const names = () => loop.list().map((o) => `${o.metadata?.name}@${o.metadata?.resourceVersion}`);
+    calls[0]!.event('ADDED', node('c', '13'));
+    expect(names()).toEqual(['a@5', 'b@6', 'c@13']);
+    const afterAdd = loop.list();
+    calls[0]!.event('DELETED', node('c', '14'));
+    expect(loop.list()).not.toBe(afterAdd);
+    expect(names()).toEqual(['a@5', 'b@6']);
+    const beforeRelist = loop.list();
+    calls[0]!.done(Object.assign(new Error('Gone'), { statusCode: 410 }));
+    await settle();
+    expect(loop.list()).not.toBe(beforeRelist);
+    expect(names()).toEqual(['a@5']);
+  });
 });

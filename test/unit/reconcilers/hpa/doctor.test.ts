@@ -24,6 +24,7 @@ function setup(hpas: V2HorizontalPodAutoscaler[], unscrapedNodes?: ReadonlyMap<s
   const calls: string[] = [];
   const events: string[] = [];
   const gauge: string[] = [];
+  const gaugeCalls = { n: 0 };
   const reads: HpaReads = {
     read: async <T extends KubernetesObject>(_v: string, kind: string, name: string) => {
       calls.push(`get ${kind}/${name}`);
@@ -37,7 +38,7 @@ function setup(hpas: V2HorizontalPodAutoscaler[], unscrapedNodes?: ReadonlyMap<s
   const doctor = new HpaDoctor({
     hpas: { get: () => undefined, list: () => hpas }, reads, ownFargateNodes: () => [],
     events: { event: async (o, type, reason) => { events.push(`${type} ${o.metadata?.name} ${reason}`); } },
-    gauge: { reset: () => gauge.splice(0), set: (l, v) => gauge.push(`${l.hpa} ${l.cause} ${v}`) },
+    gauge: { reset: () => { gaugeCalls.n++; gauge.splice(0); }, set: (l, v) => { gaugeCalls.n++; gauge.push(`${l.hpa} ${l.cause} ${v}`); } },
     targetTtlMs: TTL_MS,
   });
   const pass = async (now = T0, spec: MetricsStackSpec = {}, placedIn?: string) => {
@@ -47,7 +48,7 @@ function setup(hpas: V2HorizontalPodAutoscaler[], unscrapedNodes?: ReadonlyMap<s
     await doctor.reconcile(ctx);
     return ctx;
   };
-  return { calls, events, gauge, pass };
+  return { calls, events, gauge, gaugeCalls, pass };
 }
 
 describe('HpaDoctor', () => {
@@ -101,6 +102,20 @@ describe('HpaDoctor', () => {
     expect(first.status.conditions ?? []).toEqual([]);
     expect(t.events.sort()).toEqual(['Warning api UnknownCustomMetric', 'Warning ghost TargetMissing', 'Warning web MissingResourceRequest']);
     expect(t.gauge.sort()).toEqual(['api UnknownCustomMetric 1', 'ghost TargetMissing 1', 'web MissingResourceRequest 1']);
+  });
+
+  it('writes the gauge again only when the findings changed (every series every pass cost a quiet pass at 1,000 HPAs)', async () => {
+    const hpas = [hpa('web', 'web'), hpa('ghost', 'gone')];
+    const writes: number[] = [];
+    const t = setup(hpas);
+    const counted = async (now: Date) => { const before = t.gaugeCalls.n; await t.pass(now); writes.push(t.gaugeCalls.n - before); };
+    await counted(T0);
+    await counted(later(10_000));
+    expect(t.gauge.sort()).toEqual(['ghost TargetMissing 1', 'web MissingResourceRequest 1']);
+    expect(writes).toEqual([3, 0]); // a reset and two series, then nothing: the second pass neither reset nor set a series
+    hpas.pop(); // ghost deleted: its series goes
+    await t.pass(later(20_000));
+    expect(t.gauge).toEqual(['web MissingResourceRequest 1']);
   });
 
   it("compares the APIServices with the stack's spec and placement: metrics-server placed elsewhere makes kube-system's MetricsAPIServedByOther", async () => {

@@ -158,6 +158,36 @@ describe('NodeDetailsSource', () => {
     expect(d.nodes.map((n) => n.metadata?.name)).toEqual(touched.slice(1).map((n) => n.metadata?.name));
   });
 
+  it('GIVEN the informer hands back the same array (its cache unchanged), THEN nothing is read or rebuilt until the hourly list, nor while a node waits for its addresses', async () => {
+    const waiting: V1Node = { metadata: { name: 'ip-10-0-8-8.ec2.internal', labels: {} }, status: {} };
+    let cluster: V1Node[] = [...full, waiting];
+    const r = reads(() => cluster);
+    let now = 0;
+    const source = new NodeDetailsSource(r, () => now, t);
+    const informer = meta(full);
+    const a = await source.withDetails(informer);
+    now = 10_000;
+    expect(await source.withDetails(informer)).toEqual({ nodes: a.nodes });
+    expect((await source.withDetails(informer)).nodes).toBe(a.nodes);
+    now = t.maxAgeMs - 1;
+    expect((await source.withDetails(informer)).nodes).toBe(a.nodes);
+    expect([r.lists, r.gets]).toEqual([1, []]);
+    now = t.maxAgeMs;
+    await source.withDetails(informer);
+    expect(r.lists).toBe(2);
+    // A node without addresses yet: the same array is still looked at again after incompleteRetryMs.
+    const withWaiting = meta(cluster);
+    now = t.maxAgeMs + 1_000;
+    expect((await source.withDetails(withWaiting)).retryAfterMs).toBe(15_000);
+    now += 5_000;
+    expect((await source.withDetails(withWaiting)).retryAfterMs).toBe(10_000);
+    cluster = [...full, { ...waiting, status: { addresses: [{ type: 'InternalIP', address: '10.0.8.8' }] } }];
+    now += 10_000;
+    const done = await source.withDetails(withWaiting);
+    expect([r.gets, done.retryAfterMs]).toEqual([[waiting.metadata!.name, waiting.metadata!.name], undefined]);
+    expect(done.nodes.find((n) => n.metadata?.name === waiting.metadata!.name)?.status?.addresses).toHaveLength(1);
+  });
+
   it('lets a failed list fail the caller and lists again on the next call', async () => {
     let fail = true;
     const r = reads(() => full);
