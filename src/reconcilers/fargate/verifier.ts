@@ -33,7 +33,10 @@ export class FargatePlacementVerifier implements ObservingReconciler {
 
   async reconcile(ctx: StackContext): Promise<{ requeueAfterMs?: number }> {
     const ok = ctx.placementCheck;
-    if (!ok) return {};
+    if (!ok) {
+      this.#backoff.forget(ctx); // a check that comes back later starts again at 30 s
+      return {};
+    }
     const pods = metricsServerPods(this.pods, ctx.name, ctx.need('placement').namespace);
     const isFargate = (name: string): boolean => {
       const node = this.nodes.get(name);

@@ -73,7 +73,10 @@ export class NodeDetailsSource {
       return d ? { ...n, ...(d.spec ? { spec: d.spec } : {}), ...(d.status ? { status: d.status } : {}) } : n;
     });
     const retry = retryAfterMs({ listedAt: this.#listedAt, entries: this.#entries }, names, this.now(), this.timing);
-    const quiet = retry === undefined && this.#listedAt !== undefined ? { quietUntil: this.#listedAt + this.timing.maxAgeMs } : {};
+    // Quiet only when every node has its details: a node the list left out (an older snapshot) is read next pass.
+    const listedAt = this.#listedAt;
+    const complete = retry === undefined && listedAt !== undefined && names.every((n) => this.#entries.has(n));
+    const quiet = complete ? { quietUntil: listedAt + this.timing.maxAgeMs } : {};
     this.#last = { input: nodes, version: this.#version, merged, ...quiet };
     return { nodes: merged, ...(retry !== undefined ? { retryAfterMs: Math.max(1_000, retry) } : {}) };
   }

@@ -188,6 +188,21 @@ describe('NodeDetailsSource', () => {
     expect(done.nodes.find((n) => n.metadata?.name === waiting.metadata!.name)?.status?.addresses).toHaveLength(1);
   });
 
+  it('GIVEN a list that left out a node the informer already holds (an older snapshot), THEN the same array still has it read on the next call', async () => {
+    const late = full[0]!.metadata!.name!;
+    let listed = full.slice(1);
+    const r = reads(() => full);
+    r.listNodes = async (each) => { r.lists++; return listed.map(each); };
+    const source = new NodeDetailsSource(r, () => 0, t);
+    const informer = meta(full);
+    const first = await source.withDetails(informer);
+    expect(first.nodes.find((n) => n.metadata?.name === late)?.spec).toBeUndefined();
+    listed = full;
+    const second = await source.withDetails(informer);
+    expect(r.gets).toEqual([late]);
+    expect(second.nodes.find((n) => n.metadata?.name === late)?.spec?.providerID).toMatch(/^aws:/);
+  });
+
   it('lets a failed list fail the caller and lists again on the next call', async () => {
     let fail = true;
     const r = reads(() => full);
