@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { NodeName } from '../backends/node-coverage.js';
 import type { V1Node, V1NodeAddress } from '@kubernetes/client-node';
 
@@ -44,26 +45,8 @@ export function trimNodeMetadata<T>(obj: T): T {
  * stacks. Objects reaching the predicate are already trimmed, so comparing them whole is cheap and exact.
  */
 export const nodeFactsChanged = (old: V1Node | undefined, next: V1Node): boolean =>
-  !old || !sameJson(old.metadata, next.metadata, 'resourceVersion') || !sameJson(old.spec, next.spec) || !sameJson(old.status, next.status);
-
-/**
- * Deep equality of two JSON values (key order aside), `ignore` skipped at the top level. Compared in place: the
- * six JSON.stringify calls (and two object copies) it replaces ran on every heartbeat.
- */
-function sameJson(a: unknown, b: unknown, ignore?: string): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in x) {
-    if (k === ignore) continue;
-    if (!Object.hasOwn(y, k) || !sameJson(x[k], y[k])) return false;
-    n++;
-  }
-  for (const k in y) if (k !== ignore) n--;
-  return n === 0;
-}
+  !old || !isDeepStrictEqual({ ...old.metadata, resourceVersion: '' }, { ...next.metadata, resourceVersion: '' }) ||
+  !isDeepStrictEqual(old.spec, next.spec) || !isDeepStrictEqual(old.status, next.status);
 
 /** What the node list says about the platform, for status.platform and for metrics-server's flags. */
 export interface NodeFacts {
